@@ -1,0 +1,219 @@
+"""Plain text and Markdown -> Book: chapters, paragraphs, scene breaks, with source offsets kept.
+
+Offsets are into the text as read with `open(path, encoding="utf-8", newline="")`, so a
+leading BOM counts as one character and CRLF line ends as two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Book, ChapterText, Paragraph
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
+_NUMBER = rf"(?:\d+|[ivxlcdm]+|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+# "Chapter 1", "Chapter One: The Harbor", "CHAPTER IV.", "Part Two", "Book 3 - Title"
+_HEADING = re.compile(
+    rf"^(?P<label>(?:chapter|part|book)\s+{_NUMBER})\.?(?:\s*[:.\-\u2013\u2014]\s*(?P<title>\S.*?))?\s*$",
+    re.IGNORECASE,
+)
+_NAMED_HEADING = re.compile(r"^(?:prologue|epilogue|interlude|afterword|foreword)\.?$", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,3})\s+(?P<title>\S.*?)\s*#*\s*$")
+_SCENE_BREAK = re.compile(r"^\s*(?:(?:[*~\-]\s*){3,}|#|§|(?:[•·]\s*){1,5})\s*$")
+_HEADER_FIELD = re.compile(r"^(?P<key>title|author)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\u2026:\"\u201d\u2019')\]]\s*$")
+_OPENS_QUOTE = re.compile(r"^[\"\u201c\u2018'\u2014-]")
+
+# No one hard-wraps prose wider than this: a block with a longer line holds a paragraph per line.
+_MAX_WRAP_WIDTH = 100
+
+
+@dataclass
+class _Line:
+    text: str      # without its line end
+    start: int     # source offset of text[0]
+
+
+def _lines(source: str) -> list[_Line]:
+    """Split keeping offsets; CR, LF and CRLF all end a line."""
+    out: list[_Line] = []
+    pos = 0
+    for m in re.finditer(r"\r\n|\r|\n", source):
+        out.append(_Line(source[pos:m.start()], pos))
+        pos = m.end()
+    if pos < len(source):
+        out.append(_Line(source[pos:], pos))
+    return out
+
+
+def _heading_title(line: str) -> tuple[str, int] | None:
+    """(title, markdown level or 0) if the line is a chapter heading."""
+    stripped = line.strip()
+    if len(stripped) > 100:
+        return None
+    m = _MD_HEADING.match(stripped)
+    if m:
+        return m.group("title").strip(), len(m.group("hashes"))
+    m = _HEADING.match(stripped)
+    if m:
+        label = " ".join(m.group("label").split())
+        title = m.group("title")
+        return (f"{label}: {title}" if title else label), 0
+    if _NAMED_HEADING.match(stripped):
+        return stripped.rstrip("."), 0
+    return None
+
+
+def _prettify_stem(stem: str) -> str:
+    words = re.split(r"[-_\s]+", stem.strip())
+    return " ".join(w[:1].upper() + w[1:] for w in words if w) or "Untitled"
+
+
+def _read_header(lines: list[_Line]) -> tuple[dict[str, str], int]:
+    """Title/author from Markdown front matter or `Title:`/`Author:` lines; returns (fields, first body line)."""
+    fields: dict[str, str] = {}
+    i = 0
+    while i < len(lines) and not lines[i].text.strip(" \ufeff\t"):
+        i += 1
+    if i < len(lines) and lines[i].text.strip(" \ufeff\t") == "---":
+        for j in range(i + 1, min(len(lines), i + 50)):
+            if lines[j].text.strip() == "---":
+                for line in lines[i + 1:j]:
+                    m = _HEADER_FIELD.match(line.text.strip())
+                    if m:
+                        fields[m.group("key").lower()] = m.group("value").strip("\"'")
+                return fields, j + 1
+        return fields, i
+    j = i
+    while j < len(lines):
+        m = _HEADER_FIELD.match(lines[j].text.strip(" \ufeff\t"))
+        if not m:
+            break
+        fields[m.group("key").lower()] = m.group("value")
+        j += 1
+    return (fields, j) if fields else ({}, i)
+
+
+def _split_block(block: list[_Line]) -> list[list[_Line]]:
+    """A run of non-blank lines -> paragraphs (lists of lines to join)."""
+    if len(block) == 1:
+        return [block]
+    widths = [len(line.text.rstrip()) for line in block]
+    width = max(widths)
+    if width > _MAX_WRAP_WIDTH or all(_SENTENCE_END.search(line.text) for line in block):
+        return [[line] for line in block]
+    paragraphs: list[list[_Line]] = [[block[0]]]
+    for prev, line, prev_width in zip(block, block[1:], widths):
+        ends_short = _SENTENCE_END.search(prev.text) and prev_width < 0.7 * width
+        indented = line.text[:1] in (" ", "\t") and not prev.text[:1] in (" ", "\t")
+        new_speech = _SENTENCE_END.search(prev.text) and _OPENS_QUOTE.match(line.text.lstrip())
+        if ends_short or indented or new_speech:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return paragraphs
+
+
+def _paragraph(lines: list[_Line], scene_break_before: bool) -> Paragraph | None:
+    parts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    length = 0
+    end = lines[0].start
+    for line in lines:
+        raw = line.text
+        lead = len(raw) - len(raw.lstrip(" \t\ufeff"))
+        text = raw.strip(" \t\ufeff")
+        if not text:
+            continue
+        if parts:
+            length += 1  # the joining space
+        pieces.append((length, line.start + lead))
+        parts.append(text)
+        length += len(text)
+        end = line.start + lead + len(text)
+    if not parts:
+        return None
+    return Paragraph(
+        text=" ".join(parts),
+        start=pieces[0][1],
+        end=end,
+        scene_break_before=scene_break_before,
+        pieces=tuple(pieces),
+    )
+
+
+def read_text(source: str, path: str, stem: str) -> Book:
+    """Split decoded source text into a Book."""
+    lines = _lines(source)
+    header, first = _read_header(lines)
+    lines = lines[first:]
+
+    headings = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line.text))]
+    book_title = header.get("title")
+    # A lone Markdown H1 above lower-level headings is the book's title, not a chapter.
+    h1 = [i for i, (_, level) in headings if level == 1]
+    if len(h1) == 1 and headings[0][1][1] == 1 and any(level > 1 for _, (_, level) in headings):
+        book_title = book_title or headings[0][1][0]
+        headings = headings[1:]
+        lines = lines[:h1[0]] + [_Line("", lines[h1[0]].start)] + lines[h1[0] + 1:]
+    book_title = book_title or _prettify_stem(stem)
+
+    # Chapter bodies: (title, lines) between headings.
+    sections: list[tuple[str | None, list[_Line]]] = []
+    cursor = 0
+    title: str | None = None
+    for i, (heading, _) in headings:
+        sections.append((title, lines[cursor:i]))
+        title, cursor = heading, i + 1
+    sections.append((title, lines[cursor:]))
+
+    chapters: list[ChapterText] = []
+    pending_titles: list[str] = []
+    for title, body in sections:
+        paragraphs = _paragraphs(body)
+        if not paragraphs:
+            if title:
+                pending_titles.append(title)   # "Part Two" just above "Chapter 1"
+            continue
+        if title is None:
+            title = "Opening" if headings else book_title
+        full_title = " \u2014 ".join([*pending_titles, title])
+        pending_titles = []
+        chapters.append(ChapterText(index=len(chapters) + 1, title=full_title, paragraphs=tuple(paragraphs)))
+    return Book(
+        title=book_title,
+        author=header.get("author", "Unknown Author"),
+        path=path,
+        chapters=tuple(chapters),
+    )
+
+
+def _paragraphs(body: list[_Line]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    block: list[_Line] = []
+    scene_break = False
+
+    def flush() -> None:
+        nonlocal scene_break
+        if block:
+            for lines in _split_block(block):
+                p = _paragraph(lines, scene_break and bool(out))
+                if p:
+                    out.append(p)
+                    scene_break = False
+            block.clear()
+
+    for line in body:
+        if not line.text.strip(" \t\ufeff"):
+            flush()
+        elif _SCENE_BREAK.match(line.text):
+            flush()
+            scene_break = True
+        else:
+            block.append(line)
+    flush()
+    return out

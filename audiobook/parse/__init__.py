@@ -1,0 +1,108 @@
+"""Parse: Book -> Script. Quote segmentation, characters and aliases, speaker attribution.
+
+Pure functions of text: no config, no audio, no files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from ..model import Book, Chapter, ChapterText, Character, Paragraph, Script, Segment
+from .attribute import Decision, attribute_chapter
+from .characters import CharacterIndex, find_characters
+from .lexicon import CHILD_VOCATIVES
+from .quotes import Quote, find_quotes
+
+__all__ = ["parse_book", "find_quotes", "find_characters"]
+
+_HAS_WORD = re.compile(r"\w")
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the given spans replaced by spaces (offsets kept)."""
+    chars = list(text)
+    for s, e in spans:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+def _speech_spans(p: int, text: str, quotes: list[Quote]) -> list[tuple[int, int]]:
+    out = []
+    for q in quotes:
+        if q.speech and q.para <= p <= q.end_para:
+            out.append((q.open if q.para == p else 0, q.close if q.end_para == p else len(text)))
+    return out
+
+
+def _segments(chapter: ChapterText, quotes: list[Quote], decisions: list[Decision]) -> list[Segment]:
+    """Narration and dialogue segments in order, tiling each paragraph without overlap."""
+    paras = chapter.paragraphs
+    within: dict[int, list[tuple[Quote, Decision]]] = {}
+    for q, d in zip(quotes, decisions):
+        if q.speech:
+            for p in range(q.para, q.end_para + 1):
+                within.setdefault(p, []).append((q, d))
+    out: list[Segment] = []
+    for p, para in enumerate(paras):
+        cursor = 0
+        for q, d in within.get(p, ()):
+            _narration(out, para, p, cursor, q.open if q.para == p else 0)
+            if q.para == p:   # a speech over several paragraphs is one segment, emitted where it opens
+                end = paras[q.end_para].source_offset(q.close)
+                out.append(Segment("dialogue", q.text, d.speaker, para.source_offset(q.open), end, p,
+                                   d.rule if d.speaker else "none", round(d.confidence, 2)))
+            cursor = q.close if q.end_para == p else len(para.text)
+        _narration(out, para, p, cursor, len(para.text))
+    return out
+
+
+def _narration(out: list[Segment], para: Paragraph, p: int, start: int, end: int) -> None:
+    chunk = para.text[start:end]
+    if not _HAS_WORD.search(chunk):
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    trail = len(chunk.rstrip())
+    s, e = start + lead, start + trail
+    out.append(Segment("narration", para.text[s:e], None, para.source_offset(s), para.source_offset(e), p))
+
+
+def parse_book(book: Book) -> Script:
+    """Split every chapter into narration and dialogue and name each quote's speaker."""
+    chapter_quotes = [find_quotes(ch.paragraphs) for ch in book.chapters]
+    narration: list[str] = []
+    speech: list[str] = []
+    for ch, quotes in zip(book.chapters, chapter_quotes):
+        for p, para in enumerate(ch.paragraphs):
+            narration.append(_blank(para.text, _speech_spans(p, para.text, quotes)))
+        speech.extend(q.text for q in quotes if q.speech)
+    index = find_characters(narration, speech)
+
+    chapters = []
+    for ch, quotes in zip(book.chapters, chapter_quotes):
+        decisions = attribute_chapter(ch.paragraphs, quotes, index)
+        segments = _segments(ch, quotes, decisions)
+        breaks = frozenset(p for p, para in enumerate(ch.paragraphs) if para.scene_break_before)
+        chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
+    return Script(book.title, book.author, tuple(chapters), _characters(index, chapters))
+
+
+def _characters(index: CharacterIndex, chapters: list[Chapter]) -> tuple[Character, ...]:
+    """Characters with their line and word counts; a speaker who calls out "Mommy!" is a child."""
+    lines: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    child_voice: Counter[str] = Counter()
+    for ch in chapters:
+        for seg in ch.segments:
+            if seg.kind == "dialogue" and seg.speaker:
+                lines[seg.speaker] += 1
+                words[seg.speaker] += len(seg.text.split())
+                if any(w.lower().strip(",.!?") in CHILD_VOCATIVES for w in seg.text.split()[:1]):
+                    child_voice[seg.speaker] += 1
+    out = []
+    for name, c in index.characters.items():
+        age = c.age if c.age != "unknown" or not child_voice[name] else "child"
+        out.append(replace(c, age=age, lines=lines[name], words=words[name]))
+    out.sort(key=lambda c: (-c.lines, -c.words, c.name))
+    return tuple(out)

@@ -1,0 +1,285 @@
+"""Speaker attribution: a sieve of explainable rules, the most precise first.
+
+1. tag        "…,” Leo said. / said Leo / Leo said, “…” / “…,” she whispered, “…”  (names, he/she, "the doctor")
+2. beat       a character acting in the sentence next to the quote: "Witney crouched beside him. “…”"
+3. paragraph  another quote in the same paragraph has a speaker
+4. turn       an untagged run of a two-person conversation alternates
+Each quote keeps the rule that decided it. No evidence leaves the speaker unknown (None).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Paragraph
+from .characters import CharacterIndex
+from .lexicon import SPEECH_VERBS, SUBJECT_PRONOUNS, sentence_spans
+from .quotes import Quote
+
+CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "tag:noun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
+              "paragraph": 0.85, "turn": 0.6}
+
+_ADVERB = r"(?:[a-z]+ly\s+)?"
+_LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
+_WORDS = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
+
+
+@dataclass
+class Decision:
+    """The speaker chosen for one quote, and why."""
+
+    speaker: str | None = None
+    rule: str = ""
+    confidence: float = 0.0
+
+
+@dataclass
+class _Event:
+    """A character made salient at a point: named in narration, or heard speaking."""
+
+    para: int
+    pos: int
+    sentence: tuple[int, int]
+    name: str
+
+
+@dataclass
+class _History:
+    events: list[_Event] = field(default_factory=list)
+
+    def add(self, para: int, pos: int, sentence: tuple[int, int], name: str) -> None:
+        self.events.append(_Event(para, pos, sentence, name))
+
+    def resolve(self, gender: str, para: int, pos: int, index: CharacterIndex,
+                exclude: str | None = None) -> str | None:
+        """The character a he/she at (para, pos) most likely means: the first one of that gender in
+        the latest sentence that has one (subjects come first), looking back a few paragraphs."""
+        best: _Event | None = None
+        for ev in reversed(self.events):
+            if (ev.para, ev.pos) >= (para, pos):
+                continue
+            if para - ev.para > 6:
+                break
+            if ev.name == exclude or index.gender(ev.name) != gender:
+                continue
+            if best is not None and ev.sentence != best.sentence:
+                break
+            best = ev
+        return best.name if best else None
+
+
+def _subject_at(text: str, at: int, index: CharacterIndex,
+                mentions: list[tuple[int, int, str]]) -> tuple[str, str, int] | None:
+    """A name, description or he/she starting at `at`: (kind, value, end)."""
+    for s, e, who in mentions:
+        if s == at:
+            return "name", who, e
+    m = re.compile(r"(he|she|He|She)\b").match(text, at)
+    if m:
+        return "pronoun", SUBJECT_PRONOUNS[m.group(1).lower()], m.end()
+    return None
+
+
+def _speech_verb_at(text: str, at: int) -> int | None:
+    m = re.compile(rf"{_ADVERB}([a-z]+)\b").match(text, at)
+    if m and m.group(1) in SPEECH_VERBS:
+        return m.end()
+    return None
+
+
+def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
+    """A speech tag opening the narration that follows a quote: ("name"|"pronoun", value)."""
+    at = _LEAD.match(text).end()  # type: ignore[union-attr]
+    mentions = index.mentions(text[:at + 80])
+    subj = _subject_at(text, at, index, mentions)
+    if subj:
+        kind, value, end = subj
+        rest = end + len(text[end:]) - len(text[end:].lstrip())
+        if _speech_verb_at(text, rest) is not None:
+            return kind, value
+        return None
+    verb_end = _speech_verb_at(text, at)
+    if verb_end is None:
+        return None
+    rest = verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip())
+    subj = _subject_at(text, rest, index, mentions)
+    if subj:
+        return subj[0], subj[1]
+    return None
+
+
+def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
+    """A speech tag closing the narration just before a quote: "Leo said, " / "said the boy: "."""
+    m = re.search(rf"\b([a-z]+)\s*{_ADVERB.replace('s+', 's*')}[,:\u2014]?\s*$", text)
+    if not m or not re.search(r"[,:\u2014]\s*$", text):
+        return None
+    spans = sentence_spans(text)
+    if not spans:
+        return None
+    s, e = spans[-1]
+    sentence = text[s:e]
+    words = list(re.finditer(r"[A-Za-z]+", sentence))
+    verb = next((w for w in reversed(words) if w.group().lower() in SPEECH_VERBS), None)
+    if verb is None or len(sentence) - verb.end() > 20:
+        return None
+    mentions = index.mentions(sentence)
+    # "said Leo," : the subject follows the verb.
+    after = sentence[verb.end():].lstrip()
+    after_at = len(sentence) - len(after)
+    subj = _subject_at(sentence, after_at, index, mentions)
+    if subj and subj[0] == "name":
+        return subj[0], subj[1]
+    # "Leo said," / "She turned to him and said," : the sentence's subject.
+    first_name = next(((st, who) for st, _, who in mentions if st < verb.start()), None)
+    pron = re.search(r"\b(he|she|He|She)\b", sentence[:verb.start()])
+    if first_name and (pron is None or first_name[0] < pron.start()):
+        return "name", first_name[1]
+    if pron:
+        return "pronoun", SUBJECT_PRONOUNS[pron.group(1).lower()]
+    return None
+
+
+def _is_vocative(name: str, quote: str, index: CharacterIndex) -> bool:
+    """Whether the quote addresses `name` ("Dad, look!", "…, Pip."): then it is not theirs."""
+    for s, e, who in index.mentions(quote):
+        if who != name:
+            continue
+        before, after = quote[:s].rstrip(), quote[e:].lstrip()
+        if (not before or before[-1] in ",!?.") and after[:1] in (",", "!", "?", ".", ""):
+            return True
+    return False
+
+
+@dataclass
+class _Piece:
+    start: int
+    end: int
+
+
+def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
+                      index: CharacterIndex) -> list[Decision]:
+    """A Decision for each quote of a chapter (non-speech quotes get an empty one)."""
+    decisions = [Decision() for _ in quotes]
+    by_para: dict[int, list[int]] = {}
+    for qi, q in enumerate(quotes):
+        if q.speech:
+            by_para.setdefault(q.para, []).append(qi)
+    history = _History()
+    # Which paragraphs hold speech, and the speaker heard last in each (for turn-taking).
+    para_speaker: dict[int, str | None] = {}
+
+    for p, para in enumerate(paragraphs):
+        text = para.text
+        qis = by_para.get(p, [])
+        # Narration of this paragraph: the stretches outside its speech quotes.
+        narr: list[_Piece] = []
+        cursor = 0
+        for q in quotes:
+            if not q.speech:
+                continue
+            q_start = q.open if q.para == p else (0 if q.para < p <= q.end_para else None)
+            if q_start is None or q.end_para < p:
+                continue
+            if q.para > p:
+                break
+            q_end = q.close if q.end_para == p else len(text)
+            if q_start > cursor:
+                narr.append(_Piece(cursor, q_start))
+            cursor = max(cursor, q_end)
+        if cursor < len(text):
+            narr.append(_Piece(cursor, len(text)))
+        for piece in narr:
+            chunk = text[piece.start:piece.end]
+            for s, e in sentence_spans(chunk):
+                for ms, _, who in index.mentions(chunk[s:e]):
+                    history.add(p, piece.start + s + ms, (p, piece.start + s), who)
+
+        if not qis:
+            continue
+
+        def narration_before(q: Quote) -> str:
+            prev_close = max((quotes[j].close for j in qis if quotes[j].close <= q.open
+                              and quotes[j].end_para == p), default=0)
+            return text[prev_close:q.open]
+
+        def narration_after(q: Quote) -> str:
+            t = paragraphs[q.end_para].text
+            nxt = min((quotes[j].open for j in range(len(quotes)) if quotes[j].speech
+                       and quotes[j].para == q.end_para and quotes[j].open >= q.close), default=len(t))
+            return t[q.close:nxt]
+
+        # 1. tags
+        for qi in qis:
+            q = quotes[qi]
+            found = tag_after(narration_after(q), index)
+            where = (q.end_para, q.close)
+            if found is None:
+                found = tag_before(narration_before(q), index)
+                where = (p, q.open)
+            if found is None:
+                continue
+            kind, value = found
+            who = value if kind == "name" else history.resolve(value, where[0], where[1], index)
+            if who:
+                rule = "tag" if kind == "name" else "tag:pronoun"
+                decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
+
+        # 2. action beats, when no quote of the paragraph is tagged
+        if not any(decisions[qi].speaker for qi in qis):
+            first = quotes[qis[0]]
+            before = narration_before(first)
+            after = narration_after(first)
+            who, rule = _beat(before, last=True, index=index, history=history, para=p, pos=first.open,
+                              quote=first.text)
+            if who is None:
+                who, rule = _beat(after, last=False, index=index, history=history, para=p,
+                                  pos=first.open, quote=first.text)
+            if who:
+                decisions[qis[0]] = Decision(who, rule, CONFIDENCE[rule])
+
+        # 3. the rest of the paragraph shares its speaker
+        known = [(qi, decisions[qi]) for qi in qis if decisions[qi].speaker]
+        if known:
+            for qi in qis:
+                if not decisions[qi].speaker:
+                    src = min(known, key=lambda k: (abs(k[0] - qi), k[0] > qi))[1]
+                    decisions[qi] = Decision(src.speaker, "paragraph", min(src.confidence, CONFIDENCE["paragraph"]))
+
+        # 4. turn-taking in a conversation
+        if not any(decisions[qi].speaker for qi in qis):
+            a, b = para_speaker.get(p - 2), para_speaker.get(p - 1)
+            if a and b and a != b and (p - 1) in para_speaker and (p - 2) in para_speaker:
+                for qi in qis:
+                    decisions[qi] = Decision(a, "turn", CONFIDENCE["turn"])
+
+        speakers = [decisions[qi].speaker for qi in qis]
+        para_speaker[p] = speakers[-1]
+        for qi in qis:
+            if decisions[qi].speaker:
+                history.add(quotes[qi].end_para, quotes[qi].close, (quotes[qi].end_para, -qi - 1),
+                            decisions[qi].speaker)  # type: ignore[arg-type]
+        # A speech running into later paragraphs counts as dialogue there too.
+        last = max(quotes[qi].end_para for qi in qis)
+        for later in range(p + 1, last + 1):
+            para_speaker[later] = speakers[-1]
+    return decisions
+
+
+def _beat(text: str, *, last: bool, index: CharacterIndex, history: _History, para: int, pos: int,
+          quote: str) -> tuple[str | None, str]:
+    """The character acting in the sentence beside a quote."""
+    spans = sentence_spans(text)
+    if not spans:
+        return None, ""
+    s, e = spans[-1] if last else spans[0]
+    sentence = text[s:e]
+    for _, _, who in index.mentions(sentence):
+        if not _is_vocative(who, quote, index):
+            return who, "beat"
+    m = re.match(r"\s*(He|She)\b", sentence)
+    if m:
+        who = history.resolve(SUBJECT_PRONOUNS[m.group(1).lower()], para, pos, index)
+        if who and not _is_vocative(who, quote, index):
+            return who, "beat:pronoun"
+    return None, ""

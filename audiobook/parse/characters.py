@@ -1,0 +1,322 @@
+"""Characters: names found in the text, clustered with their aliases, with a gender and an age guess.
+
+Explainable rules only. A capitalised name becomes a character when the text treats it as a person
+(it tags speech, carries a title, does something, or a he/she follows it), not when it follows "the"
+(the Mirrorball Trophy) or only ever starts sentences (Later, Sure).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..model import Age, Character, Gender
+from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES, MALE_PRONOUNS,
+                      MALE_TITLES, NOT_NAMES, PERSON_NOUNS, SPEECH_VERBS, TITLES, sentence_spans)
+
+_TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
+_TITLE = r"(?:(?:" + "|".join(re.escape(t) for t in _TITLE_WORDS) + r")\.?\s+)"
+_TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
+_CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,2}})"
+                        r"(?P<poss>['\u2019]s?\b)?")
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
+_PERSON_VERB = re.compile(r"\s+(?:[a-z]+ed|said|stood|knelt|felt|ran|went|came|saw|took|gave|sat|held|"
+                          r"shook|thought|knew|made|got|told|left|began|spoke|smiles|says|asks|looks|"
+                          r"turns|walks)\b")
+_NOT_PERSON_BEFORE = re.compile(r"\b(?:in|at|of|from|into|across|on)\s+$", re.IGNORECASE)
+_THING_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|their)\s+$")
+# Titles that go with a surname ("Mr. Pell"); the others go with a first name ("Uncle Robert").
+_SURNAME_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mister", "monsieur", "madame", "mme", "mlle",
+                             "mademoiselle", "herr", "frau", "signor", "signora", "dr", "doctor", "prof",
+                             "professor", "capt", "captain", "colonel", "major", "general", "sergeant",
+                             "inspector", "detective", "officer", "judge", "lieutenant", "lt", "agent"})
+_NOUN_ALT = "|".join(sorted((re.escape(n) for n in PERSON_NOUNS), key=len, reverse=True))
+# "Dr. Rhys Okafor, the village doctor" / "her son Pip" / "the boy Pip"
+_APPOS_AFTER = re.compile(rf"^,\s+(?:the|a|an|his|her|their|our|my)\s+(?:[a-z-]+\s+){{0,2}}?(?P<noun>{_NOUN_ALT})\b")
+_APPOS_BEFORE = re.compile(rf"\b(?:the|his|her|their|our|my)\s+(?:[a-z-]+\s+)?(?P<noun>{_NOUN_ALT})\s+$",
+                           re.IGNORECASE)
+
+
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She|they|They|I|we|We)\b")
+
+
+@dataclass
+class _Form:
+    """One surface form of a name ("Mr. Pell", "Witney Carson") and what the text says about it."""
+
+    text: str
+    title: str | None
+    tokens: tuple[str, ...]
+    count: int = 0
+    mid_sentence: int = 0
+    person: int = 0
+    not_person: int = 0
+    male: int = 0
+    female: int = 0
+    ages: Counter[str] = field(default_factory=Counter)
+    nouns: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _Cluster:
+    forms: list[_Form]
+
+    @property
+    def count(self) -> int:
+        return sum(f.count for f in self.forms)
+
+    def gender(self) -> Gender:
+        male = sum(f.male for f in self.forms)
+        female = sum(f.female for f in self.forms)
+        for f in self.forms:
+            t = (f.title or "").lower().rstrip(".")
+            male += 5 * f.count * (t in MALE_TITLES)
+            female += 5 * f.count * (t in FEMALE_TITLES)
+            for noun, n in f.nouns.items():
+                g = PERSON_NOUNS[noun][0]
+                male += 3 * n * (g == "male")
+                female += 3 * n * (g == "female")
+        if male > female:
+            return "male"
+        if female > male:
+            return "female"
+        return "unknown"
+
+    def age(self) -> Age:
+        ages: Counter[str] = Counter()
+        for f in self.forms:
+            ages.update(f.ages)
+            for noun, n in f.nouns.items():
+                ages[PERSON_NOUNS[noun][1]] += n
+        ages.pop("unknown", None)
+        if not ages:
+            return "unknown"
+        return ages.most_common(1)[0][0]  # type: ignore[return-value]
+
+    def name(self) -> str:
+        # The form the text uses most; ties go to the fuller form.
+        best = max(self.forms, key=lambda f: (f.count, len(f.tokens), bool(f.title)))
+        return best.text
+
+
+class CharacterIndex:
+    """The characters of a book and a fast way to find their mentions in narration."""
+
+    def __init__(self, clusters: list[_Cluster], descriptors: dict[str, str]):
+        self.characters: dict[str, Character] = {}
+        self._by_form: dict[str, str] = {}
+        for cl in sorted(clusters, key=lambda c: -c.count):
+            name = cl.name()
+            if name in self.characters:
+                continue
+            aliases = tuple(sorted({f.text for f in cl.forms} - {name}, key=lambda a: (-len(a), a)))
+            self.characters[name] = Character(name=name, aliases=aliases, gender=cl.gender(), age=cl.age())
+            for f in cl.forms:
+                self._by_form.setdefault(f.text, name)
+        self.descriptors = dict(descriptors)
+        forms = sorted(self._by_form, key=len, reverse=True)
+        names = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
+        nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
+        self._mention = re.compile(
+            rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>{nouns})\b)")
+
+    def resolve(self, form: str) -> str | None:
+        """The canonical name for a surface form or a descriptor noun."""
+        if form in self._by_form:
+            return self._by_form[form]
+        return self.descriptors.get(form.lower().removeprefix("the ").strip())
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical name) of each character named or described in `text`."""
+        out = []
+        for m in self._mention.finditer(text):
+            who = self._by_form[m.group("name")] if m.group("name") else self.descriptors[m.group("noun")]
+            out.append((m.start(), m.end(), who))
+        return out
+
+    def gender(self, name: str | None) -> Gender:
+        """The gender of a character, 'unknown' when unsure or not a character."""
+        c = self.characters.get(name or "")
+        return c.gender if c else "unknown"
+
+
+def _gender_votes(text: str, after: int) -> tuple[int, int]:
+    """The first he/she-type pronoun after a sentence's subject, before anyone else is named."""
+    window = text[after:after + 240]
+    for nxt in _CANDIDATE.finditer(window):
+        # Someone else named: stop. A place ("at Gull Point") or a thing ("the Trophy") is no one.
+        if nxt.group("name").split()[0].lower() not in NOT_NAMES and not (
+                _THING_BEFORE.search(window, 0, nxt.start()) or _NOT_PERSON_BEFORE.search(window, 0, nxt.start())):
+            window = window[:nxt.start()]
+            break
+    for w in _WORD.findall(window):
+        lw = w.lower()
+        if lw in MALE_PRONOUNS:
+            return 1, 0
+        if lw in FEMALE_PRONOUNS:
+            return 0, 1
+    return 0, 0
+
+
+def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
+    """Find the people in a book from its narration (paragraph texts with quotes blanked out)."""
+    forms: dict[str, _Form] = {}
+    lower_words: set[str] = set()
+    for text in narration:
+        lower_words.update(w for w in _WORD.findall(text) if w.islower())
+    for text in speech:
+        lower_words.update(w for w in _WORD.findall(text) if w.islower())
+
+    occurrences: list[tuple[_Form, str, int, int, int]] = []
+    for text in narration:
+        starts = {s for s, _ in sentence_spans(text)}
+        for m in _CANDIDATE.finditer(text):
+            title = m.group("title")
+            tokens = tuple(m.group("name").split())
+            # Sentence-initial function words glued to a name: "But Leo", "When Mara".
+            while tokens and tokens[0].lower() in NOT_NAMES:
+                tokens = tokens[1:]
+                title = None
+            if not tokens or (not title and all(t.lower() in NOT_NAMES for t in tokens)):
+                continue
+            if title:
+                title = title.strip()
+                if title.rstrip(".").lower() in {"mr", "mrs", "ms", "dr", "st", "prof", "capt", "lt", "mme",
+                                                 "mlle", "rev", "fr"} and not title.endswith("."):
+                    title += "."
+            text_form = f"{title} {' '.join(tokens)}" if title else " ".join(tokens)
+            f = forms.get(text_form)
+            if f is None:
+                f = forms[text_form] = _Form(text_form, title, tokens)
+            f.count += 1
+            start = m.start("name") if not title else m.start()
+            start = text.index(tokens[0], start) if not title else start
+            before = text[:start]
+            at_sentence_start = start in starts or not before.strip() or before.rstrip()[-1:] in "\"\u201c\u2018("
+            if not at_sentence_start:
+                f.mid_sentence += 1
+            after = text[m.end():]
+            if title:
+                f.person += 2
+            if _PERSON_VERB.match(after) or m.group("poss"):
+                f.person += 1
+            verb_after = re.match(r"\s*,?\s*([a-z]+)", after)
+            verb_before = re.search(r"\b([a-z]+)\s+$", before)
+            if (verb_after and verb_after.group(1) in SPEECH_VERBS) or (
+                    verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?"):
+                f.person += 3
+            if not title and _THING_BEFORE.search(before):
+                f.not_person += 3          # the Mirrorball Trophy
+            elif not title and _NOT_PERSON_BEFORE.search(before):
+                f.not_person += 1          # in Paris
+            sentence_start = max((s for s in starts if s <= start), default=0)
+            occurrences.append((f, text, sentence_start, start, m.end()))
+            prev_word = re.search(r"([A-Za-z-]+)\s+$", before)
+            if prev_word:
+                pw = prev_word.group(1).lower()
+                if pw in CHILD_WORDS:
+                    f.ages["child"] += 1
+                elif pw in ELDERLY_WORDS:
+                    f.ages["elderly"] += 1
+            ap = _APPOS_AFTER.match(after) or _APPOS_BEFORE.search(before)
+            if ap:
+                f.nouns[ap.group("noun").lower()] += 1
+                f.person += 2
+
+    # Gender: the pronouns after a sentence's first person are most likely theirs.
+    claimed: set[tuple[int, int]] = set()
+    for f, text, sentence_start, start, end in occurrences:
+        key = (id(text), sentence_start)
+        if key in claimed or f.not_person > f.person:
+            continue
+        claimed.add(key)
+        if _PRONOUN_BEFORE.search(text, sentence_start, start):
+            continue                       # "She remembered when Robert…": the pronouns are hers
+        male, female = _gender_votes(text, end)
+        f.male += male
+        f.female += female
+        f.person += bool(male or female)
+    people = [f for f in forms.values() if _is_person(f, lower_words)]
+    clusters = _cluster(people)
+    descriptors = _descriptors(clusters)
+    return CharacterIndex(clusters, descriptors)
+
+
+def _is_person(f: _Form, lower_words: set[str]) -> bool:
+    if f.person == 0 or f.not_person > f.person:
+        return False
+    if f.title:
+        return True
+    if len(f.tokens) == 1 and f.tokens[0].lower() in lower_words and f.person < 3:
+        return False       # "Hope", "Will": an ordinary word unless strongly a person
+    return f.mid_sentence > 0 or f.person >= 3 or len(f.tokens) > 1
+
+
+def _cluster(forms: list[_Form]) -> list[_Cluster]:
+    """Merge full names, first names, surnames with titles into one character each."""
+    full = [f for f in forms if len(f.tokens) >= 2]
+    clusters: list[_Cluster] = []
+    by_tokens: dict[tuple[str, ...], _Cluster] = {}
+    for f in sorted(full, key=lambda f: (-len(f.tokens), -f.count)):
+        cl = by_tokens.get(f.tokens)
+        if cl is None:
+            cl = _Cluster([])
+            clusters.append(cl)
+            by_tokens[f.tokens] = cl
+        cl.forms.append(f)
+    firsts: defaultdict[str, list[_Cluster]] = defaultdict(list)
+    lasts: defaultdict[str, list[_Cluster]] = defaultdict(list)
+    for tokens, cl in by_tokens.items():
+        firsts[tokens[0]].append(cl)
+        lasts[tokens[-1]].append(cl)
+
+    singles = sorted((f for f in forms if len(f.tokens) == 1), key=lambda f: (f.title is not None, -f.count))
+    for f in singles:
+        tok = f.tokens[0]
+        title = (f.title or "").lower().rstrip(".")
+        target: _Cluster | None = None
+        if title in _SURNAME_TITLES:
+            # "Mrs. Quill": the one Quill of that gender.
+            candidates = lasts[tok]
+            if title in MALE_TITLES | FEMALE_TITLES:
+                want = "male" if title in MALE_TITLES else "female"
+                candidates = [c for c in candidates if c.gender() in (want, "unknown")]
+            if len(candidates) == 1:
+                target = candidates[0]
+        elif len(firsts[tok]) == 1:
+            target = firsts[tok][0]          # "Witney" -> Witney Carson; "Uncle Robert" -> Robert Irwin
+        elif not firsts[tok] and len(lasts[tok]) == 1:
+            target = lasts[tok][0]           # "Carson" -> Witney Carson
+        if target is None:
+            target = by_tokens.get((tok,))
+        if target is None:
+            target = _Cluster([])
+            clusters.append(target)
+            by_tokens[(tok,)] = target
+            firsts[tok].append(target)
+        target.forms.append(f)
+    return clusters
+
+
+def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
+    """Nouns that stand for one character: "the doctor" for Dr. Okafor, "the boy" for the only boy."""
+    claims: defaultdict[str, set[str]] = defaultdict(set)
+    for cl in clusters:
+        name = cl.name()
+        for f in cl.forms:
+            for noun in f.nouns:
+                claims[noun].add(name)
+            t = (f.title or "").lower().rstrip(".")
+            if t in ("dr", "doctor"):
+                claims["doctor"].add(name)
+            elif t in ("capt", "captain"):
+                claims["captain"].add(name)
+            elif t in ("prof", "professor"):
+                claims["professor"].add(name)
+        gender, age = cl.gender(), cl.age()
+        if age == "child" and gender != "unknown":
+            claims["boy" if gender == "male" else "girl"].add(name)
+        if age == "elderly" and gender != "unknown":
+            claims["old man" if gender == "male" else "old woman"].add(name)
+    return {noun: next(iter(names)) for noun, names in claims.items() if len(names) == 1}

@@ -1,0 +1,160 @@
+"""Quote segmentation: where speech starts and ends in a chapter's paragraphs.
+
+Handles “double”, ‘single’, «guillemets», „low-high”, plain ASCII " and ', apostrophes and elisions
+(don’t, ’til, rock ’n’ roll, the twins’ boat), nested quotes of the other kind, and speeches that run
+over several paragraphs (no closing mark; the next paragraph reopens).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Paragraph
+
+DOUBLE, SINGLE, GUILLEMET = "double", "single", "guillemet"
+
+# Word-initial elisions written with an opening mark: never the start of a quote.
+_ELISIONS = re.compile(
+    r"(?:tis|twas|til|till|em|cause|cos|bout|round|n|nother|ere|im|er|ow|ave|e|un|uns|ee|ye|\d\d?s?)\b",
+    re.IGNORECASE,
+)
+_OPEN_CONTEXT = set(" \t\n([{\u2014\u2013-/\"\u201c\u201e\u00ab\u2018'") | {""}
+_CLOSE_PUNCT = set(",.!?;:\u2026\u2014\u2013-")
+# A closing single mark that is certainly one: punctuation before it, and no letter after it.
+_SURE_SINGLE_CLOSE = re.compile(r"[,.!?\u2026\u2014\u2013-][\u2019'](?![A-Za-z])")
+_SPEECH_PUNCT = re.compile(r"[.!?,;:\u2026\u2014\u2013]|--")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One stretch of quoted text, possibly over several paragraphs."""
+
+    para: int            # paragraph where the opening mark is
+    open: int            # index of the opening mark in that paragraph's text
+    end_para: int        # paragraph where it ends
+    close: int           # index just past the closing mark (or the paragraph's end) in end_para
+    text: str            # the words inside, marks removed, paragraphs joined by a space
+    style: str           # DOUBLE, SINGLE or GUILLEMET
+    closed: bool         # False when the paragraph ended without a closing mark
+    speech: bool = True  # False for a scare quote, a title, a quoted letter
+
+
+def _prev(text: str, i: int) -> str:
+    return text[i - 1] if i > 0 else ""
+
+
+def _next(text: str, i: int) -> str:
+    return text[i + 1] if i + 1 < len(text) else ""
+
+
+def _opener(text: str, i: int) -> str | None:
+    """The style of quote that opens at text[i], if one does."""
+    c = text[i]
+    if c in "\u201c\u201e":
+        return DOUBLE
+    if c == "\u00ab":
+        return GUILLEMET
+    nxt = _next(text, i)
+    if c == '"':
+        return DOUBLE if nxt and not nxt.isspace() else None
+    if c in "\u2018'\u201a":
+        if _prev(text, i) not in _OPEN_CONTEXT or not nxt or nxt.isspace():
+            return None
+        if _ELISIONS.match(text, i + 1):
+            return None
+        return SINGLE
+    return None
+
+
+def _closes(text: str, i: int, style: str) -> bool:
+    """Whether text[i] closes an open quote of `style`."""
+    c = text[i]
+    if style == GUILLEMET:
+        return c == "\u00bb"
+    if style == DOUBLE:
+        return c in "\u201d\u201c\"" and not (c == "\u201c" and _next(text, i).isalnum() and
+                                               _prev(text, i).isspace())
+    if c not in "\u2019'":
+        return False
+    prev, nxt = _prev(text, i), _next(text, i)
+    if not prev or prev.isspace():
+        return False
+    if prev.isalnum() and nxt.isalnum():
+        return False                      # don’t, o’clock
+    if prev in _CLOSE_PUNCT or not nxt or nxt in _CLOSE_PUNCT or nxt in ")]\"\u201d":
+        return True
+    # A letter, then the mark, then a space: a closing mark or an apostrophe (the twins’ boat,
+    # goin’ home). Prefer a certain closing mark later in the paragraph when there is one.
+    return _SURE_SINGLE_CLOSE.search(text, i + 1) is None
+
+
+def _reopens(text: str, style: str) -> int | None:
+    """Index of the mark that reopens a speech of `style` at the start of a paragraph."""
+    stripped = len(text) - len(text.lstrip())
+    if stripped < len(text) and _opener(text, stripped) == style:
+        return stripped
+    return None
+
+
+def _is_speech(q_text: str, before: str) -> bool:
+    """Short, unpunctuated words quoted inside a sentence are a name, title or scare quote."""
+    words = _WORD.findall(q_text)
+    if not words:
+        return False
+    if len(words) > 4 or _SPEECH_PUNCT.search(q_text):
+        return True
+    tail = before.rstrip()
+    if not tail:
+        return True                       # the paragraph starts with it: a line of its own
+    return tail[-1] in ",:\u2014\u2013-" or tail.endswith("--")
+
+
+def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quote]:
+    """Every quote in a chapter, in order."""
+    quotes: list[Quote] = []
+    p = 0
+    # A speech still open at a paragraph's end: (para, open, style, text so far)
+    carry: tuple[int, int, str, list[str]] | None = None
+    while p < len(paragraphs):
+        text = paragraphs[p].text
+        i = 0
+        start_i = 0
+        if carry is not None:
+            at = _reopens(text, carry[2])
+            if at is None:
+                # Not reopened: the speech ended with the previous paragraph.
+                cp, co, cstyle, parts = carry
+                prev_text = paragraphs[p - 1].text
+                quotes.append(Quote(cp, co, p - 1, len(prev_text), " ".join(parts).strip(),
+                                    cstyle, closed=False))
+                carry = None
+            else:
+                i = start_i = at + 1
+        state: tuple[int, int, str, list[str]] | None = carry
+        carry = None
+        while i < len(text):
+            if state is None:
+                style = _opener(text, i)
+                if style:
+                    state = (p, i, style, [])
+                    start_i = i + 1
+            elif _closes(text, i, state[2]):
+                sp, so, sstyle, parts = state
+                parts.append(text[start_i:i])
+                inner = " ".join(x.strip() for x in parts if x.strip())
+                before = paragraphs[sp].text[:so]
+                quotes.append(Quote(sp, so, p, i + 1, inner, sstyle, closed=True,
+                                    speech=_is_speech(inner, before)))
+                state = None
+            i += 1
+        if state is not None:
+            state[3].append(text[start_i:])
+            carry = state
+        p += 1
+    if carry is not None:
+        cp, co, cstyle, parts = carry
+        quotes.append(Quote(cp, co, len(paragraphs) - 1, len(paragraphs[-1].text),
+                            " ".join(x.strip() for x in parts if x.strip()), cstyle, closed=False))
+    return quotes
