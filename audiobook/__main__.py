@@ -1,0 +1,5 @@
+"""`python -m audiobook`."""
+
+from .cli import main
+
+main()

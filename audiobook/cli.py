@@ -1,0 +1,156 @@
+"""Command line: options -> core call -> report -> exit code. The only module that imports click."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import AudiobookError, ExitCode
+
+_DEBUG = {"on": False}
+
+
+def _default_config(source: str) -> str | None:
+    """voices.yaml beside the story, when there is one."""
+    beside = Path(source).parent / "voices.yaml"
+    return str(beside) if beside.is_file() else None
+
+
+class _Group(click.Group):
+    """Turns every failure into one `Error: ...` line and its exit code; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except AudiobookError as exc:
+            if _DEBUG["on"]:
+                traceback.print_exc()
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:   # `audiobook script … | head`: the reader left; not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except Exception as exc:  # a bug: one line, the traceback with --debug
+            if _DEBUG["on"]:
+                traceback.print_exc()
+            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                       err=True)
+            ctx.exit(int(ExitCode.FAILURE))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.version_option(package_name="audiobook")
+def cli(debug: bool) -> None:
+    """Turn a story (.txt or .md) into a multi-voice audiobook: one MP3 per chapter."""
+    _DEBUG["on"] = debug
+
+
+@cli.command()
+@click.argument("source", type=click.Path(dir_okay=True, path_type=str))
+@click.option("-c", "--config", "config", type=click.Path(path_type=str), default=None,
+              help="voices.yaml casting the narrator and characters (default: one beside SOURCE; "
+                   "none means every character is auto-cast).")
+@click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output",
+              show_default=True, help="Folder to write `<Book Title>/` into.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def generate(source: str, config: str | None, output: str, quiet: bool) -> None:
+    """Render SOURCE to chapter MP3s with transcripts, a manifest and a playlist."""
+    from .pipeline import generate as run
+
+    bar: Any = None
+    show_bar = not quiet and sys.stderr.isatty()
+
+    def on_start(total: int) -> None:
+        nonlocal bar
+        if show_bar:
+            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+
+    def progress(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        report = run(source, config or _default_config(source), output, progress=progress, on_start=on_start)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if not quiet:
+        minutes, seconds = divmod(int(round(report.audio_seconds)), 60)
+        click.echo(
+            f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
+            f"{minutes} min {seconds:02d} s of audio, {report.synthesized} of {report.segments} segments "
+            f"synthesized, in {report.wall_seconds:.1f} s.", err=True)
+    if report.failed:
+        for f in report.failed:
+            click.echo(f"Error: line not synthesized: {f}", err=True)
+        sys.exit(ExitCode.SYNTHESIS)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="text: one reviewable line per segment; jsonl: one JSON object per segment.")
+def script(source: str, fmt: str) -> None:
+    """Show every segment of SOURCE with its speaker and the rule that chose it."""
+    from .ingest import load_book
+    from .parse import parse_book
+
+    parsed = parse_book(load_book(source))
+    out = click.get_text_stream("stdout")
+    color = fmt == "text" and out.isatty()
+    for ch in parsed.chapters:
+        if fmt == "text":
+            click.echo(click.style(f"== {ch.title} ==", bold=True) if color else f"== {ch.title} ==")
+        for seg in ch.segments:
+            if fmt == "jsonl":
+                click.echo(json.dumps({
+                    "chapter": ch.index, "kind": seg.kind, "speaker": seg.speaker, "start": seg.start,
+                    "end": seg.end, "text": seg.text, "rule": seg.rule, "confidence": seg.confidence,
+                }, ensure_ascii=False))
+            elif seg.kind == "narration":
+                line = f"    {seg.text}"
+                click.echo(click.style(line, dim=True) if color else line)
+            else:
+                who = seg.speaker or "?"
+                tail = f"  [{seg.rule}]" if seg.rule else ""
+                click.echo(f"{who}: \u201c{seg.text}\u201d{click.style(tail, dim=True) if color else tail}")
+
+
+@cli.command()
+@click.option("--lang", default=None, help="Only voices whose language starts with this (e.g. en).")
+@click.option("--engine", "engine_name", default="auto", show_default=True, help="auto, espeak or pyttsx3.")
+def voices(lang: str | None, engine_name: str) -> None:
+    """List the voice ids this machine's engine offers (and espeak-ng's +variants)."""
+    from .engines import create_engine
+
+    engine = create_engine(engine_name)
+    rows = [v for v in engine.voices() if v.kind == "voice"
+            and (not lang or any(x.lower().startswith(lang.lower()) for x in v.languages))]
+    variants = [v for v in engine.voices() if v.kind == "variant"]
+    width = max((len(v.id) for v in rows), default=2)
+    click.echo(f"{'ID':<{width}}  {'GENDER':<7}  {'LANGUAGE':<16}  NAME")
+    for v in rows:
+        click.echo(f"{v.id:<{width}}  {v.gender:<7}  {','.join(v.languages):<16}  {v.name}")
+    if variants:
+        click.echo(f"\nVariants: append one to any id above, e.g. {rows[0].id if rows else 'gmw/en-us'}+f2")
+        for v in variants:
+            click.echo(f"  {v.id:<16} {v.gender:<8} {v.name}")
+    click.echo(f"\n{len(rows)} voices, {len(variants)} variants ({engine.version})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `audiobook` command."""
+    cli.main(args=argv, prog_name="audiobook")

@@ -1,0 +1,137 @@
+"""pyttsx3's own platform driver (SAPI5 on Windows, NSSpeech on macOS, espeak elsewhere), guarded.
+
+pyttsx3 2.99 loses audio in known ways, each guarded here: a warm-up utterance after init (the first
+runAndWait returns before its file is written), one file per runAndWait (several queued keep only the
+last), a wait until the driver is idle before the next line (a queued property change can be undone),
+every clip's length checked against its text and retried, and the driver's printing swallowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import time
+import wave
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError, SynthesisError
+from ..model import VoiceSpec
+from .base import Audio, Engine, VoiceInfo
+
+# A clip shorter than this share of the time its words need at its rate was cut short.
+_MIN_SHARE = 0.45
+_RETRIES = 3
+
+
+def expected_seconds(text: str, rate: int) -> float:
+    """A low estimate of how long `text` takes at `rate` words per minute."""
+    return len(text.split()) / max(rate, 1) * 60.0
+
+
+class Pyttsx3Engine(Engine):
+    """Any pyttsx3 driver, through save_to_file, with every known way of losing audio guarded."""
+
+    name = "pyttsx3"
+
+    def __init__(self, driver: str | None = None) -> None:
+        try:
+            import pyttsx3
+        except ImportError as exc:
+            raise EngineError("pyttsx3 is not installed: `pip install pyttsx3`") from exc
+        if driver in (None, "espeak"):
+            # The espeak driver needs the library loaded the same way the espeak engine loads it.
+            try:
+                from .espeak import _load_library_only
+                _load_library_only()
+            except EngineError:
+                if driver == "espeak":
+                    raise
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                self._engine: Any = pyttsx3.init(driver) if driver else pyttsx3.init()
+        except Exception as exc:
+            raise EngineError(f"pyttsx3 could not start a speech driver here: {exc}") from exc
+        self._pyttsx3_version = getattr(pyttsx3, "__version__", "?")
+        self._tmp = Path(tempfile.mkdtemp(prefix="audiobook-pyttsx3-"))
+        self._voices: list[VoiceInfo] | None = None
+        self._render("warm up", None, attempt_check=False)   # the first runAndWait loses its file
+
+    @property
+    def version(self) -> str:
+        return f"pyttsx3 {self._pyttsx3_version} {type(self._engine.proxy._driver).__module__}"
+
+    def voices(self) -> list[VoiceInfo]:
+        if self._voices is None:
+            out = []
+            for v in self._engine.getProperty("voices") or []:
+                langs = tuple(x.decode(errors="replace") if isinstance(x, bytes) else str(x)
+                              for x in (getattr(v, "languages", None) or []))
+                gender = str(getattr(v, "gender", "") or "unknown").lower()
+                out.append(VoiceInfo(str(v.id), str(v.name), gender if gender in ("male", "female")
+                                     else "unknown", langs))
+            self._voices = out
+        return self._voices
+
+    def _wait_idle(self) -> None:
+        deadline = time.monotonic() + 5
+        while self._engine.isBusy() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        try:
+            from pyttsx3.drivers import _espeak
+            while _espeak.IsPlaying() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        except Exception:
+            pass
+
+    def _render(self, text: str, voice: VoiceSpec | None, attempt_check: bool = True) -> Audio:
+        e = self._engine
+        if voice is not None:
+            e.setProperty("voice", voice.voice_id)
+            e.setProperty("rate", voice.rate)
+            e.setProperty("volume", voice.volume)
+            with contextlib.suppress(Exception):
+                e.setProperty("pitch", voice.pitch)
+        fd, name = tempfile.mkstemp(suffix=".wav", dir=self._tmp)
+        os.close(fd)
+        os.unlink(name)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                e.save_to_file(text, name)
+                e.runAndWait()
+            self._wait_idle()
+            deadline = time.monotonic() + 2
+            while not os.path.exists(name) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if not os.path.exists(name):
+                return Audio(b"", self.sample_rate)
+            with wave.open(name, "rb") as w:
+                if w.getsampwidth() != 2:
+                    raise SynthesisError(f"pyttsx3 wrote {w.getsampwidth() * 8}-bit audio; expected 16-bit")
+                rate, channels = w.getframerate(), w.getnchannels()
+                pcm = w.readframes(w.getnframes())
+            if channels == 2:
+                import array
+                a = array.array("h", pcm)
+                pcm = array.array("h", ((a[i] + a[i + 1]) // 2 for i in range(0, len(a), 2))).tobytes()
+            return Audio(pcm, rate)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+    def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
+        best = Audio(b"", self.sample_rate)
+        need = expected_seconds(text, voice.rate) * _MIN_SHARE
+        for _ in range(_RETRIES):
+            audio = self._render(text, voice)
+            if audio.seconds > best.seconds:
+                best = audio
+            if best.seconds >= need and best.frames:
+                self.sample_rate = best.sample_rate
+                return best
+        raise SynthesisError(
+            f"pyttsx3 returned {best.seconds:.2f} s for a line that needs about {need / _MIN_SHARE:.1f} s "
+            f"after {_RETRIES} tries: {text[:60]!r}"
+        )
