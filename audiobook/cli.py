@@ -109,8 +109,7 @@ def script(source: str, fmt: str) -> None:
     from .parse import parse_book
 
     parsed = parse_book(load_book(source))
-    out = click.get_text_stream("stdout")
-    color = fmt == "text" and out.isatty()
+    color = fmt == "text" and sys.stdout.isatty()
     for ch in parsed.chapters:
         if fmt == "text":
             click.echo(click.style(f"== {ch.title} ==", bold=True) if color else f"== {ch.title} ==")

@@ -125,7 +125,7 @@ class EspeakEngine(Engine):
                     if len(parts) >= 2 and parts[0] == "name":
                         name = " ".join(parts[1:])
                     elif len(parts) >= 2 and parts[0] == "gender":
-                        gender = parts[1]
+                        gender = parts[1].lower()
                 out.append(VoiceInfo(f"+{f.name}", name, gender, (), kind="variant"))
         self._voices = out
         return out

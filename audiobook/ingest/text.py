@@ -41,7 +41,7 @@ class _Line:
 def _lines(source: str) -> list[_Line]:
     """Split keeping offsets; CR, LF and CRLF all end a line."""
     out: list[_Line] = []
-    pos = 0
+    pos = 1 if source.startswith("\ufeff") else 0   # a BOM counts in offsets, never in text
     for m in re.finditer(r"\r\n|\r|\n", source):
         out.append(_Line(source[pos:m.start()], pos))
         pos = m.end()

@@ -17,8 +17,8 @@ from .characters import CharacterIndex
 from .lexicon import SPEECH_VERBS, SUBJECT_PRONOUNS, sentence_spans
 from .quotes import Quote
 
-CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "tag:noun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
-              "paragraph": 0.85, "turn": 0.6}
+CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
+              "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
 _LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
@@ -67,6 +67,14 @@ class _History:
                 break
             best = ev
         return best.name if best else None
+
+    def resolve_other(self, speaker: str | None, para: int, pos: int, index: CharacterIndex) -> str | None:
+        """The latest-named character other than `speaker`, within a few paragraphs."""
+        for ev in reversed(self.events):
+            if (ev.para, ev.pos) >= (para, pos) or ev.name == speaker:
+                continue
+            return ev.name if para - ev.para <= 4 else None
+        return None
 
 
 def _subject_at(text: str, at: int, index: CharacterIndex,
@@ -235,6 +243,12 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             if who is None:
                 who, rule = _beat(after, last=False, index=index, history=history, para=p,
                                   pos=first.open, quote=first.text)
+            if who is None and not before.strip() and p > 0 and (p - 1) not in para_speaker:
+                # "Professor Hale cleared her throat." then a paragraph that is only speech.
+                prev = paragraphs[p - 1].text
+                who, rule = _beat(prev, last=True, index=index, history=history, para=p, pos=0,
+                                  quote=first.text)
+                rule = "beat:previous" if who else ""
             if who:
                 decisions[qis[0]] = Decision(who, rule, CONFIDENCE[rule])
 
@@ -246,12 +260,18 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
                     src = min(known, key=lambda k: (abs(k[0] - qi), k[0] > qi))[1]
                     decisions[qi] = Decision(src.speaker, "paragraph", min(src.confidence, CONFIDENCE["paragraph"]))
 
-        # 4. turn-taking in a conversation
-        if not any(decisions[qi].speaker for qi in qis):
-            a, b = para_speaker.get(p - 2), para_speaker.get(p - 1)
-            if a and b and a != b and (p - 1) in para_speaker and (p - 2) in para_speaker:
+        # 4. turn-taking in a conversation: untagged lines alternate between two people
+        if not any(decisions[qi].speaker for qi in qis) and para_speaker.get(p - 1):
+            a, b = para_speaker.get(p - 2), para_speaker[p - 1]
+            who, rule = None, ""
+            if a and a != b:
+                who, rule = a, "turn"
+            elif (p - 2) not in para_speaker:
+                # The conversation has just begun: the other person is whoever else was last in view.
+                who, rule = history.resolve_other(b, p, 0, index), "turn:other"
+            if who:
                 for qi in qis:
-                    decisions[qi] = Decision(a, "turn", CONFIDENCE["turn"])
+                    decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
 
         speakers = [decisions[qi].speaker for qi in qis]
         para_speaker[p] = speakers[-1]

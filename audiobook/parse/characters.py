@@ -21,9 +21,21 @@ _TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
 _CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,2}})"
                         r"(?P<poss>['\u2019]s?\b)?")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
-_PERSON_VERB = re.compile(r"\s+(?:[a-z]+ed|said|stood|knelt|felt|ran|went|came|saw|took|gave|sat|held|"
-                          r"shook|thought|knew|made|got|told|left|began|spoke|smiles|says|asks|looks|"
-                          r"turns|walks)\b")
+_IRREGULAR_PAST = (
+    "said stood knelt felt ran went came saw took gave sat held shook thought knew made got told left began "
+    "spoke set put let cut hit read led met fed kept lay lit slept spun stuck swung threw wore woke won wrote "
+    "drew drove ate fell fought found flew forgot froze grew hung heard hid bit blew broke brought built "
+    "bought caught chose clung crept dug fled flung rose rode rang sang sank shot shut slid smelt spent "
+    "stole strode struck swore swept swam taught tore understood wept wound became forgave overheard"
+)
+_PERSON_VERB = re.compile(r"\s+(?:[a-z]+ed|" + "|".join(_IRREGULAR_PAST.split()) +
+                          r"|smiles|says|asks|looks|turns|walks|nods|laughs|sighs|shrugs|grins|frowns)\b")
+# Verbs whose object is a person: "met Tomas Weller", "kissed Nora".
+_PERSON_OBJECT = re.compile(r"\b(?:met|greeted|kissed|hugged|thanked|married|introduced|visited|told|asked|"
+                            r"interrupted|embraced|scolded|warned|called|helped|nudged|followed|joined)\s+$")
+# Words after which a name is the subject of what follows: its pronouns are its own.
+_SUBJECT_BEFORE = re.compile(r"(?:^|[,;:(\u2014]|\b(?:and|but|then|when|as|while|so|yet|because|after|"
+                             r"before|until|if|though|although|once|where)\b)\s*$", re.IGNORECASE)
 _NOT_PERSON_BEFORE = re.compile(r"\b(?:in|at|of|from|into|across|on)\s+$", re.IGNORECASE)
 _THING_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|their)\s+$")
 # Titles that go with a surname ("Mr. Pell"); the others go with a first name ("Uncle Robert").
@@ -110,7 +122,8 @@ class CharacterIndex:
             name = cl.name()
             if name in self.characters:
                 continue
-            aliases = tuple(sorted({f.text for f in cl.forms} - {name}, key=lambda a: (-len(a), a)))
+            names = {f.text for f in cl.forms} | {" ".join(f.tokens) for f in cl.forms if len(f.tokens) > 1}
+            aliases = tuple(sorted(names - {name}, key=lambda a: (-len(a), a)))
             self.characters[name] = Character(name=name, aliases=aliases, gender=cl.gender(), age=cl.age())
             for f in cl.forms:
                 self._by_form.setdefault(f.text, name)
@@ -175,10 +188,9 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             title = m.group("title")
             tokens = tuple(m.group("name").split())
             # Sentence-initial function words glued to a name: "But Leo", "When Mara".
-            while tokens and tokens[0].lower() in NOT_NAMES:
+            while not title and tokens and tokens[0].lower() in NOT_NAMES:
                 tokens = tokens[1:]
-                title = None
-            if not tokens or (not title and all(t.lower() in NOT_NAMES for t in tokens)):
+            if not tokens or (not title and any(t.lower() in NOT_NAMES for t in tokens)):
                 continue
             if title:
                 title = title.strip()
@@ -199,7 +211,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             after = text[m.end():]
             if title:
                 f.person += 2
-            if _PERSON_VERB.match(after) or m.group("poss"):
+            if _PERSON_VERB.match(after) or m.group("poss") or _PERSON_OBJECT.search(before):
                 f.person += 1
             verb_after = re.match(r"\s*,?\s*([a-z]+)", after)
             verb_before = re.search(r"\b([a-z]+)\s+$", before)
@@ -231,14 +243,25 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
         if key in claimed or f.not_person > f.person:
             continue
         claimed.add(key)
-        if _PRONOUN_BEFORE.search(text, sentence_start, start):
-            continue                       # "She remembered when Robert…": the pronouns are hers
+        if _PRONOUN_BEFORE.search(text, sentence_start, start) or not _SUBJECT_BEFORE.search(text[sentence_start:start]):
+            continue                       # "She remembered when Robert…", "winning Dancing With…"
         male, female = _gender_votes(text, end)
         f.male += male
         f.female += female
         f.person += bool(male or female)
+    # "Marisol turned…" vouches for "Marisol Ortega" and the other way round.
+    single_evidence: Counter[str] = Counter()
+    for f in forms.values():
+        if len(f.tokens) == 1 and not f.title:
+            single_evidence[f.tokens[0]] += f.person
+    for f in forms.values():
+        if len(f.tokens) > 1 and f.not_person == 0:
+            f.person += single_evidence[f.tokens[0]] + single_evidence[f.tokens[-1]]
     people = [f for f in forms.values() if _is_person(f, lower_words)]
-    clusters = _cluster(people)
+    # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
+    # that person when a full name it belongs to is known.
+    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and f.not_person <= f.person]
+    clusters = _cluster(people, maybe)
     descriptors = _descriptors(clusters)
     return CharacterIndex(clusters, descriptors)
 
@@ -253,8 +276,9 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
     return f.mid_sentence > 0 or f.person >= 3 or len(f.tokens) > 1
 
 
-def _cluster(forms: list[_Form]) -> list[_Cluster]:
-    """Merge full names, first names, surnames with titles into one character each."""
+def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
+    """Merge full names, first names, surnames with titles into one character each.
+    Forms in `maybe` join a character they clearly belong to, and never make a new one."""
     full = [f for f in forms if len(f.tokens) >= 2]
     clusters: list[_Cluster] = []
     by_tokens: dict[tuple[str, ...], _Cluster] = {}
@@ -271,7 +295,9 @@ def _cluster(forms: list[_Form]) -> list[_Cluster]:
         firsts[tokens[0]].append(cl)
         lasts[tokens[-1]].append(cl)
 
-    singles = sorted((f for f in forms if len(f.tokens) == 1), key=lambda f: (f.title is not None, -f.count))
+    singles = sorted((f for f in [*forms, *maybe] if len(f.tokens) == 1),
+                     key=lambda f: (f.title is not None, -f.count))
+    weak = {id(f) for f in maybe}
     for f in singles:
         tok = f.tokens[0]
         title = (f.title or "").lower().rstrip(".")
@@ -290,6 +316,8 @@ def _cluster(forms: list[_Form]) -> list[_Cluster]:
             target = lasts[tok][0]           # "Carson" -> Witney Carson
         if target is None:
             target = by_tokens.get((tok,))
+        if target is None and id(f) in weak:
+            continue
         if target is None:
             target = _Cluster([])
             clusters.append(target)

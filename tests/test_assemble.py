@@ -1,0 +1,133 @@
+"""Assembly arithmetic with the fake engine: clip lengths, pauses, head and tail add up exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from audiobook.config import Pauses
+from audiobook.engines.fake import FakeEngine
+from audiobook.pipeline import generate, prepare
+from audiobook.synth import speakable
+
+STORY = """Title: Two Rooms
+Author: Test Writer
+
+Chapter 1: Morning
+
+Nora Vance opened the window. \u201cIt\u2019s cold,\u201d she said. \u201cClose it.\u201d
+
+Felix Vance laughed. \u201cYou opened it.\u201d
+
+* * *
+
+The day went on.
+
+Chapter 2: Night
+
+\u201cGood night,\u201d said Felix.
+"""
+
+
+@pytest.fixture()
+def rendered(tmp_path):
+    src = tmp_path / "two-rooms.txt"
+    src.write_text(STORY, encoding="utf-8")
+    engine = FakeEngine()
+    report = generate(src, None, tmp_path / "out", engine=engine)
+    book = Path(report.output_dir)
+    return report, book, json.loads((book / "book.json").read_text()), engine
+
+
+def test_layout_and_names(rendered):
+    report, book, manifest, _ = rendered
+    assert book.name == "Two Rooms"
+    files = sorted(p.name for p in book.iterdir())
+    assert files == ["01 - Chapter 1 - Morning.mp3", "01 - Chapter 1 - Morning.vtt",
+                     "02 - Chapter 2 - Night.mp3", "02 - Chapter 2 - Night.vtt", "book.json", "playlist.m3u"]
+    assert not list(book.glob("*.part"))
+    assert manifest["title"] == "Two Rooms" and manifest["author"] == "Test Writer"
+    playlist = (book / "playlist.m3u").read_text().splitlines()
+    assert playlist[0] == "#EXTM3U" and playlist[2] == "01 - Chapter 1 - Morning.mp3"
+
+
+def test_timeline_is_exact(rendered):
+    _, _, manifest, engine = rendered
+    p = Pauses()
+    sr = engine.sample_rate
+    for ch in manifest["chapters"]:
+        segs = ch["segments"]
+        assert segs[0]["start"] == pytest.approx(p.head / 1000, abs=1e-3)
+        for a, b in zip(segs, segs[1:]):
+            from audiobook.model import VoiceSpec
+            spec = VoiceSpec("fake", a["voice"], a["rate"], a["pitch"], a["volume"])
+            length = FakeEngine.frames_for(speakable(a["text"]), spec, sr) / sr
+            assert a["end"] - a["start"] == pytest.approx(length, abs=2e-3)
+            gap = b["start"] - a["end"]
+            assert gap * 1000 in (pytest.approx(p.within_paragraph, abs=2), pytest.approx(p.paragraph, abs=2),
+                                  pytest.approx(p.scene_break, abs=2))
+        assert ch["duration"] == pytest.approx(segs[-1]["end"] + p.tail / 1000, abs=2e-3)
+
+
+def test_pauses_follow_context(rendered):
+    _, _, manifest, _ = rendered
+    segs = manifest["chapters"][0]["segments"]
+    gaps = [round((b["start"] - a["end"]) * 1000) for a, b in zip(segs, segs[1:])]
+    p = Pauses()
+    # narration / quote / tag / quote in one paragraph, then a new paragraph, ..., then the scene break
+    assert gaps[:3] == [p.within_paragraph] * 3
+    assert gaps[3] == p.paragraph
+    assert gaps[-1] == p.scene_break
+
+
+def test_encoded_duration_matches_manifest(rendered):
+    from audio_tools import decode
+
+    _, book, manifest, _ = rendered
+    for ch in manifest["chapters"]:
+        audio = decode(book / ch["file"])
+        assert len(audio) / 44100 == pytest.approx(ch["duration"], abs=0.06)
+
+
+def test_tags(rendered):
+    from mutagen.id3 import ID3
+
+    _, book, manifest, _ = rendered
+    tags = ID3(book / manifest["chapters"][1]["file"])
+    assert str(tags["TIT2"]) == "Chapter 2: Night"
+    assert str(tags["TALB"]) == "Two Rooms"
+    assert str(tags["TPE1"]) == "Test Writer"
+    assert str(tags["TRCK"]) == "2/2"
+    assert str(tags["TCON"]) == "Audiobook"
+
+
+def test_vtt_cues_carry_speakers_and_times(rendered):
+    _, book, manifest, _ = rendered
+    vtt = (book / manifest["chapters"][0]["transcript"]).read_text().splitlines()
+    assert vtt[0] == "WEBVTT"
+    cues = [line for line in vtt if line.startswith("<v ")]
+    segs = manifest["chapters"][0]["segments"]
+    assert len(cues) == len(segs)
+    assert cues[0] == "<v Narrator>Nora Vance opened the window."
+    assert cues[1].startswith("<v Nora Vance>It\u2019s cold,")
+    times = [line for line in vtt if "-->" in line]
+    starts = [line.split(" --> ")[0] for line in times]
+    assert starts == sorted(starts)
+
+
+def test_casting_without_config_is_distinct(tmp_path):
+    src = tmp_path / "s.txt"
+    src.write_text(STORY, encoding="utf-8")
+    prep = prepare(src, None, engine=FakeEngine())
+    voices = {name: spec for name, spec in prep.casting.characters.items()}
+    assert set(voices) == {"Nora Vance", "Felix Vance"}
+    assert voices["Nora Vance"] != voices["Felix Vance"]
+    assert prep.casting.narrator not in voices.values()
+
+
+def test_speakable():
+    assert speakable("*Run*, she said\u2014now!") == "Run, she said, now!"
+    assert speakable("  a   b  ") == "a b"
+    assert speakable("__bold__ and _it_") == "bold and it"
