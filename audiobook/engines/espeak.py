@@ -9,6 +9,7 @@ clip is complete by construction. Voice ids are pyttsx3's: "gmw/en-us", with an 
 from __future__ import annotations
 
 import ctypes
+import difflib
 import os
 import sys
 import threading
@@ -92,62 +93,16 @@ class EspeakEngine(Engine):
         info = self._es.Info(None)
         return f"espeak-ng {info.decode() if info else '?'}"
 
-    def _data_root(self) -> Path | None:
-        if self._data_dir:
-            return Path(self._data_dir) / "espeak-ng-data"
-        for base in (os.environ.get("ESPEAK_DATA_PATH"), "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
-                     "/usr/lib/aarch64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data",
-                     "/usr/local/share/espeak-ng-data"):
-            if base and (Path(base) / "voices").is_dir():
-                return Path(base)
-            if base and (Path(base) / "espeak-ng-data" / "voices").is_dir():
-                return Path(base) / "espeak-ng-data"
-        return None
-
     def voices(self) -> list[VoiceInfo]:
-        if self._voices is not None:
-            return self._voices
-        out: list[VoiceInfo] = []
-        for v in self._es.ListVoices(None):
-            langs = v.languages[1:].split(b"\x00")[0].decode(errors="replace") if v.languages else ""
-            gender = {1: "male", 2: "female"}.get(v.gender, "unknown")
-            # espeak-ng finds a voice file whatever the case of its id; variants are case-sensitive.
-            out.append(VoiceInfo(v.identifier.decode().lower(), v.name.decode(errors="replace"), gender,
-                                 (langs,) if langs else ()))
-        root = self._data_root()
-        if root and (root / "voices" / "!v").is_dir():
-            for f in sorted((root / "voices" / "!v").iterdir(), key=lambda p: p.name.lower()):
-                if not f.is_file():
-                    continue
-                name, gender = f.name, "unknown"
-                for line in f.read_text(errors="replace").splitlines():
-                    parts = line.split()
-                    if len(parts) >= 2 and parts[0] == "name":
-                        name = " ".join(parts[1:])
-                    elif len(parts) >= 2 and parts[0] == "gender":
-                        gender = parts[1].lower()
-                out.append(VoiceInfo(f"+{f.name}", name, gender, (), kind="variant"))
-        self._voices = out
-        return out
+        if self._voices is None:
+            self._voices = list_voices(self._es, self._data_dir)
+        return self._voices
 
     def has_voice(self, voice_id: str) -> bool:
-        base, _, variant = voice_id.partition("+")
-        known = {v.id for v in self.voices()}
-        return base.lower() in known and (not variant or f"+{variant}" in known)
+        return has_voice(self.voices(), voice_id)
 
     def suggest(self, voice_id: str, n: int = 3) -> list[str]:
-        import difflib
-
-        base, plus, variant = voice_id.partition("+")
-        bases = [v.id for v in self.voices() if v.kind == "voice"]
-        variants = [v.id[1:] for v in self.voices() if v.kind == "variant"]
-        base_ok = [base.lower()] if base.lower() in bases else difflib.get_close_matches(base, bases, n=n, cutoff=0.5)
-        if not plus:
-            return base_ok
-        lowered = {v.lower(): v for v in variants}
-        var_ok = ([lowered[variant.lower()]] if variant.lower() in lowered
-                  else difflib.get_close_matches(variant, variants, n=n, cutoff=0.5))
-        return [f"{b}+{v}" for b in base_ok[:1] for v in var_ok] or base_ok
+        return suggest(self.voices(), voice_id, n)
 
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
         es = self._es
@@ -165,3 +120,61 @@ class EspeakEngine(Engine):
         pcm = b"".join(self._chunks)
         self._chunks = []
         return Audio(pcm, self.sample_rate)
+
+
+def _data_root(data_dir: str) -> Path | None:
+    if data_dir:
+        return Path(data_dir) / "espeak-ng-data"
+    for base in (os.environ.get("ESPEAK_DATA_PATH"), "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+                 "/usr/lib/aarch64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data",
+                 "/usr/local/share/espeak-ng-data"):
+        for root in (Path(base), Path(base) / "espeak-ng-data") if base else ():
+            if (root / "voices").is_dir():
+                return root
+    return None
+
+
+def list_voices(es: ModuleType, data_dir: str) -> list[VoiceInfo]:
+    """espeak-ng's voices (ids lower-cased: espeak finds them whatever the case) and its +variants."""
+    out: list[VoiceInfo] = []
+    for v in es.ListVoices(None):
+        langs = v.languages[1:].split(b"\x00")[0].decode(errors="replace") if v.languages else ""
+        gender = {1: "male", 2: "female"}.get(v.gender, "unknown")
+        out.append(VoiceInfo(v.identifier.decode().lower(), v.name.decode(errors="replace"), gender,
+                             (langs,) if langs else ()))
+    root = _data_root(data_dir)
+    variants = root / "voices" / "!v" if root else None
+    if variants and variants.is_dir():
+        for f in sorted(variants.iterdir(), key=lambda p: p.name.lower()):
+            if not f.is_file():
+                continue
+            name, gender = f.name, "unknown"
+            for line in f.read_text(errors="replace").splitlines():
+                parts = line.split()
+                if len(parts) >= 2 and parts[0] == "name":
+                    name = " ".join(parts[1:])
+                elif len(parts) >= 2 and parts[0] == "gender":
+                    gender = parts[1].lower()
+            out.append(VoiceInfo(f"+{f.name}", name, gender, (), kind="variant"))
+    return out
+
+
+def has_voice(voices: list[VoiceInfo], voice_id: str) -> bool:
+    """A base id in any case, plus an optional variant in its exact case (espeak ignores a wrong one)."""
+    base, _, variant = voice_id.partition("+")
+    known = {v.id for v in voices}
+    return base.lower() in known and (not variant or f"+{variant}" in known)
+
+
+def suggest(voices: list[VoiceInfo], voice_id: str, n: int = 3) -> list[str]:
+    """Real ids close to a wrong one: the base and the variant corrected separately."""
+    base, plus, variant = voice_id.partition("+")
+    bases = [v.id for v in voices if v.kind == "voice"]
+    variants = [v.id[1:] for v in voices if v.kind == "variant"]
+    base_ok = [base.lower()] if base.lower() in bases else difflib.get_close_matches(base, bases, n=n, cutoff=0.5)
+    if not plus:
+        return base_ok
+    lowered = {v.lower(): v for v in variants}
+    var_ok = ([lowered[variant.lower()]] if variant.lower() in lowered
+              else difflib.get_close_matches(variant, variants, n=n, cutoff=0.5))
+    return [f"{b}+{v}" for b in base_ok[:1] for v in var_ok] or base_ok

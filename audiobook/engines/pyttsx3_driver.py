@@ -54,16 +54,33 @@ class Pyttsx3Engine(Engine):
                 self._engine: Any = pyttsx3.init(driver) if driver else pyttsx3.init()
         except Exception as exc:
             raise EngineError(f"pyttsx3 could not start a speech driver here: {exc}") from exc
-        self._pyttsx3_version = getattr(pyttsx3, "__version__", "?")
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            self._pyttsx3_version = version("pyttsx3")
+        except PackageNotFoundError:
+            self._pyttsx3_version = "?"
+        self._espeak_data = ""
+        if self._on_espeak:
+            from .espeak import _load_library_only
+            self._espeak_data = _load_library_only()
         self._tmp = Path(tempfile.mkdtemp(prefix="audiobook-pyttsx3-"))
         self._voices: list[VoiceInfo] | None = None
-        self._render("warm up", None, attempt_check=False)   # the first runAndWait loses its file
+        self._render("warm up", None)   # the first runAndWait after init loses its file
 
     @property
     def version(self) -> str:
         return f"pyttsx3 {self._pyttsx3_version} {type(self._engine.proxy._driver).__module__}"
 
+    @property
+    def _on_espeak(self) -> bool:
+        return type(self._engine.proxy._driver).__module__.endswith(".espeak")
+
     def voices(self) -> list[VoiceInfo]:
+        if self._voices is None and self._on_espeak:
+            from pyttsx3.drivers import _espeak
+
+            from .espeak import list_voices
+            self._voices = list_voices(_espeak, self._espeak_data)
         if self._voices is None:
             out = []
             for v in self._engine.getProperty("voices") or []:
@@ -74,6 +91,18 @@ class Pyttsx3Engine(Engine):
                                      else "unknown", langs))
             self._voices = out
         return self._voices
+
+    def has_voice(self, voice_id: str) -> bool:
+        if self._on_espeak:
+            from .espeak import has_voice
+            return has_voice(self.voices(), voice_id)
+        return super().has_voice(voice_id)
+
+    def suggest(self, voice_id: str, n: int = 3) -> list[str]:
+        if self._on_espeak:
+            from .espeak import suggest
+            return suggest(self.voices(), voice_id, n)
+        return super().suggest(voice_id, n)
 
     def _wait_idle(self) -> None:
         deadline = time.monotonic() + 5
@@ -86,7 +115,7 @@ class Pyttsx3Engine(Engine):
         except Exception:
             pass
 
-    def _render(self, text: str, voice: VoiceSpec | None, attempt_check: bool = True) -> Audio:
+    def _render(self, text: str, voice: VoiceSpec | None) -> Audio:
         e = self._engine
         if voice is not None:
             e.setProperty("voice", voice.voice_id)
