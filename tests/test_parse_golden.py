@@ -46,3 +46,21 @@ def test_cases_exist() -> None:
     assert len(CASES) >= 10
     for case in CASES:
         assert case.with_suffix(".expected").exists(), f"{case.name} has no .expected file"
+
+
+def test_example_story_matches_its_answer_key() -> None:
+    """examples/EXPECTED.md lists every quote's speaker; a speech over two paragraphs is one segment."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    key = [m.group(1) for m in re.finditer(r"^\d+\. ([^:]+):", (root / "examples" / "EXPECTED.md").read_text(
+        encoding="utf-8"), re.MULTILINE)]
+    assert len(key) == 32
+    del key[20]          # entries 20 and 21 are the two paragraphs of one speech
+    script = parse_book(load_book(root / "examples" / "the-lantern-at-gull-point.md"))
+    names = {c.name: {c.name, *c.aliases} for c in script.characters}
+    got = [s.speaker for ch in script.chapters for s in ch.segments if s.kind == "dialogue"]
+    assert len(got) == len(key)
+    for i, (speaker, want) in enumerate(zip(got, key), 1):
+        assert speaker is not None and _same(want.replace("Dr. Rhys Okafor", "Okafor"), names[speaker]), (
+            f"quote {i}: expected {want}, got {speaker}")
