@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import replace
 
 from ..model import Book, Chapter, ChapterText, Character, Paragraph, Script, Segment
-from .attribute import Decision, attribute_chapter
+from .attribute import NARRATOR, Decision, attribute_chapter, vocatives
 from .characters import CharacterIndex, find_characters
 from .lexicon import CHILD_VOCATIVES
 from .quotes import Quote, find_quotes
@@ -21,10 +21,11 @@ _HAS_WORD = re.compile(r"\w")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """The text with the given spans replaced by spaces (offsets kept)."""
+    """The text with each span replaced by a full stop and spaces: offsets kept, and what follows a
+    quote reads as a fresh start ("To" after a quote is not a name seen mid-sentence)."""
     chars = list(text)
     for s, e in spans:
-        chars[s:e] = " " * (e - s)
+        chars[s:e] = "." + " " * (e - s - 1)
     return "".join(chars)
 
 
@@ -85,10 +86,37 @@ def parse_book(book: Book) -> Script:
         segments = _segments(ch, quotes, decisions)
         breaks = frozenset(p for p, para in enumerate(ch.paragraphs) if para.scene_break_before)
         chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
-    return Script(book.title, book.author, tuple(chapters), _characters(index, chapters))
+    chapters, extra = _name_narrator(chapters, index)
+    return Script(book.title, book.author, tuple(chapters), _characters(index, chapters, extra))
 
 
-def _characters(index: CharacterIndex, chapters: list[Chapter]) -> tuple[Character, ...]:
+def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list[Chapter], list[Character]]:
+    """A first-person narrator who speaks ("…," I said) is a character, named by what the others
+    call them in the lines next to theirs; "I" when nobody names them."""
+    dialogue = [s for ch in chapters for s in ch.segments if s.kind == "dialogue"]
+    if not any(s.speaker == NARRATOR for s in dialogue):
+        return chapters, []
+    names: Counter[str] = Counter()
+    for i, seg in enumerate(dialogue):
+        if seg.speaker != NARRATOR:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(dialogue) and dialogue[j].speaker not in (NARRATOR, None):
+                for name in vocatives(dialogue[j].text):
+                    names[index.resolve(name) or name] += 1
+    speakers = Counter(s.speaker for s in dialogue)
+    # Someone who speaks a great deal in their own right is not the narrator.
+    best = next((n for n, k in names.most_common() if k >= 2 and speakers[n] < speakers[NARRATOR] / 2), None)
+    name = best or "I"
+    extra = [] if name in index.characters else [Character(name=name, aliases=("I",) if name != "I" else ())]
+    out = []
+    for ch in chapters:
+        segs = tuple(replace(s, speaker=name) if s.speaker == NARRATOR else s for s in ch.segments)
+        out.append(replace(ch, segments=segs))
+    return out, extra
+
+
+def _characters(index: CharacterIndex, chapters: list[Chapter], extra: list[Character]) -> tuple[Character, ...]:
     """Characters with their line and word counts; a speaker who calls out "Mommy!" is a child."""
     lines: Counter[str] = Counter()
     words: Counter[str] = Counter()
@@ -101,7 +129,8 @@ def _characters(index: CharacterIndex, chapters: list[Chapter]) -> tuple[Charact
                 if any(w.lower().strip(",.!?") in CHILD_VOCATIVES for w in seg.text.split()[:1]):
                     child_voice[seg.speaker] += 1
     out = []
-    for name, c in index.characters.items():
+    for c in [*index.characters.values(), *extra]:
+        name = c.name
         age = c.age if c.age != "unknown" or not child_voice[name] else "child"
         out.append(replace(c, age=age, lines=lines[name], words=words[name]))
     out.sort(key=lambda c: (-c.lines, -c.words, c.name))

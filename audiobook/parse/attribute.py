@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .lexicon import SPEECH_VERBS, SUBJECT_PRONOUNS, sentence_spans
+from .lexicon import NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, sentence_spans
 from .quotes import Quote
 
 CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
               "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
+_SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
+# The speaker behind a first-person "I said": named after parsing, from what others call them.
+NARRATOR = "\u2063I"
 _LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
 _WORDS = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
 
@@ -83,8 +86,10 @@ def _subject_at(text: str, at: int, index: CharacterIndex,
     for s, e, who in mentions:
         if s == at:
             return "name", who, e
-    m = re.compile(r"(he|she|He|She)\b").match(text, at)
+    m = _SUBJECT_PRONOUN.match(text, at)
     if m:
+        if m.group(1) == "I":
+            return "name", NARRATOR, m.end()
         return "pronoun", SUBJECT_PRONOUNS[m.group(1).lower()], m.end()
     return None
 
@@ -140,12 +145,31 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         return subj[0], subj[1]
     # "Leo said," / "She turned to him and said," : the sentence's subject.
     first_name = next(((st, who) for st, _, who in mentions if st < verb.start()), None)
-    pron = re.search(r"\b(he|she|He|She)\b", sentence[:verb.start()])
+    pron = re.search(r"\b(he|she|He|She|I)\b", sentence[:verb.start()])
     if first_name and (pron is None or first_name[0] < pron.start()):
         return "name", first_name[1]
+    if pron and pron.group(1) == "I":
+        return "name", NARRATOR
     if pron:
         return "pronoun", SUBJECT_PRONOUNS[pron.group(1).lower()]
     return None
+
+
+_VOC_NAME = r"((?:(?:Mr|Mrs|Ms|Dr|Miss|Sir|Madame|Monsieur|Captain|Colonel|Uncle|Aunt|Lady|Lord)\.?\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+_VOCATIVE_START = re.compile(rf"^(?:(?:Oh|Ah|Well|Yes|No|Now|Why|Come|Look|Dear|My dear|Hallo|Hello),?\s+)?{_VOC_NAME}\s*[,!?]")
+_VOCATIVE_INNER = re.compile(rf"(?:,|\b(?:dear|my|Oh|oh))\s+{_VOC_NAME}\s*(?=[,.!?;\u2014-]|$)")
+
+
+def vocatives(quote: str) -> list[str]:
+    """Names a quote addresses: "Emma, come here." / "…, Mr. Knightley!" (not "I" or a plain word)."""
+    out = []
+    for rx in (_VOCATIVE_START, _VOCATIVE_INNER):
+        for m in rx.finditer(quote):
+            name = m.group(1)
+            first = name.split()[0].lower().rstrip(".")
+            if name != "I" and first not in NOT_NAMES:
+                out.append(name)
+    return out
 
 
 def _is_vocative(name: str, quote: str, index: CharacterIndex) -> bool:
@@ -297,7 +321,9 @@ def _beat(text: str, *, last: bool, index: CharacterIndex, history: _History, pa
     for _, _, who in index.mentions(sentence):
         if not _is_vocative(who, quote, index):
             return who, "beat"
-    m = re.match(r"\s*(He|She)\b", sentence)
+    m = re.match(r"\s*(He|She|I)\b", sentence)
+    if m and m.group(1) == "I":
+        return NARRATOR, "beat"
     if m:
         who = history.resolve(SUBJECT_PRONOUNS[m.group(1).lower()], para, pos, index)
         if who and not _is_vocative(who, quote, index):

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..model import Age, Character, Gender
 from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES, MALE_PRONOUNS,
-                      MALE_TITLES, NOT_NAMES, PERSON_NOUNS, SPEECH_VERBS, TITLES, sentence_spans)
+                      MALE_TITLES, NOT_DESCRIPTIONS, NOT_NAMES, OCCUPATIONS, PERSON_NOUNS, SPEECH_VERBS, TITLES,
+                      sentence_spans)
 
 _TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
 _TITLE = r"(?:(?:" + "|".join(re.escape(t) for t in _TITLE_WORDS) + r")\.?\s+)"
@@ -127,6 +128,8 @@ class CharacterIndex:
             self.characters[name] = Character(name=name, aliases=aliases, gender=cl.gender(), age=cl.age())
             for f in cl.forms:
                 self._by_form.setdefault(f.text, name)
+                if f.text.startswith("the "):
+                    self._by_form.setdefault("The" + f.text[3:], name)
         self.descriptors = dict(descriptors)
         forms = sorted(self._by_form, key=len, reverse=True)
         names = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
@@ -190,6 +193,10 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             # Sentence-initial function words glued to a name: "But Leo", "When Mara".
             while not title and tokens and tokens[0].lower() in NOT_NAMES:
                 tokens = tokens[1:]
+            # "Miss Woodhouse Miss Taylor": a title starts another name.
+            cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
+            if cut:
+                tokens = tokens[:cut]
             if not tokens or (not title and any(t.lower() in NOT_NAMES for t in tokens)):
                 continue
             if title:
@@ -263,7 +270,47 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and f.not_person <= f.person]
     clusters = _cluster(people, maybe)
     descriptors = _descriptors(clusters)
+    clusters += _described(narration, clusters, descriptors)
     return CharacterIndex(clusters, descriptors)
+
+
+_VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+(?:[a-z]+\s+)?[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?)\b")
+_DESCRIBED_BEFORE = re.compile(rf"(?:^|[.,;!?]\s+|\s\s)(?P<d>[Tt]he\s+(?:[a-z]+\s+)?[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?)"
+                               rf"\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b")
+
+
+def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict[str, str]) -> list[_Cluster]:
+    """Characters known only by a description in speech tags: "said the Hatter", "the waiter asked".
+    A description that fits a named character ("the professor" for Professor De Worms) becomes a
+    descriptor of that character instead."""
+    found: Counter[str] = Counter()
+    for text in narration:
+        for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
+            for m in rx.finditer(text):
+                words = m.group("d").split()
+                words[0] = "the"
+                found[" ".join(words)] += 1
+    out: list[_Cluster] = []
+    for phrase, n in found.most_common():
+        words = phrase.split()
+        noun = words[-1].lower()
+        if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors:
+            continue
+        titled = [cl for cl in clusters if any((f.title or "").lower().rstrip(".") == noun or
+                                               (f.title or "").lower().rstrip(".") == noun[:2] for f in cl.forms)]
+        if len(titled) == 1:
+            descriptors[noun] = titled[0].name()
+            continue
+        capital = words[-1][0].isupper()
+        if not (capital or noun in OCCUPATIONS or n >= 3):
+            continue
+        f = _Form(phrase, None, tuple(words), count=n, person=3)
+        g = PERSON_NOUNS.get(" ".join(words[-2:]).lower()) or PERSON_NOUNS.get(noun)
+        if g:
+            f.nouns[" ".join(words[-2:]).lower() if " ".join(words[-2:]).lower() in PERSON_NOUNS else noun] += 1
+        out.append(_Cluster([f]))
+    return out
 
 
 def _is_person(f: _Form, lower_words: set[str]) -> bool:
@@ -276,54 +323,118 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
     return f.mid_sentence > 0 or f.person >= 3 or len(f.tokens) > 1
 
 
+_TITLE_CLASS = {
+    **dict.fromkeys(("mr", "mister", "monsieur", "herr", "signor", "señor", "master"), "mr"),
+    **dict.fromkeys(("mrs", "madame", "mme", "frau", "signora", "señora"), "mrs"),
+    **dict.fromkeys(("miss", "ms", "mlle", "mademoiselle"), "miss"),
+}
+# Titles used with a first name ("Uncle Robert", "Sir Walter"); the rest go with a surname.
+_FIRST_NAME_TITLES = frozenset({"uncle", "aunt", "auntie", "sir", "lady", "lord", "cousin", "brother", "sister",
+                                "father", "mother", "grandpa", "grandma", "grandfather", "grandmother", "king",
+                                "queen", "prince", "princess", "dame", "don", "saint", "st"})
+
+
+def _title_class(title: str | None) -> str | None:
+    """Mr./Mrs./Miss families: two forms whose classes differ are two people (Mrs. and Miss Bates)."""
+    if not title:
+        return None
+    t = title.lower().rstrip(".")
+    return _TITLE_CLASS.get(t, t)
+
+
+def _title_gender(tclass: str | None) -> str | None:
+    if tclass is None:
+        return None
+    if tclass == "mr" or tclass in MALE_TITLES:
+        return "male"
+    if tclass in ("mrs", "miss") or tclass in FEMALE_TITLES:
+        return "female"
+    return None
+
+
+def _compatible(cl: _Cluster, f: _Form) -> bool:
+    """Whether `f` can name the same person as the forms already in `cl`."""
+    tc = _title_class(f.title)
+    if tc is None:
+        return True
+    classes = {_title_class(g.title) for g in cl.forms} - {None}
+    if tc in ("mr", "mrs", "miss") and classes & ({"mr", "mrs", "miss"} - {tc}):
+        return False
+    want = _title_gender(tc)
+    have = cl.gender()
+    return want is None or have in ("unknown", want)
+
+
 def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
     """Merge full names, first names, surnames with titles into one character each.
-    Forms in `maybe` join a character they clearly belong to, and never make a new one."""
-    full = [f for f in forms if len(f.tokens) >= 2]
+    Forms in `maybe` join a character they clearly belong to, and never make a new one.
+    Mr., Mrs. and Miss with one surname are three people; a bare surname goes to the one it fits."""
     clusters: list[_Cluster] = []
-    by_tokens: dict[tuple[str, ...], _Cluster] = {}
-    for f in sorted(full, key=lambda f: (-len(f.tokens), -f.count)):
-        cl = by_tokens.get(f.tokens)
-        if cl is None:
-            cl = _Cluster([])
-            clusters.append(cl)
-            by_tokens[f.tokens] = cl
-        cl.forms.append(f)
-    firsts: defaultdict[str, list[_Cluster]] = defaultdict(list)
-    lasts: defaultdict[str, list[_Cluster]] = defaultdict(list)
-    for tokens, cl in by_tokens.items():
-        firsts[tokens[0]].append(cl)
-        lasts[tokens[-1]].append(cl)
 
-    singles = sorted((f for f in [*forms, *maybe] if len(f.tokens) == 1),
-                     key=lambda f: (f.title is not None, -f.count))
+    def new(f: _Form) -> _Cluster:
+        cl = _Cluster([f])
+        clusters.append(cl)
+        return cl
+
+    # 1. Full names: one character per name, titled variants joined when compatible.
+    full = sorted((f for f in forms if len(f.tokens) >= 2), key=lambda f: (f.title is not None, -f.count))
+    by_tokens: defaultdict[tuple[str, ...], list[_Cluster]] = defaultdict(list)
+    for f in full:
+        home = next((c for c in by_tokens[f.tokens] if _compatible(c, f)), None)
+        if home:
+            home.forms.append(f)
+        else:
+            by_tokens[f.tokens].append(new(f))
+    named = list(clusters)
+
+    def by_first(tok: str) -> list[_Cluster]:
+        return [c for c in named if any(g.tokens[0] == tok for g in c.forms if len(g.tokens) > 1)]
+
+    def by_last(tok: str) -> list[_Cluster]:
+        return [c for c in named if any(g.tokens[-1] == tok for g in c.forms if len(g.tokens) > 1)]
+
+    # 2. A title with one name: "Mrs. Quill", "Uncle Robert", "Dr. Okafor".
+    titled_single: defaultdict[str, list[_Cluster]] = defaultdict(list)
+    for f in sorted((f for f in forms if len(f.tokens) == 1 and f.title), key=lambda f: -f.count):
+        tok, t = f.tokens[0], f.title.lower().rstrip(".") if f.title else ""
+        pool = by_first(tok) if t in _FIRST_NAME_TITLES else by_last(tok)
+        if t in ("sir", "lady", "lord", "dame") and not pool:
+            pool = by_last(tok)
+        fits = [c for c in pool if _compatible(c, f)]
+        same = next((c for c in titled_single[tok] if _title_class(c.forms[0].title) == _title_class(f.title)), None)
+        if same:
+            same.forms.append(f)
+        elif len(fits) == 1:
+            fits[0].forms.append(f)
+            titled_single[tok].append(fits[0])
+        else:
+            titled_single[tok].append(new(f))
+
+    # 3. A bare name: the first name of one character, else the surname of one.
     weak = {id(f) for f in maybe}
-    for f in singles:
+    for f in sorted((f for f in [*forms, *maybe] if len(f.tokens) == 1 and not f.title), key=lambda f: -f.count):
         tok = f.tokens[0]
-        title = (f.title or "").lower().rstrip(".")
         target: _Cluster | None = None
-        if title in _SURNAME_TITLES:
-            # "Mrs. Quill": the one Quill of that gender.
-            candidates = lasts[tok]
-            if title in MALE_TITLES | FEMALE_TITLES:
-                want = "male" if title in MALE_TITLES else "female"
-                candidates = [c for c in candidates if c.gender() in (want, "unknown")]
-            if len(candidates) == 1:
-                target = candidates[0]
-        elif len(firsts[tok]) == 1:
-            target = firsts[tok][0]          # "Witney" -> Witney Carson; "Uncle Robert" -> Robert Irwin
-        elif not firsts[tok] and len(lasts[tok]) == 1:
-            target = lasts[tok][0]           # "Carson" -> Witney Carson
-        if target is None:
-            target = by_tokens.get((tok,))
+        firsts = by_first(tok) or [c for c in titled_single[tok]
+                                   if (c.forms[0].title or "").lower().rstrip(".") in _FIRST_NAME_TITLES]
+        if len(firsts) == 1:
+            target = firsts[0]
+        elif not firsts:
+            lasts = by_last(tok)
+            surnamed = [c for c in titled_single[tok] if c not in lasts] + lasts
+            men = [c for c in surnamed if any(_title_class(g.title) == "mr" for g in c.forms)]
+            if len(surnamed) == 1:
+                target = surnamed[0]
+            elif len(men) == 1:
+                target = men[0]          # "Weston" alone is Mr. Weston more often than Mrs. Weston
         if target is None and id(f) in weak:
             continue
         if target is None:
-            target = _Cluster([])
-            clusters.append(target)
-            by_tokens[(tok,)] = target
-            firsts[tok].append(target)
-        target.forms.append(f)
+            target = new(f)
+            named.append(target)
+            titled_single[tok].append(target)
+        else:
+            target.forms.append(f)
     return clusters
 
 
@@ -334,7 +445,8 @@ def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
         name = cl.name()
         for f in cl.forms:
             for noun in f.nouns:
-                claims[noun].add(name)
+                if f.tokens[0] != "the":
+                    claims[noun].add(name)
             t = (f.title or "").lower().rstrip(".")
             if t in ("dr", "doctor"):
                 claims["doctor"].add(name)

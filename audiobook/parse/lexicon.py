@@ -65,6 +65,22 @@ PERSON_NOUNS: dict[str, tuple[str, str]] = {
     "prince": ("male", "unknown"), "princess": ("female", "unknown"), "baby": ("unknown", "child"),
     "youth": ("male", "child"), "lad": ("male", "child"), "lass": ("female", "child"),
 }
+# People named only by what they are: "said the waiter", "the old man replied".
+OCCUPATIONS = frozenset("""
+waiter waitress porter driver servant maid landlady landlord clerk officer policeman constable soldier
+sailor captain colonel doctor nurse priest vicar curate rector footman butler coachman cabman cabby guard
+conductor stranger visitor king queen duchess duke count countess baron baroness professor secretary
+inspector detective judge lawyer general major lieutenant sergeant marquis president chairman manager
+barman bartender cook gardener housekeeper governess host hostess guide boatman fisherman shopman
+shopkeeper farmer peasant beggar postman messenger agent student prisoner warder jailer magistrate
+chaplain bishop abbe cardinal emperor empress princess prince lord lady knight squire page herald
+caterpillar hatter gryphon dodo mouse rabbit turtle footman cat
+""".split()) | frozenset(PERSON_NOUNS)
+NOT_DESCRIPTIONS = frozenset("""
+other others former latter one first second rest same whole two three voice wind door clock fire rain sea
+answer reply words word letter note thing things sound noise silence
+""".split())
+
 CHILD_WORDS = frozenset({"little", "young", "tiny", "small"})
 ELDERLY_WORDS = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})
 
@@ -86,6 +102,9 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 august september october november december
 god heaven lord english french german
 hello hi hey goodbye thanks thank please sorry okay ok
+to thus poor dear neither either good great old young little whatever whoever nothing everything
+something someone anyone nobody everybody somebody anybody besides afterwards presently certainly
+surely alas hush why say look come go oh ah eh hm
 """.split())
 
 ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "Sr.", "Prof.", "Capt.", "Col.", "Gen.",
