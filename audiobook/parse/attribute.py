@@ -18,7 +18,7 @@ from .lexicon import NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, sentence_spans
 from .quotes import Quote
 
 CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
-              "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5}
+              "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
 _SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
@@ -285,15 +285,20 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
                     decisions[qi] = Decision(src.speaker, "paragraph", min(src.confidence, CONFIDENCE["paragraph"]))
 
         # 4. turn-taking in a conversation: untagged lines alternate between two people
-        if not any(decisions[qi].speaker for qi in qis) and para_speaker.get(p - 1):
+        if not any(decisions[qi].speaker for qi in qis) and (p - 1) in para_speaker:
+            own = {index.resolve(v) for qi in qis for v in vocatives(quotes[qi].text)}
             a, b = para_speaker.get(p - 2), para_speaker[p - 1]
             who, rule = None, ""
-            if a and a != b:
+            addressed = [index.resolve(v) for v in vocatives(quotes[by_para[p - 1][-1]].text)] if by_para.get(p - 1) else []
+            addressed = [x for x in addressed if x and x != b and x not in own]
+            if addressed:
+                who, rule = addressed[-1], "vocative"        # "…, Emma." then Emma answers
+            elif a and a != b:
                 who, rule = a, "turn"
-            elif (p - 2) not in para_speaker:
+            elif b and (p - 2) not in para_speaker:
                 # The conversation has just begun: the other person is whoever else was last in view.
                 who, rule = history.resolve_other(b, p, 0, index), "turn:other"
-            if who:
+            if who and who not in own:
                 for qi in qis:
                     decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
 
@@ -307,6 +312,19 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
         last = max(quotes[qi].end_para for qi in qis)
         for later in range(p + 1, last + 1):
             para_speaker[later] = speakers[-1]
+
+    # 5. the same, read backwards: a line two paragraphs before a known one is theirs too.
+    for p in sorted(by_para, reverse=True):
+        qis = by_para[p]
+        if any(decisions[qi].speaker for qi in qis):
+            continue
+        a, b = para_speaker.get(p + 2), para_speaker.get(p + 1)
+        if a and (p + 1) in para_speaker and a != b:
+            own = {index.resolve(v) for qi in qis for v in vocatives(quotes[qi].text)}
+            if a not in own:
+                for qi in qis:
+                    decisions[qi] = Decision(a, "turn", CONFIDENCE["turn"])
+                para_speaker[p] = a
     return decisions
 
 
