@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .lexicon import NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, sentence_spans
+from .lexicon import NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
 from .quotes import Quote
 
 CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
               "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
+_EPITHET = re.compile(r"the\s+(?:[a-z]+\s+)?")
 _SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
 # The speaker behind a first-person "I said": named after parsing, from what others call them.
 NARRATOR = "\u2063I"
@@ -83,8 +84,9 @@ class _History:
 def _subject_at(text: str, at: int, index: CharacterIndex,
                 mentions: list[tuple[int, int, str]]) -> tuple[str, str, int] | None:
     """A name, description or he/she starting at `at`: (kind, value, end)."""
+    skip = _EPITHET.match(text, at)           # "said the motionless Syme"
     for s, e, who in mentions:
-        if s == at:
+        if s == at or (skip and s == skip.end()):
             return "name", who, e
     m = _SUBJECT_PRONOUN.match(text, at)
     if m:
@@ -155,7 +157,8 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     return None
 
 
-_VOC_NAME = r"((?:(?:Mr|Mrs|Ms|Dr|Miss|Sir|Madame|Monsieur|Captain|Colonel|Uncle|Aunt|Lady|Lord)\.?\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+_VOC_NAME = (r"((?:(?:Mr|Mrs|Ms|Dr|Mme|Mlle)\.?\s+|(?:Miss|Sir|Madame|Monsieur|Mademoiselle|Captain|Colonel|Uncle|"
+             r"Aunt|Lady|Lord)\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 _VOCATIVE_START = re.compile(rf"^(?:(?:Oh|Ah|Well|Yes|No|Now|Why|Come|Look|Dear|My dear|Hallo|Hello),?\s+)?{_VOC_NAME}\s*[,!?]")
 _VOCATIVE_INNER = re.compile(rf"(?:,|\b(?:dear|my|Oh|oh))\s+{_VOC_NAME}\s*(?=[,.!?;\u2014-]|$)")
 
@@ -167,7 +170,7 @@ def vocatives(quote: str) -> list[str]:
         for m in rx.finditer(quote):
             name = m.group(1)
             first = name.split()[0].lower().rstrip(".")
-            if name != "I" and first not in NOT_NAMES:
+            if name != "I" and first not in NOT_NAMES and not all(w.lower().rstrip(".") in TITLES for w in name.split()):
                 out.append(name)
     return out
 

@@ -17,8 +17,13 @@ from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES
                       sentence_spans)
 
 _TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
-_TITLE = r"(?:(?:" + "|".join(re.escape(t) for t in _TITLE_WORDS) + r")\.?\s+)"
+_ABBREVIATED = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Capt", "Col", "Gen", "Lt", "Rev", "Mme", "Mlle", "Fr",
+                "Sgt", "Messrs")
+# "Mr. Pell" or "Mr Pell"; "Uncle Robert" but never "Grandmother. Next" (a sentence ends there).
+_TITLE = (r"(?:(?:(?:" + "|".join(_ABBREVIATED) + r")\.?|(?:" +
+          "|".join(re.escape(t) for t in _TITLE_WORDS if t not in _ABBREVIATED) + r"))\s+)")
 _TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
+_PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter|y)"
 _CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,2}})"
                         r"(?P<poss>['\u2019]s?\b)?")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
@@ -275,8 +280,9 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
 
 
 _VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+(?:[a-z]+\s+)?[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?)\b")
-_DESCRIBED_BEFORE = re.compile(rf"(?:^|[.,;!?]\s+|\s\s)(?P<d>[Tt]he\s+(?:[a-z]+\s+)?[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?)"
+_DESCRIPTION = r"(?:[a-z]+\s+)?(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?|[a-z]+)"
+_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")
+_DESCRIBED_BEFORE = re.compile(rf"(?:^|[.,;!?]\s+|\s\s)(?P<d>[Tt]he\s+{_DESCRIPTION})"
                                rf"\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b")
 
 
@@ -285,11 +291,12 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
     A description that fits a named character ("the professor" for Professor De Worms) becomes a
     descriptor of that character instead."""
     found: Counter[str] = Counter()
+    known = {f.text for cl in clusters for f in cl.forms} | {t for cl in clusters for f in cl.forms for t in f.tokens}
     for text in narration:
         for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
             for m in rx.finditer(text):
-                words = m.group("d").split()
-                words[0] = "the"
+                # "the burly barman" is "the barman"; "the March Hare" keeps its capitals.
+                words = ["the"] + [w for w in m.group("d").split()[1:-1] if w[0].isupper()] + [m.group("d").split()[-1]]
                 found[" ".join(words)] += 1
     out: list[_Cluster] = []
     for phrase, n in found.most_common():
@@ -297,10 +304,12 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
         noun = words[-1].lower()
         if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors:
             continue
+        if noun in _HONORIFICS or (not words[-2][0].isupper() and words[-1] in known):
+            continue           # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
         titled = [cl for cl in clusters if any((f.title or "").lower().rstrip(".") == noun or
                                                (f.title or "").lower().rstrip(".") == noun[:2] for f in cl.forms)]
-        if len(titled) == 1:
-            descriptors[noun] = titled[0].name()
+        if len(titled) == 1 and titled[0].count >= n:
+            descriptors[noun] = titled[0].name()       # "the Professor" is Professor De Worms
             continue
         capital = words[-1][0].isupper()
         if not (capital or noun in OCCUPATIONS or n >= 3):
@@ -316,13 +325,19 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
 def _is_person(f: _Form, lower_words: set[str]) -> bool:
     if f.person == 0 or f.not_person > f.person:
         return False
+    if all(t.lower() in TITLES for t in f.tokens):
+        return False       # "Mrs" on its own is nobody
     if f.title:
         return True
-    if len(f.tokens) == 1 and f.tokens[0].lower() in lower_words and f.person < 3:
-        return False       # "Hope", "Will": an ordinary word unless strongly a person
+    if len(f.tokens) == 1 and f.tokens[0].endswith("ing"):
+        return False       # "Looking up, she…"
+    if len(f.tokens) == 1 and f.tokens[0].lower() in lower_words and (f.person < 3 or f.mid_sentence < f.count / 2):
+        return False       # "Next", "Hope": an ordinary word unless named mid-sentence as a person
     return f.mid_sentence > 0 or f.person >= 3 or len(f.tokens) > 1
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mister", "dr", "mme", "mlle", "monsieur", "madame",
+                         "mademoiselle", "herr", "frau", "signor", "signora", "sir", "st", "messrs"})
 _TITLE_CLASS = {
     **dict.fromkeys(("mr", "mister", "monsieur", "herr", "signor", "señor", "master"), "mr"),
     **dict.fromkeys(("mrs", "madame", "mme", "frau", "signora", "señora"), "mrs"),
