@@ -23,8 +23,10 @@ _ABBREVIATED = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Capt", "Col", "Gen", "Lt", "Re
 _TITLE = (r"(?:(?:(?:" + "|".join(_ABBREVIATED) + r")\.?|(?:" +
           "|".join(re.escape(t) for t in _TITLE_WORDS if t not in _ABBREVIATED) + r"))\s+)")
 _TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
-_PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter|y)"
-_CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>{_TOKEN}(?:\s{_TOKEN}){{0,2}})"
+_PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter)"
+# "Mr. van der Luyden", "Professor de Worms", "Vincent de Paul"
+_CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>(?:{_PARTICLE}\s)?{_TOKEN}"
+                        rf"(?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}})"
                         r"(?P<poss>['\u2019]s?\b)?")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
 _IRREGULAR_PAST = (
@@ -140,7 +142,7 @@ class CharacterIndex:
         names = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
         nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
         self._mention = re.compile(
-            rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>{nouns})\b)")
+            rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns}))\b)")
 
     def resolve(self, form: str) -> str | None:
         """The canonical name for a surface form or a descriptor noun."""
@@ -152,7 +154,7 @@ class CharacterIndex:
         """(start, end, canonical name) of each character named or described in `text`."""
         out = []
         for m in self._mention.finditer(text):
-            who = self._by_form[m.group("name")] if m.group("name") else self.descriptors[m.group("noun")]
+            who = self._by_form[m.group("name")] if m.group("name") else self.descriptors[m.group("noun").lower()]
             out.append((m.start(), m.end(), who))
         return out
 
@@ -196,7 +198,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             title = m.group("title")
             tokens = tuple(m.group("name").split())
             # Sentence-initial function words glued to a name: "But Leo", "When Mara".
-            while not title and tokens and tokens[0].lower() in NOT_NAMES:
+            while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
                 tokens = tokens[1:]
             # "Miss Woodhouse Miss Taylor": a title starts another name.
             cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
@@ -308,8 +310,10 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
             continue           # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
         titled = [cl for cl in clusters if any((f.title or "").lower().rstrip(".") == noun or
                                                (f.title or "").lower().rstrip(".") == noun[:2] for f in cl.forms)]
-        if len(titled) == 1 and titled[0].count >= n:
-            descriptors[noun] = titled[0].name()       # "the Professor" is Professor De Worms
+        # "the count" is Count Mippipopolous; but "the General", a name in its own right used far more
+        # often than the one General Perovski, is someone else.
+        if len(titled) == 1 and not (words[-1][0].isupper() and n >= 5 * titled[0].count):
+            descriptors[noun] = titled[0].name()
             continue
         capital = words[-1][0].isupper()
         if not (capital or noun in OCCUPATIONS or n >= 3):
