@@ -306,10 +306,12 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
         noun = words[-1].lower()
         if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors:
             continue
-        if noun in _HONORIFICS or (not words[-2][0].isupper() and words[-1] in known):
+        if noun in _HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
             continue           # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
-        titled = [cl for cl in clusters if any((f.title or "").lower().rstrip(".") == noun or
-                                               (f.title or "").lower().rstrip(".") == noun[:2] for f in cl.forms)]
+        # A title, or a rank written as the first word of a name ("Admiral Croft"), that one person has.
+        titled = [cl for cl in clusters if any((f.title or "").lower().rstrip(".") in (noun, noun[:2]) or
+                                               (len(words) == 2 and len(f.tokens) > 1 and f.tokens[0] == words[1])
+                                               for f in cl.forms)]
         # "the count" is Count Mippipopolous; but "the General", a name in its own right used far more
         # often than the one General Perovski, is someone else.
         if len(titled) == 1 and not (words[-1][0].isupper() and n >= 5 * titled[0].count):
