@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .lexicon import NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
+from .lexicon import GENERIC_PEOPLE, NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
 from .quotes import Quote
 
 CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
               "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
-_EPITHET = re.compile(r"the\s+(?:[a-z]+\s+)?")
+_DESCRIBED = re.compile(r"[Tt]he\s+(?:[a-z]+\s+)?(?P<noun>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[a-z]+)\b")
 _SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
 # The speaker behind a first-person "I said": named after parsing, from what others call them.
 NARRATOR = "\u2063I"
@@ -84,15 +84,26 @@ class _History:
 def _subject_at(text: str, at: int, index: CharacterIndex,
                 mentions: list[tuple[int, int, str]]) -> tuple[str, str, int] | None:
     """A name, description or he/she starting at `at`: (kind, value, end)."""
-    skip = _EPITHET.match(text, at)           # "said the motionless Syme"
     for s, e, who in mentions:
-        if s == at or (skip and s == skip.end()):
+        if s == at:
             return "name", who, e
     m = _SUBJECT_PRONOUN.match(text, at)
     if m:
         if m.group(1) == "I":
             return "name", NARRATOR, m.end()
         return "pronoun", SUBJECT_PRONOUNS[m.group(1).lower()], m.end()
+    d = _DESCRIBED.match(text, at)
+    if d:
+        # "said the motionless Syme", "said the first policeman" (known as "the policeman")
+        for s, e, who in mentions:
+            if s == d.start("noun"):
+                return "name", who, e
+        who = index.resolve("the " + d.group("noun")) or index.resolve(d.group("noun"))
+        if who:
+            return "name", who, d.end()
+        gender = GENERIC_PEOPLE.get(d.group("noun"))
+        if gender and gender != "unknown":
+            return "pronoun", gender, d.end()       # "the young man": whichever man is in view
     return None
 
 
@@ -252,6 +263,10 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             if found is None:
                 found = tag_before(narration_before(q), index)
                 where = (p, q.open)
+            if found is None and qi == qis[0] and not narration_before(q).strip() and p > 0 \
+                    and (p - 1) not in by_para and (p - 1) not in para_speaker:
+                # "…and called out as she entered the library," then the speech in a paragraph of its own
+                found = tag_before(paragraphs[p - 1].text, index)
             if found is None:
                 continue
             kind, value = found

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import Age, Character, Gender
 from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES, MALE_PRONOUNS,
-                      MALE_TITLES, NOT_DESCRIPTIONS, NOT_NAMES, OCCUPATIONS, PERSON_NOUNS, SPEECH_VERBS, TITLES,
+                      GENERIC_PEOPLE, MALE_TITLES, NOT_DESCRIPTIONS, NOT_NAMES, OCCUPATIONS, PERSON_NOUNS, SPEECH_VERBS, TITLES,
                       sentence_spans)
 
 _TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
@@ -138,6 +138,15 @@ class CharacterIndex:
                 if f.text.startswith("the "):
                     self._by_form.setdefault("The" + f.text[3:], name)
         self.descriptors = dict(descriptors)
+        # A title spelled out that only one character carries stands for them ("said Mademoiselle").
+        carriers: defaultdict[str, set[str]] = defaultdict(set)
+        for cl in clusters:
+            for f in cl.forms:
+                if f.title and not f.title.endswith(".") and f.title.lower() not in _HONORIFICS | {"miss"}:
+                    carriers[f.title].add(self._by_form.get(f.text, ""))
+        for title, names in carriers.items():
+            if len(names) == 1 and "" not in names and title not in self._by_form:
+                self._by_form[title] = next(iter(names))
         forms = sorted(self._by_form, key=len, reverse=True)
         names = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
         nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
@@ -148,6 +157,8 @@ class CharacterIndex:
         """The canonical name for a surface form or a descriptor noun."""
         if form in self._by_form:
             return self._by_form[form]
+        if form.startswith("the ") and "The" + form[3:] in self._by_form:
+            return self._by_form["The" + form[3:]]
         return self.descriptors.get(form.lower().removeprefix("the ").strip())
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
@@ -304,7 +315,8 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
     for phrase, n in found.most_common():
         words = phrase.split()
         noun = words[-1].lower()
-        if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors:
+        if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors \
+                or noun in GENERIC_PEOPLE:
             continue
         if noun in _HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
             continue           # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all

@@ -65,6 +65,11 @@ PERSON_NOUNS: dict[str, tuple[str, str]] = {
     "prince": ("male", "unknown"), "princess": ("female", "unknown"), "baby": ("unknown", "child"),
     "youth": ("male", "child"), "lad": ("male", "child"), "lass": ("female", "child"),
 }
+# Descriptions too common to be one person: "said the young man" means whoever that is just now.
+GENERIC_PEOPLE = {"man": "male", "woman": "female", "girl": "female", "boy": "male", "lady": "female",
+                  "gentleman": "male", "youth": "male", "lad": "male", "lass": "female", "fellow": "male",
+                  "child": "unknown", "stranger": "unknown"}
+
 # People named only by what they are: "said the waiter", "the old man replied".
 OCCUPATIONS = frozenset("""
 waiter waitress porter driver servant maid landlady landlord clerk officer policeman constable soldier
