@@ -18,6 +18,7 @@ from .quotes import Quote, find_quotes
 __all__ = ["parse_book", "find_quotes", "find_characters"]
 
 _HAS_WORD = re.compile(r"\w")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -97,13 +98,17 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
     if not any(s.speaker == NARRATOR for s in dialogue):
         return chapters, []
     names: Counter[str] = Counter()
+    ordinary = {w for ch in chapters for s in ch.segments for w in _LOWER_WORD.findall(s.text)}
     for i, seg in enumerate(dialogue):
         if seg.speaker != NARRATOR:
             continue
         for j in (i - 1, i + 1):
             if 0 <= j < len(dialogue) and dialogue[j].speaker not in (NARRATOR, None):
                 for name in vocatives(dialogue[j].text):
-                    names[index.resolve(name) or name] += 1
+                    # A known character, or a name that cannot be an exclamation ("Rubbish!").
+                    known = index.resolve(name)
+                    if known or len(name.split()) > 1 or name.lower() not in ordinary:
+                        names[known or name] += 1
     speakers = Counter(s.speaker for s in dialogue)
     # Someone who speaks a great deal in their own right is not the narrator.
     best = next((n for n, k in names.most_common() if k >= 2 and speakers[n] < speakers[NARRATOR] / 2), None)

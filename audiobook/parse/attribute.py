@@ -21,6 +21,7 @@ CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.
               "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
+_THE_OTHER = re.compile(r"[Tt]he other\b")
 _DESCRIBED = re.compile(r"[Tt]he\s+(?:[a-z]+\s+)?(?P<noun>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[a-z]+)\b")
 _SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
 # The speaker behind a first-person "I said": named after parsing, from what others call them.
@@ -92,6 +93,8 @@ def _subject_at(text: str, at: int, index: CharacterIndex,
         if m.group(1) == "I":
             return "name", NARRATOR, m.end()
         return "pronoun", SUBJECT_PRONOUNS[m.group(1).lower()], m.end()
+    if _THE_OTHER.match(text, at):
+        return "other", "", at + 9
     d = _DESCRIBED.match(text, at)
     if d:
         # "said the motionless Syme", "said the first policeman" (known as "the policeman")
@@ -270,7 +273,12 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             if found is None:
                 continue
             kind, value = found
-            who = value if kind == "name" else history.resolve(value, where[0], where[1], index)
+            if kind == "name":
+                who = value
+            elif kind == "other":          # "replied the other": not the one who spoke last
+                who = history.resolve_other(para_speaker.get(p - 1), where[0], where[1], index)
+            else:
+                who = history.resolve(value, where[0], where[1], index)
             if who:
                 rule = "tag" if kind == "name" else "tag:pronoun"
                 decisions[qi] = Decision(who, rule, CONFIDENCE[rule])

@@ -309,14 +309,17 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
         for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
             for m in rx.finditer(text):
                 # "the burly barman" is "the barman"; "the March Hare" keeps its capitals.
-                words = ["the"] + [w for w in m.group("d").split()[1:-1] if w[0].isupper()] + [m.group("d").split()[-1]]
+                said = m.group("d").split()
+                if any(w.lower() in NOT_DESCRIPTIONS or w.lower() in NOT_NAMES for w in said[1:]):
+                    continue       # "replied the other with…"
+                words = ["the"] + [w for w in said[1:-1] if w[0].isupper()] + [said[-1]]
                 found[" ".join(words)] += 1
     out: list[_Cluster] = []
     for phrase, n in found.most_common():
         words = phrase.split()
         noun = words[-1].lower()
         if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors \
-                or noun in GENERIC_PEOPLE:
+                or (noun in GENERIC_PEOPLE and len(words) == 2):   # but "the Invisible Man" is one
             continue
         if noun in _HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
             continue           # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
