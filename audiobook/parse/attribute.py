@@ -9,6 +9,7 @@ Each quote keeps the rule that decided it. No evidence leaves the speaker unknow
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.
               "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
+_GENDERED = re.compile(r"\b(he|him|his|himself|she|her|hers|herself|He|His|She|Her)\b")
 _THE_OTHER = re.compile(r"[Tt]he other\b")
 _DESCRIBED = re.compile(r"[Tt]he\s+(?:[a-z]+\s+)?(?P<noun>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[a-z]+)\b")
 _SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
@@ -47,36 +49,48 @@ class _Event:
     pos: int
     sentence: tuple[int, int]
     name: str
+    pronoun: str = ""          # "male"/"female" for a he/she/his/her (then `name` is empty)
 
 
 @dataclass
 class _History:
     events: list[_Event] = field(default_factory=list)
 
-    def add(self, para: int, pos: int, sentence: tuple[int, int], name: str) -> None:
-        self.events.append(_Event(para, pos, sentence, name))
+    def add(self, para: int, pos: int, sentence: tuple[int, int], name: str, pronoun: str = "") -> None:
+        """Record a mention; events stay in text order (a speaker is heard where their quote ends)."""
+        ev = _Event(para, pos, sentence, name, pronoun)
+        if self.events and (self.events[-1].para, self.events[-1].pos) > (para, pos):
+            bisect.insort(self.events, ev, key=lambda e: (e.para, e.pos))
+        else:
+            self.events.append(ev)
 
     def resolve(self, gender: str, para: int, pos: int, index: CharacterIndex,
                 exclude: str | None = None) -> str | None:
         """The character a he/she at (para, pos) most likely means: the first one of that gender in
-        the latest sentence that has one (subjects come first), looking back a few paragraphs."""
-        best: _Event | None = None
+        the latest sentence that has one (subjects come first), looking back a few paragraphs.
+        A sentence that speaks of its woman as "she" before naming one ("She connected him with
+        Mary") is about someone already known: look further back."""
+        first: _Event | None = None
         for ev in reversed(self.events):
             if (ev.para, ev.pos) >= (para, pos):
                 continue
             if para - ev.para > 6:
                 break
-            if ev.name == exclude or index.gender(ev.name) != gender:
-                continue
-            if best is not None and ev.sentence != best.sentence:
-                break
-            best = ev
-        return best.name if best else None
+            if first is not None and ev.sentence != first.sentence:
+                if first.name:
+                    return first.name
+                first = None
+            if ev.pronoun:
+                if ev.pronoun == gender:
+                    first = ev
+            elif ev.name != exclude and index.gender(ev.name) == gender:
+                first = ev
+        return first.name if first and first.name else None
 
     def resolve_other(self, speaker: str | None, para: int, pos: int, index: CharacterIndex) -> str | None:
         """The latest-named character other than `speaker`, within a few paragraphs."""
         for ev in reversed(self.events):
-            if (ev.para, ev.pos) >= (para, pos) or ev.name == speaker:
+            if (ev.para, ev.pos) >= (para, pos) or ev.name == speaker or not ev.name:
                 continue
             return ev.name if para - ev.para <= 4 else None
         return None
@@ -243,6 +257,9 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             for s, e in sentence_spans(chunk):
                 for ms, _, who in index.mentions(chunk[s:e]):
                     history.add(p, piece.start + s + ms, (p, piece.start + s), who)
+                for pm in _GENDERED.finditer(chunk, s, e):
+                    history.add(p, piece.start + pm.start(), (p, piece.start + s), "",
+                                "male" if pm.group(1).lower() in ("he", "him", "his", "himself") else "female")
 
         if not qis:
             continue
