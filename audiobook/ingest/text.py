@@ -98,14 +98,21 @@ def _read_header(lines: list[_Line]) -> tuple[dict[str, str], int]:
     return (fields, j) if fields else ({}, i)
 
 
-def _split_block(block: list[_Line]) -> list[list[_Line]]:
-    """A run of non-blank lines -> paragraphs (lists of lines to join)."""
+def _split_block(block: list[_Line], blank_separated: bool) -> list[list[_Line]]:
+    """A run of non-blank lines -> paragraphs (lists of lines to join).
+
+    Lines too long to be hard-wrapped are a paragraph each (a file with blank lines only between
+    sections). In a file whose paragraphs are separated by blank lines, a block is one paragraph.
+    Otherwise a short line that ends a sentence, an indented line, or a line opening a quote after
+    one that ends a sentence starts a new paragraph."""
     if len(block) == 1:
         return [block]
     widths = [len(line.text.rstrip()) for line in block]
     width = max(widths)
-    if width > _MAX_WRAP_WIDTH or all(_SENTENCE_END.search(line.text) for line in block):
+    if width > _MAX_WRAP_WIDTH or (len(block) > 2 and all(_SENTENCE_END.search(line.text) for line in block)):
         return [[line] for line in block]
+    if blank_separated:
+        return [block]
     paragraphs: list[list[_Line]] = [[block[0]]]
     for prev, line, prev_width in zip(block, block[1:], widths):
         ends_short = _SENTENCE_END.search(prev.text) and prev_width < 0.7 * width
@@ -171,10 +178,13 @@ def read_text(source: str, path: str, stem: str) -> Book:
         title, cursor = heading, i + 1
     sections.append((title, lines[cursor:]))
 
+    # Paragraphs separated by blank lines: then a block of wrapped lines is always one paragraph.
+    gaps = sum(1 for a, b in zip(lines, lines[1:]) if a.text.strip() and not b.text.strip())
+    blank_separated = gaps >= 3
     chapters: list[ChapterText] = []
     pending_titles: list[str] = []
     for title, body in sections:
-        paragraphs = _paragraphs(body)
+        paragraphs = _paragraphs(body, blank_separated)
         if not paragraphs:
             if title:
                 pending_titles.append(title)   # "Part Two" just above "Chapter 1"
@@ -192,7 +202,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
     )
 
 
-def _paragraphs(body: list[_Line]) -> list[Paragraph]:
+def _paragraphs(body: list[_Line], blank_separated: bool) -> list[Paragraph]:
     out: list[Paragraph] = []
     block: list[_Line] = []
     scene_break = False
@@ -200,7 +210,7 @@ def _paragraphs(body: list[_Line]) -> list[Paragraph]:
     def flush() -> None:
         nonlocal scene_break
         if block:
-            for lines in _split_block(block):
+            for lines in _split_block(block, blank_separated):
                 p = _paragraph(lines, scene_break and bool(out))
                 if p:
                     out.append(p)

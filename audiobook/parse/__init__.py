@@ -97,21 +97,25 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
     dialogue = [s for ch in chapters for s in ch.segments if s.kind == "dialogue"]
     if not any(s.speaker == NARRATOR for s in dialogue):
         return chapters, []
-    names: Counter[str] = Counter()
     ordinary = {w for ch in chapters for s in ch.segments for w in _LOWER_WORD.findall(s.text)}
+    near: Counter[str] = Counter()        # vocatives in the lines just before and after the narrator's
+    anywhere: Counter[str] = Counter()
     for i, seg in enumerate(dialogue):
-        if seg.speaker != NARRATOR:
+        if seg.speaker in (NARRATOR, None):
             continue
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(dialogue) and dialogue[j].speaker not in (NARRATOR, None):
-                for name in vocatives(dialogue[j].text):
-                    # A known character, or a name that cannot be an exclamation ("Rubbish!").
-                    known = index.resolve(name)
-                    if known or len(name.split()) > 1 or name.lower() not in ordinary:
-                        names[known or name] += 1
+        beside = any(0 <= j < len(dialogue) and dialogue[j].speaker == NARRATOR for j in (i - 1, i + 1))
+        for name in vocatives(seg.text):
+            # A known character, or a name that cannot be an exclamation ("Rubbish!").
+            known = index.resolve(name)
+            if known or len(name.split()) > 1 or name.lower() not in ordinary:
+                anywhere[known or name] += 1
+                near[known or name] += beside
     speakers = Counter(s.speaker for s in dialogue)
-    # Someone who speaks a great deal in their own right is not the narrator.
-    best = next((n for n, k in names.most_common() if k >= 2 and speakers[n] < speakers[NARRATOR] / 2), None)
+    # The name the others call the narrator by: said in the lines beside theirs, and never the name
+    # of someone who is heard speaking in their own right (the narrator's own lines say "I").
+    mine = speakers[NARRATOR]
+    ranked = sorted(anywhere, key=lambda n: -(2 * near[n] + anywhere[n]))
+    best = next((n for n in ranked if anywhere[n] >= 2 and near[n] >= 1 and speakers[n] <= mine / 10), None)
     name = best or "I"
     extra = [] if name in index.characters else [Character(name=name, aliases=("I",) if name != "I" else ())]
     out = []
