@@ -61,6 +61,15 @@ _APPOS_BEFORE = re.compile(rf"\b(?:the|his|her|their|our|my)\s+(?:[a-z-]+\s+)?(?
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She|they|They|I|we|We)\b")
 
 
+_ABBREV_DOT = re.compile(r"\b(" + "|".join(_ABBREVIATED) + r")\\\.")
+_ABBREV_BARE = re.compile(r"\b(" + "|".join(_ABBREVIATED) + r")\b(?!\.)")
+
+
+def _dotted(form: str) -> str:
+    """"Mrs Smith" and "Mrs. Smith" are one form: the dotted one."""
+    return _ABBREV_BARE.sub(r"\1.", form)
+
+
 @dataclass
 class _Form:
     """One surface form of a name ("Mr. Pell", "Witney Carson") and what the text says about it."""
@@ -134,9 +143,9 @@ class CharacterIndex:
             aliases = tuple(sorted(names - {name}, key=lambda a: (-len(a), a)))
             self.characters[name] = Character(name=name, aliases=aliases, gender=cl.gender(), age=cl.age())
             for f in cl.forms:
-                self._by_form.setdefault(f.text, name)
+                self._by_form.setdefault(_dotted(f.text), name)
                 if f.text.startswith("the "):
-                    self._by_form.setdefault("The" + f.text[3:], name)
+                    self._by_form.setdefault(_dotted("The" + f.text[3:]), name)
         self.descriptors = dict(descriptors)
         # A title spelled out that only one character carries stands for them ("said Mademoiselle").
         carriers: defaultdict[str, set[str]] = defaultdict(set)
@@ -148,13 +157,14 @@ class CharacterIndex:
             if len(names) == 1 and "" not in names and title not in self._by_form:
                 self._by_form[title] = next(iter(names))
         forms = sorted(self._by_form, key=len, reverse=True)
-        names = "|".join(re.escape(f) for f in forms) or r"(?!x)x"
+        names = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
         nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
         self._mention = re.compile(
             rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns}))\b)")
 
     def resolve(self, form: str) -> str | None:
         """The canonical name for a surface form or a descriptor noun."""
+        form = _dotted(form)
         if form in self._by_form:
             return self._by_form[form]
         if form.startswith("the ") and "The" + form[3:] in self._by_form:
@@ -165,7 +175,8 @@ class CharacterIndex:
         """(start, end, canonical name) of each character named or described in `text`."""
         out = []
         for m in self._mention.finditer(text):
-            who = self._by_form[m.group("name")] if m.group("name") else self.descriptors[m.group("noun").lower()]
+            who = (self._by_form[_dotted(m.group("name"))] if m.group("name")
+                   else self.descriptors[m.group("noun").lower()])
             out.append((m.start(), m.end(), who))
         return out
 
@@ -173,6 +184,11 @@ class CharacterIndex:
         """The gender of a character, 'unknown' when unsure or not a character."""
         c = self.characters.get(name or "")
         return c.gender if c else "unknown"
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?\"\u201d\u201c("
 
 
 def _gender_votes(text: str, after: int) -> tuple[int, int]:
@@ -211,6 +227,8 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             # Sentence-initial function words glued to a name: "But Leo", "When Mara".
             while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
                 tokens = tokens[1:]
+            if not title and len(tokens) > 1 and tokens[0].lower() in lower_words and _starts_sentence(text, m.start()):
+                tokens = tokens[1:]        # "Downstairs Jock …": a word that starts the sentence
             # "Miss Woodhouse Miss Taylor": a title starts another name.
             cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
             if cut:
@@ -437,6 +455,11 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
         if t in ("sir", "lady", "lord", "dame") and not pool:
             pool = by_last(tok)
         fits = [c for c in pool if _compatible(c, f)]
+        tc = _title_class(f.title)
+        if tc in ("mr", "mrs", "miss"):
+            # "Mrs. Bennet" is not Elizabeth Bennet: join a full name only when it is given with
+            # the same title somewhere ("Mrs. June Pell").
+            fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms)]
         same = next((c for c in titled_single[tok] if _title_class(c.forms[0].title) == _title_class(f.title)), None)
         if same:
             same.forms.append(f)
@@ -459,6 +482,8 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
             lasts = by_last(tok)
             surnamed = [c for c in titled_single[tok] if c not in lasts] + lasts
             men = [c for c in surnamed if any(_title_class(g.title) == "mr" for g in c.forms)]
+            # A bare surname is rarely a married or unmarried woman's ("Braddocks said" is Mr.).
+            surnamed = [c for c in surnamed if not all(_title_class(g.title) in ("mrs", "miss") for g in c.forms)]
             if len(surnamed) == 1:
                 target = surnamed[0]
             elif len(men) == 1:
