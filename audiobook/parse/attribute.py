@@ -131,6 +131,15 @@ def _speech_verb_at(text: str, at: int) -> int | None:
     return None
 
 
+_REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry|question|remark|comment|voice)"
+# "…," was Mr. Emerson's reply.  /  Emma's answer was, "…"
+_POSSESSIVE_AFTER = re.compile(rf"^\s*(?:was|were|came|is)\s+(?P<who>.+?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+)?{_REPLY_NOUNS}\b")
+_POSSESSIVE_BEFORE = re.compile(rf"(?P<who>[A-Z][\w.' ]*?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}"
+                                r"(?:\s+(?:was|were|came))?(?:,\s*it\s+was)?[,:]?\s*$")
+_PAST_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(SPEECH_VERBS)) +
+                        r"|drew|took|gave|went|came|turned|rose|stood|sat|put|held|shook|looked|began|broke|threw)\b")
+
+
 def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     """A speech tag opening the narration that follows a quote: ("name"|"pronoun", value)."""
     at = _LEAD.match(text).end()  # type: ignore[union-attr]
@@ -143,19 +152,29 @@ def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
             return kind, value
         return None
     verb_end = _speech_verb_at(text, at)
-    if verb_end is None:
-        return None
-    rest = verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip())
-    subj = _subject_at(text, rest, index, mentions)
-    if subj:
-        return subj[0], subj[1]
+    if verb_end is not None:
+        rest = verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip())
+        subj = _subject_at(text, rest, index, mentions)
+        return (subj[0], subj[1]) if subj else None
+    poss = _POSSESSIVE_AFTER.match(text)
+    if poss:
+        who = index.resolve(poss.group("who").strip())
+        if who:
+            return "name", who
     return None
 
 
 def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
-    """A speech tag closing the narration just before a quote: "Leo said, " / "said the boy: "."""
-    m = re.search(rf"\b([a-z]+)\s*{_ADVERB.replace('s+', 's*')}[,:\u2014]?\s*$", text)
-    if not m or not re.search(r"[,:\u2014]\s*$", text):
+    """A speech tag closing the narration just before a quote: "Leo said, " / "said the boy: " /
+    "the Mock Turtle drew a long breath, and said " / "Emma's answer was, "."""
+    tail = text.rstrip()
+    poss = _POSSESSIVE_BEFORE.search(tail)
+    if poss:
+        names = index.mentions(poss.group("who"))
+        if names:
+            return "name", names[-1][2]
+    last = re.search(r"([A-Za-z]+)\W*$", tail)
+    if not last or not (re.search(r"[,:\u2014]$", tail) or last.group(1).lower() in SPEECH_VERBS):
         return None
     spans = sentence_spans(text)
     if not spans:
@@ -173,8 +192,11 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     subj = _subject_at(sentence, after_at, index, mentions)
     if subj and subj[0] == "name":
         return subj[0], subj[1]
-    # "Leo said," / "She turned to him and said," : the sentence's subject.
-    first_name = next(((st, who) for st, _, who in mentions if st < verb.start()), None)
+    # "Leo said," / "She turned to him and said," : the sentence's subject, the person who does
+    # something ("the Mock Turtle drew a long breath"), not the one it is done to.
+    before = [(st, en, who) for st, en, who in mentions if st < verb.start()]
+    acting = [m for m in before if _PAST_VERB.match(sentence, m[1])]
+    first_name = (acting[-1][0], acting[-1][2]) if acting else ((before[0][0], before[0][2]) if before else None)
     pron = re.search(r"\b(he|she|He|She|I)\b", sentence[:verb.start()])
     if first_name and (pron is None or first_name[0] < pron.start()):
         return "name", first_name[1]
