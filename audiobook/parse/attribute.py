@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .lexicon import GENERIC_PEOPLE, NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
+from .lexicon import GENERIC_PEOPLE, IRREGULAR_PAST, NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
 from .quotes import Quote
 
 CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
@@ -136,8 +136,8 @@ _REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry
 _POSSESSIVE_AFTER = re.compile(rf"^\s*(?:was|were|came|is)\s+(?P<who>.+?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+)?{_REPLY_NOUNS}\b")
 _POSSESSIVE_BEFORE = re.compile(rf"(?P<who>[A-Z][\w.' ]*?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}"
                                 r"(?:\s+(?:was|were|came))?(?:,\s*it\s+was)?[,:]?\s*$")
-_PAST_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|" + "|".join(sorted(SPEECH_VERBS)) +
-                        r"|drew|took|gave|went|came|turned|rose|stood|sat|put|held|shook|looked|began|broke|threw)\b")
+_PAST_VERB = re.compile(r"(?:,\s+[a-z]+ing\b|\s+(?:[a-z]+ly\s+)?(?:had\s+|having\s+)?(?:[a-z]+ed|" +
+                        "|".join(sorted(SPEECH_VERBS)) + "|" + "|".join(IRREGULAR_PAST) + r")\b)")
 
 
 def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:

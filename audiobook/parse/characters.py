@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Age, Character, Gender
-from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES, MALE_PRONOUNS,
-                      GENERIC_PEOPLE, MALE_TITLES, NOT_DESCRIPTIONS, NOT_NAMES, OCCUPATIONS, PERSON_NOUNS, SPEECH_VERBS, TITLES,
-                      sentence_spans)
+from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_PEOPLE, IRREGULAR_PAST,
+                      MALE_PRONOUNS, MALE_TITLES, NOT_DESCRIPTIONS, NOT_NAMES, OCCUPATIONS, PERSON_NOUNS,
+                      SPEECH_VERBS, TITLES, sentence_spans)
 
 _TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
 _ABBREVIATED = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Capt", "Col", "Gen", "Lt", "Rev", "Mme", "Mlle", "Fr",
@@ -29,14 +29,7 @@ _CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>(?:{_PA
                         rf"(?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}})"
                         r"(?P<poss>['\u2019]s?\b)?")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
-_IRREGULAR_PAST = (
-    "said stood knelt felt ran went came saw took gave sat held shook thought knew made got told left began "
-    "spoke set put let cut hit read led met fed kept lay lit slept spun stuck swung threw wore woke won wrote "
-    "drew drove ate fell fought found flew forgot froze grew hung heard hid bit blew broke brought built "
-    "bought caught chose clung crept dug fled flung rose rode rang sang sank shot shut slid smelt spent "
-    "stole strode struck swore swept swam taught tore understood wept wound became forgave overheard"
-)
-_PERSON_VERB = re.compile(r"\s+(?:[a-z]+ed|" + "|".join(_IRREGULAR_PAST.split()) +
+_PERSON_VERB = re.compile(r"\s+(?:[a-z]+ed|" + "|".join(IRREGULAR_PAST) +
                           r"|smiles|says|asks|looks|turns|walks|nods|laughs|sighs|shrugs|grins|frowns)\b")
 # Verbs whose object is a person: "met Tomas Weller", "kissed Nora".
 _PERSON_OBJECT = re.compile(r"\b(?:met|greeted|kissed|hugged|thanked|married|introduced|visited|told|asked|"
@@ -456,9 +449,9 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
             pool = by_last(tok)
         fits = [c for c in pool if _compatible(c, f)]
         tc = _title_class(f.title)
-        if tc in ("mr", "mrs", "miss"):
-            # "Mrs. Bennet" is not Elizabeth Bennet: join a full name only when it is given with
-            # the same title somewhere ("Mrs. June Pell").
+        if t not in _FIRST_NAME_TITLES:
+            # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a
+            # surname join a full name only when it is given with the same title ("Mrs. June Pell").
             fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms)]
         same = next((c for c in titled_single[tok] if _title_class(c.forms[0].title) == _title_class(f.title)), None)
         if same:

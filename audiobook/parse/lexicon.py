@@ -27,6 +27,16 @@ cut interposed interpose interject interjected volunteer volunteered pursue purs
 """
 SPEECH_VERBS = frozenset(_SPEECH_VERB_STEMS.split())
 
+# Irregular past tenses and participles: what a person did ("Denham made no comment, but said").
+IRREGULAR_PAST = tuple("""
+said stood knelt felt ran went came saw took gave sat held shook thought knew made got told left began spoke
+set put let cut hit read led met fed kept lay lit slept spun stuck swung threw wore woke won wrote drew drove
+ate fell fought found flew forgot froze grew hung heard hid bit blew broke brought built bought caught chose
+clung crept dug fled flung rose rode rang sang sank shot shut slid spent stole strode struck swore swept swam
+taught tore understood wept wound became forgave overheard taken given broken spoken risen fallen seen done
+gone written driven chosen forgotten hidden stolen sworn torn worn
+""".split())
+
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
