@@ -99,8 +99,9 @@ class _History:
 def _subject_at(text: str, at: int, index: CharacterIndex,
                 mentions: list[tuple[int, int, str]]) -> tuple[str, str, int] | None:
     """A name, description or he/she starting at `at`: (kind, value, end)."""
+    epithet = _EPITHET.match(text, at)           # "broke in old Isaac Brown"
     for s, e, who in mentions:
-        if s == at:
+        if s == at or (epithet and s == epithet.end()):
             return "name", who, e
     m = _SUBJECT_PRONOUN.match(text, at)
     if m:
@@ -124,9 +125,16 @@ def _subject_at(text: str, at: int, index: CharacterIndex,
     return None
 
 
+_SPEECH_AT = re.compile(rf"{_ADVERB}([a-z]+)\b(?:\s+(?:in|on|out|up)\b(?!\s+(?:a|an|the|his|her|their)\b))?")
+_EPITHET = re.compile(r"(?:old|young|little|poor|dear|good|big|tall|small)\s+")
+
+
 def _speech_verb_at(text: str, at: int) -> int | None:
-    m = re.compile(rf"{_ADVERB}([a-z]+)\b").match(text, at)
-    if m and m.group(1) in SPEECH_VERBS:
+    """End of a speech verb at `at` ("said", "went on", "broke in"), else None."""
+    m = _SPEECH_AT.match(text, at)
+    if m and m.group(1) in SPEECH_VERBS | {"broke", "put", "chimed", "went"}:
+        if m.group(1) in ("broke", "put", "chimed", "went") and m.end() == m.end(1):
+            return None                    # "broke" alone is not speech; "broke in" is
         return m.end()
     return None
 

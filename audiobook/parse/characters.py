@@ -141,14 +141,16 @@ class CharacterIndex:
                     self._by_form.setdefault(_dotted("The" + f.text[3:]), name)
         self.descriptors = dict(descriptors)
         # A title spelled out that only one character carries stands for them ("said Mademoiselle").
-        carriers: defaultdict[str, set[str]] = defaultdict(set)
+        carriers: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for cl in clusters:
             for f in cl.forms:
-                if f.title and not f.title.endswith(".") and f.title.lower() not in _HONORIFICS | {"miss"}:
-                    carriers[f.title].add(self._by_form.get(f.text, ""))
+                if f.title and not f.title.endswith(".") and f.title.lower() not in {"mr", "mrs", "ms", "dr", "miss"}:
+                    carriers[f.title][self._by_form.get(_dotted(f.text), "")] += f.count
         for title, names in carriers.items():
-            if len(names) == 1 and "" not in names and title not in self._by_form:
-                self._by_form[title] = next(iter(names))
+            names.pop("", None)
+            top = names.most_common(1)
+            if top and top[0][1] >= 0.8 * sum(names.values()) and title not in self._by_form:
+                self._by_form[title] = top[0][0]     # the one it nearly always means
         forms = sorted(self._by_form, key=len, reverse=True)
         names = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
         nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
