@@ -99,21 +99,39 @@ def generate(source: str, config: str | None, output: str, quiet: bool) -> None:
         sys.exit(ExitCode.SYNTHESIS)
 
 
+UNSURE_BELOW = 0.7
+
+
 @cli.command()
 @click.argument("source", type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="text: one reviewable line per segment; jsonl: one JSON object per segment.")
-def script(source: str, fmt: str) -> None:
+@click.option("--unsure", is_flag=True,
+              help=f"Only the dialogue whose speaker is unknown or chosen with confidence under {UNSURE_BELOW}.")
+@click.option("--stats", is_flag=True, help="A summary per character: lines, words, gender, age, aliases.")
+@click.option("--write", "write_to", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write an editable script (a speaker in front of every line) that `generate` accepts.")
+def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None) -> None:
     """Show every segment of SOURCE with its speaker and the rule that chose it."""
-    from .ingest import load_book
-    from .parse import parse_book
+    from . import scriptfile
+    from .assemble import write_text_atomic
+    from .pipeline import load_script
 
-    parsed = parse_book(load_book(source))
+    parsed = load_script(source)
+    if write_to:
+        write_text_atomic(Path(write_to), scriptfile.render(parsed, _relative_source(source, write_to)) + "\n")
+        click.echo(f"Wrote {write_to}: edit a speaker, then `audiobook generate {write_to}`.", err=True)
+        return
+    if stats:
+        _print_stats(parsed)
+        return
     color = fmt == "text" and sys.stdout.isatty()
     for ch in parsed.chapters:
-        if fmt == "text":
+        if fmt == "text" and not unsure:
             click.echo(click.style(f"== {ch.title} ==", bold=True) if color else f"== {ch.title} ==")
         for seg in ch.segments:
+            if unsure and (seg.kind != "dialogue" or (seg.speaker and seg.confidence >= UNSURE_BELOW)):
+                continue
             if fmt == "jsonl":
                 click.echo(json.dumps({
                     "chapter": ch.index, "kind": seg.kind, "speaker": seg.speaker, "start": seg.start,
@@ -124,8 +142,30 @@ def script(source: str, fmt: str) -> None:
                 click.echo(click.style(line, dim=True) if color else line)
             else:
                 who = seg.speaker or "?"
-                tail = f"  [{seg.rule}]" if seg.rule else ""
-                click.echo(f"{who}: \u201c{seg.text}\u201d{click.style(tail, dim=True) if color else tail}")
+                where = f"  [{seg.rule} {seg.confidence:.2f}]" if seg.rule else ""
+                if unsure:
+                    where += f"  (offset {seg.start}, {ch.title})"
+                click.echo(f"{who}: \u201c{seg.text}\u201d{click.style(where, dim=True) if color else where}")
+
+
+def _relative_source(source: str, script_path: str) -> str:
+    """The story's path as the script file should name it: relative to the script when possible."""
+    try:
+        return os.path.relpath(Path(source).resolve(), Path(script_path).resolve().parent)
+    except ValueError:
+        return str(Path(source).resolve())
+
+
+def _print_stats(parsed: Any) -> None:
+    rows = [c for c in parsed.characters if c.lines]
+    width = max((len(c.name) for c in rows), default=9)
+    click.echo(f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  ALIASES")
+    for c in rows:
+        click.echo(f"{c.name:<{width}}  {c.lines:>5}  {c.words:>6}  {c.gender:<7}  {c.age:<7}  {', '.join(c.aliases)}")
+    unknown = sum(1 for ch in parsed.chapters for s in ch.segments if s.kind == "dialogue" and not s.speaker)
+    total = sum(1 for ch in parsed.chapters for s in ch.segments if s.kind == "dialogue")
+    click.echo(f"\n{total} lines of dialogue, {unknown} with no speaker found; "
+               f"{sum(1 for c in parsed.characters if not c.lines)} more characters named who never speak.")
 
 
 @cli.command()

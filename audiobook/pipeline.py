@@ -14,8 +14,9 @@ from .assemble import ChapterWriter, Placed, webvtt, write_text_atomic
 from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine, resolve_engine_name
+from . import scriptfile
 from .errors import ConfigError, OutputError
-from .ingest import load_book
+from .ingest import load_book, read_source
 from .model import BuildReport, CastScript, Script
 from .parse import parse_book
 from .synth import synthesize_lines
@@ -60,13 +61,20 @@ def check_voices(config: VoicesConfig, engine: Engine) -> None:
             raise ConfigError(f"{config.path}:{entry.line}: {key}.voice: unknown voice id {entry.voice!r}; {hint}")
 
 
+def load_script(source: str | Path) -> Script:
+    """Parse a story, or read an edited script file and apply its speakers to the story it names."""
+    if scriptfile.is_script_file(source):
+        story, edits = scriptfile.read(source)
+        return scriptfile.apply(parse_book(load_book(story)), edits, source, read_source(story))
+    return parse_book(load_book(source))
+
+
 def prepare(source: str | Path, config_path: str | Path | None, engine: Engine | None = None) -> Prepared:
     """Read, parse and cast a story; fail on bad input before anything is written."""
-    book = load_book(source)
+    script = load_script(source)
     config, given = load_voices(config_path)
     engine = engine or create_engine(config.engine)
     check_voices(config, engine)
-    script = parse_book(book)
     casting = make_casting(script, config, resolve_engine_name(config.engine) if engine.name != "fake"
                            else "fake", engine.voices(), auto_all=not given)
     return Prepared(script, config, engine, casting, cast_script(script, casting, config))

@@ -118,3 +118,34 @@ def test_seed_script_jsonl_covers_every_quote(seed_path):
     # segments tile the text in order without overlap
     for a, b in zip(rows, rows[1:]):
         assert a["end"] <= b["start"]
+
+
+def test_edited_script_recasts_one_line_only(example_render, tmp_path):
+    """Write the script, give one of Tobias's lines to Pip, render: only that line changes voice."""
+    from click.testing import CliRunner
+
+    from conftest import EXAMPLE, VOICES
+
+    _, book = example_render
+    original = _manifest(book)
+    script = tmp_path / "lantern.script"
+    assert CliRunner().invoke(cli, ["script", str(EXAMPLE), "--write", str(script)]).exit_code == 0
+    text = script.read_text(encoding="utf-8")
+    assert "] Tobias | It always matters." in text
+    script.write_text(text.replace("] Tobias | It always matters.", "] Pip | It always matters."), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["generate", str(script), "-c", str(VOICES), "-o", str(tmp_path / "out"), "-q"])
+    assert r.exit_code == 0, r.output
+    edited_book = tmp_path / "out" / book.name
+    edited = _manifest(edited_book)
+    diffs = []
+    for a_ch, b_ch in zip(original["chapters"], edited["chapters"]):
+        for a, b in zip(a_ch["segments"], b_ch["segments"], strict=True):
+            assert a["text"] == b["text"]
+            if (a["speaker"], a["voice"]) != (b["speaker"], b["voice"]):
+                diffs.append((a, b, b_ch))
+    assert len(diffs) == 1
+    a, b, ch = diffs[0]
+    assert (a["speaker"], b["speaker"], b["voice"]) == ("Tobias", "Pip", "gmw/en-us+Nguyen")
+    audio = decode(edited_book / ch["file"])
+    tobias = [s for s in ch["segments"] if s["speaker"] == "Tobias"]
+    assert median_f0(span(audio, b["start"], b["end"])) > 1.3 * median_f0(span(audio, tobias[0]["start"], tobias[0]["end"]))
