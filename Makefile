@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench attribution clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/render.py
+	$(BIN)/python bench/parse_speed.py
+
+# Speaker attribution on the Project Dialogism Novel Corpus (converted once into /tmp/pdnc; see bench/attribution.py)
+attribution: $(STAMP)
+	$(BIN)/python bench/attribution.py
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache
