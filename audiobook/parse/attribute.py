@@ -144,6 +144,7 @@ _REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry
 _POSSESSIVE_AFTER = re.compile(rf"^\s*(?:was|were|came|is)\s+(?P<who>.+?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+)?{_REPLY_NOUNS}\b")
 _POSSESSIVE_BEFORE = re.compile(rf"(?P<who>[A-Z][\w.' ]*?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}"
                                 r"(?:\s+(?:was|were|came))?(?:,\s*it\s+was)?[,:]?\s*$")
+_RELATIVE = re.compile(r",\s+(?:who|whose)\b")
 _PAST_VERB = re.compile(r"(?:,\s+[a-z]+ing\b|\s+(?:[a-z]+ly\s+)?(?:had\s+|having\s+)?(?:[a-z]+ed|" +
                         "|".join(sorted(SPEECH_VERBS)) + "|" + "|".join(IRREGULAR_PAST) + r")\b)")
 
@@ -203,6 +204,10 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     # "Leo said," / "She turned to him and said," : the sentence's subject, the person who does
     # something ("the Mock Turtle drew a long breath"), not the one it is done to.
     before = [(st, en, who) for st, en, who in mentions if st < verb.start()]
+    # "…her faithful Isabella, who in great spirits exclaimed," : the relative clause speaks.
+    relative = [m for m in before if _RELATIVE.match(sentence, m[1])]
+    if relative:
+        return "name", relative[-1][2]
     acting = [m for m in before if _PAST_VERB.match(sentence, m[1])]
     first_name = (acting[-1][0], acting[-1][2]) if acting else ((before[0][0], before[0][2]) if before else None)
     pron = re.search(r"\b(he|she|He|She|I)\b", sentence[:verb.start()])
