@@ -1,126 +1,180 @@
-"""Assemble: clips -> one chapter file, streamed into a single ffmpeg encode, with tags.
+"""Assemble: clips -> chapter MP3s, block by block, with tags, transcripts and exact timings.
 
-Clips and pauses are written to ffmpeg's stdin as they come (never `a + b` in a loop, never a whole
-chapter held twice); the file appears under its final name only when the encode succeeded.
-The only module that imports pydub.
+Each line (its levelled clip and the pause after it) is encoded on its own into a run of MP3 frames:
+a block. A chapter file is its blocks one after another, so a render re-encodes only the lines
+whose sound changed (blocks are cached by content) and memory never holds more than a line.
+Joins fall in the silence of a pause: LAME starts every block with its encoder delay (taken out of the
+pause before it) and ends it on a whole frame (so a pause may run up to one frame, 26 ms, long). Both
+are silent and both are counted, so the manifest's times are the decoded file's.
+
+The only module that imports pydub (clip levels) and the MP3 encoder.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import json
+import math
 import os
-import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from .engines.base import Audio
 from .errors import OutputError
-from .ffmpeg import ffmpeg_exe
 
 OUTPUT_RATE = 44100
-BITRATE = "128k"
+BITRATE_KBPS = 128
+ENCODER_QUALITY = 7            # LAME's algorithm quality: 7 is fast and clean for speech at 128 kbit/s
+FRAME_SAMPLES = 1152           # MPEG-1 Layer III, 44.1 kHz
+# Samples of silence a decoder plays before a block's first sample (LAME's 576 + the decoder's 529),
+# measured on the decoded output: the manifest adds it to every line's start.
+BLOCK_DELAY_SAMPLES = 1104
+# Every clip is brought to this RMS level before it is joined, so no voice is quieter than another;
+# a voice's `volume` moves it from here (0.5 is 6 dB quieter). Peaks stay under PEAK_CEILING_DB.
+TARGET_RMS_DB = -20.0
+PEAK_CEILING_DB = -3.0
+MAX_GAIN_DB = 18.0
+ENCODING_ID = f"lame-q{ENCODER_QUALITY}-{BITRATE_KBPS}k-{OUTPUT_RATE}-rms{TARGET_RMS_DB}-peak{PEAK_CEILING_DB}"
 
 
-def _resample(clip: Audio, rate: int) -> bytes:
-    from pydub import AudioSegment
+def _pydub():  # type: ignore[no-untyped-def]
+    import warnings
 
-    AudioSegment.converter = ffmpeg_exe()
-    seg = AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
-    return bytes(seg.set_frame_rate(rate).raw_data)
-
-
-@dataclass
-class Placed:
-    """Where a clip landed in the chapter audio, in seconds."""
-
-    start: float
-    end: float
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # "couldn't find ffmpeg": we never ask pydub to run it
+        from pydub import AudioSegment
+    return AudioSegment
 
 
-@dataclass
-class ChapterWriter:
-    """Streams PCM into ffmpeg and keeps the clock; `close()` renames the finished file into place."""
+def level(clip: Audio, volume: float = 1.0) -> bytes:
+    """The clip's PCM at the common loudness (plus the voice's own volume), never clipping."""
+    if not clip.pcm:
+        return clip.pcm
+    seg = _pydub()(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
+    if seg.rms == 0:
+        return clip.pcm
+    target = TARGET_RMS_DB + 20 * math.log10(max(volume, 0.01))
+    gain = min(target - seg.dBFS, PEAK_CEILING_DB - seg.max_dBFS, MAX_GAIN_DB)
+    return bytes(seg.apply_gain(gain).raw_data)
 
-    path: Path
-    tags: dict[str, str]
-    sample_rate: int
-    bitrate: str = BITRATE
-    frames: int = 0
-    _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
-    _tmp: Path | None = field(default=None, repr=False)
-    _err: IO[bytes] | None = field(default=None, repr=False)
 
-    def __enter__(self) -> "ChapterWriter":
-        self._tmp = self.path.with_name(self.path.name + ".part")
-        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "s16le", "-ar", str(self.sample_rate), "-ac", "1", "-i", "pipe:0",
-               "-ar", str(OUTPUT_RATE), "-ac", "1", "-c:a", "libmp3lame", "-b:a", self.bitrate,
-               "-id3v2_version", "3", "-write_xing", "1"]
-        for k, v in self.tags.items():
-            cmd += ["-metadata", f"{k}={v}"]
-        cmd += ["-f", "mp3", str(self._tmp)]
-        import tempfile
-        self._err = tempfile.TemporaryFile()
-        try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err)
-        except OSError as exc:
-            raise OutputError(f"cannot start ffmpeg ({exc}); reinstall imageio-ffmpeg") from exc
-        return self
+def encode(pcm: bytes, sample_rate: int) -> bytes:
+    """Mono 16-bit PCM -> a self-contained run of CBR MP3 frames at 44.1 kHz."""
+    if not pcm:
+        return b""
+    import lameenc
 
-    def _write(self, pcm: bytes) -> None:
-        assert self._proc and self._proc.stdin
-        try:
-            self._proc.stdin.write(pcm)
-        except BrokenPipeError as exc:
-            raise OutputError(f"{self.path}: ffmpeg stopped: {self._stderr()}") from exc
-        self.frames += len(pcm) // 2
+    enc = lameenc.Encoder()
+    enc.set_bit_rate(BITRATE_KBPS)
+    enc.set_in_sample_rate(sample_rate)
+    enc.set_out_sample_rate(OUTPUT_RATE)
+    enc.set_channels(1)
+    enc.set_quality(ENCODER_QUALITY)
+    return bytes(enc.encode(pcm)) + bytes(enc.flush())
 
-    def silence(self, ms: int) -> None:
-        """Append `ms` milliseconds of silence."""
-        n = int(round(self.sample_rate * ms / 1000))
-        if n > 0:
-            self._write(bytes(2 * n))
 
-    def clip(self, clip: Audio) -> Placed:
-        """Append a clip and say where it went."""
-        start = self.seconds
-        pcm = clip.pcm if clip.sample_rate == self.sample_rate else _resample(clip, self.sample_rate)
-        self._write(pcm)
-        return Placed(start, self.seconds)
+_BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+
+
+def count_frames(mp3: bytes) -> int:
+    """Number of MPEG-1 Layer III frames in a run of frames (what `encode` makes)."""
+    n = i = 0
+    while i + 4 <= len(mp3):
+        b1, b2 = mp3[i + 1], mp3[i + 2]
+        if mp3[i] != 0xFF or (b1 & 0xFE) != 0xFA:
+            raise ValueError(f"not an MPEG-1 Layer III frame at byte {i}")
+        bitrate = _BITRATES[b2 >> 4] * 1000
+        rate = (44100, 48000, 32000)[(b2 >> 2) & 3]
+        i += 144 * bitrate // rate + ((b2 >> 1) & 1)
+        n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line's encoded audio: its frames, and how long they play."""
+
+    mp3: bytes
+    frames: int
 
     @property
     def seconds(self) -> float:
-        """The chapter's length so far."""
-        return self.frames / self.sample_rate
+        """Decoded length."""
+        return self.frames * FRAME_SAMPLES / OUTPUT_RATE
 
-    def _stderr(self) -> str:
-        if not self._err:
-            return ""
-        self._err.seek(0)
-        lines = self._err.read().decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else "no message"
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        proc, tmp = self._proc, self._tmp
-        assert proc and proc.stdin and tmp
-        with contextlib.suppress(BrokenPipeError):
-            proc.stdin.close()
-        if exc_type is not None:
-            proc.kill()
-            proc.wait()
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            return
-        rc = proc.wait()
-        if rc != 0:
-            msg = self._stderr()
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise OutputError(f"{self.path}: ffmpeg failed to encode ({msg})")
-        os.replace(tmp, self.path)
-        if self._err:
-            self._err.close()
+def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: int) -> Block:
+    """A line's clip, levelled, followed by its pause, encoded on its own."""
+    pcm = level(clip, volume) if clip is not None and clip.pcm else b""
+    if clip is not None and clip.pcm and clip.sample_rate != sample_rate:
+        seg = _pydub()(data=pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
+        pcm = bytes(seg.set_frame_rate(sample_rate).raw_data)
+    # The next block starts with the encoder's delay, which is silence: it is part of this pause.
+    silence = round(sample_rate * pause_ms / 1000) - round(BLOCK_DELAY_SAMPLES * sample_rate / OUTPUT_RATE)
+    pcm += bytes(2 * max(0, silence))
+    mp3 = encode(pcm, sample_rate)
+    return Block(mp3, count_frames(mp3))
+
+
+def block_key(clip_key: str, volume: float, pause_ms: int, sample_rate: int) -> str:
+    """The identity of a block: its clip, its level and pause, and how it is encoded."""
+    ident = [ENCODING_ID, clip_key, round(volume, 4), pause_ms, sample_rate]
+    return hashlib.sha256(json.dumps(ident).encode()).hexdigest()
+
+
+class ChapterFile:
+    """Writes a chapter's blocks to a temporary file, then tags it and renames it into place."""
+
+    def __init__(self, path: Path, tags: dict[str, str]):
+        self.path = path
+        self.tags = tags
+        self.frames = 0
+        self._tmp = path.with_name(path.name + ".part")
+        try:
+            self._f = open(self._tmp, "wb")
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror}); choose another folder with -o") from exc
+
+    @property
+    def seconds(self) -> float:
+        """Decoded length so far."""
+        return self.frames * FRAME_SAMPLES / OUTPUT_RATE
+
+    def add(self, block: Block) -> float:
+        """Append a block; returns when its first sample plays."""
+        start = self.seconds
+        self._f.write(block.mp3)
+        self.frames += block.frames
+        return start
+
+    def close(self) -> None:
+        """Finish: tags written, file renamed to its final name."""
+        self._f.close()
+        try:
+            _write_tags(self._tmp, self.tags)
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror})") from exc
+
+    def abort(self) -> None:
+        """Leave nothing behind."""
+        self._f.close()
+        try:
+            self._tmp.unlink()
+        except OSError:
+            pass
+
+
+def _write_tags(path: Path, tags: dict[str, str]) -> None:
+    from mutagen.id3 import ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK
+
+    frames = {"title": TIT2, "album": TALB, "artist": TPE1, "album_artist": TPE2, "track": TRCK, "genre": TCON}
+    tag = ID3()
+    for key, value in tags.items():
+        if key in frames and value:
+            tag.add(frames[key](encoding=3, text=[value]))
+    tag.save(path, v2_version=3)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

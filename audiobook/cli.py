@@ -65,7 +65,11 @@ def cli(debug: bool) -> None:
 @click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output",
               show_default=True, help="Folder to write `<Book Title>/` into.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-def generate(source: str, config: str | None, output: str, quiet: bool) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Where synthesized clips are kept for re-use (default: OUTPUT/.cache).")
+@click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")
+def generate(source: str, config: str | None, output: str, quiet: bool, cache_dir: str | None,
+             no_cache: bool) -> None:
     """Render SOURCE to chapter MP3s with transcripts, a manifest and a playlist."""
     from .pipeline import generate as run
 
@@ -83,7 +87,8 @@ def generate(source: str, config: str | None, output: str, quiet: bool) -> None:
             bar.update(n)
 
     try:
-        report = run(source, config or _default_config(source), output, progress=progress, on_start=on_start)
+        report = run(source, config or _default_config(source), output, progress=progress, on_start=on_start,
+                     cache_dir=cache_dir, use_cache=not no_cache)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -91,8 +96,8 @@ def generate(source: str, config: str | None, output: str, quiet: bool) -> None:
         minutes, seconds = divmod(int(round(report.audio_seconds)), 60)
         click.echo(
             f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
-            f"{minutes} min {seconds:02d} s of audio, {report.synthesized} of {report.segments} segments "
-            f"synthesized, in {report.wall_seconds:.1f} s.", err=True)
+            f"{minutes} min {seconds:02d} s of audio; {report.segments} segments: {report.synthesized} "
+            f"synthesized, {report.reused} reused from the cache; in {report.wall_seconds:.1f} s.", err=True)
     if report.failed:
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)

@@ -6,6 +6,7 @@
       Leo: {aliases: [Leo Carson], voice: gmw/en-us+Nguyen, rate: 185, pitch: 70}
     fallback: {voice: gmw/en-us+m1}        # dialogue by anyone not listed, or by no one known
     pauses: {within_paragraph: 250, paragraph: 650, scene_break: 1800, head: 700, tail: 1500}
+    pronunciations: {Okafor: Oh-KAH-for, gif: jif}   # whole words; a lower-case key matches any case
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ PITCH_RANGE = (0, 100)
 VOLUME_RANGE = (0.0, 1.0)
 PAUSE_RANGE = (0, 10000)
 
-_TOP_KEYS = ("engine", "narrator", "characters", "fallback", "pauses")
+_TOP_KEYS = ("engine", "narrator", "characters", "fallback", "pauses", "pronunciations")
 _VOICE_KEYS = ("voice", "rate", "pitch", "volume")
 _CHARACTER_KEYS = ("aliases", *_VOICE_KEYS)
 _PAUSE_KEYS = ("within_paragraph", "paragraph", "scene_break", "head", "tail")
@@ -80,6 +81,7 @@ class VoicesConfig:
     characters: tuple[CharacterEntry, ...] = ()
     fallback: VoiceEntry | None = None
     pauses: Pauses = field(default_factory=Pauses)
+    pronunciations: dict[str, str] = field(default_factory=dict)
 
     def voice_entries(self) -> list[tuple[str, VoiceEntry]]:
         """(key path, entry) for every voice the file names: for checking ids against the engine."""
@@ -251,4 +253,12 @@ def parse_config(tree: Any, path: str = "voices.yaml") -> VoicesConfig:
     values = {k: r.number(v, f"pauses.{k}", r.line_of(pnode, k), *PAUSE_RANGE, integer=True)
               for k, v in pnode.items()}
     pauses = Pauses(**values)
-    return VoicesConfig(path, engine, narrator, tuple(characters), fallback, pauses)
+
+    pronunciations: dict[str, str] = {}
+    pron = r.mapping(top.get("pronunciations"), "pronunciations", r.line_of(top, "pronunciations"), None)
+    for word, said in pron.items():
+        line = r.line_of(pron, word)
+        if not isinstance(word, str) or not word.strip():
+            raise r.fail(line, "pronunciations", f"expected a word or phrase, got {_show(word)}")
+        pronunciations[word.strip()] = r.string(said, f"pronunciations.{word}", line)
+    return VoicesConfig(path, engine, narrator, tuple(characters), fallback, pauses, pronunciations)

@@ -164,6 +164,8 @@ class BuildReport:
     chapters: int = 0
     segments: int = 0
     synthesized: int = 0
+    reused: int = 0
+    encoded: int = 0          # blocks encoded (the rest came from the cache)
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     failed: list[str] = field(default_factory=list)

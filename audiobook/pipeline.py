@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .assemble import ChapterWriter, Placed, webvtt, write_text_atomic
+from .assemble import BLOCK_DELAY_SAMPLES, OUTPUT_RATE, ChapterFile, webvtt, write_text_atomic
 from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine, resolve_engine_name
@@ -19,7 +19,7 @@ from .errors import ConfigError, OutputError
 from .ingest import load_book, read_source
 from .model import BuildReport, CastScript, Script
 from .parse import parse_book
-from .synth import synthesize_lines
+from .synth import LineRenderer, Pronouncer, synthesize_lines
 
 Progress = Callable[[int], None]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -91,8 +91,9 @@ def _check_output(out_dir: Path) -> None:
 
 
 def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None,
-           source_name: str = "") -> BuildReport:
-    """Synthesize and assemble every chapter into `out_root/<Book Title>/`."""
+           source_name: str = "", cache_dir: str | Path | None = None, use_cache: bool = True) -> BuildReport:
+    """Synthesize and assemble every chapter into `out_root/<Book Title>/`, reusing cached clips
+    (by default under `out_root/.cache/`)."""
     started = time.monotonic()
     cast = prep.cast
     out_root = Path(out_root)
@@ -103,10 +104,14 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
     _check_output(book_dir)
 
     report = BuildReport(output_dir=str(book_dir))
+    cache_root = (Path(cache_dir) if cache_dir else out_root / ".cache") if use_cache else None
+    pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
+    renderer = LineRenderer(prep.engine, cache_root, pronounce)
     total = len(cast.chapters)
     manifest_chapters = []
     playlist = ["#EXTM3U"]
     engine = prep.engine
+    delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
     for ch in cast.chapters:
         width = max(2, len(str(total)))
         stem = f"{ch.index:0{width}d} - {safe_name(ch.title)}"
@@ -115,29 +120,37 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
                 "track": f"{ch.index}/{total}", "genre": "Audiobook"}
         segments = []
         cues = []
-        with ChapterWriter(mp3, tags, engine.sample_rate) as w:
-            w.silence(cast.head_ms)
-            clips = synthesize_lines(engine, ch.lines, report.failed, progress)
-            for line, clip in zip(ch.lines, clips):
+        out = ChapterFile(mp3, tags)
+        try:
+            out.add(renderer.silence(cast.head_ms))
+            for line, done in zip(ch.lines, synthesize_lines(renderer, ch.lines, progress)):
                 seg = line.segment
-                if clip is not None:
-                    placed = w.clip(clip)
+                at = out.add(done.block)
+                start, end = at + delay, at + delay + done.speech_seconds
+                if done.failed:
+                    report.failed.append(done.failed)
+                    end = start
+                elif done.synthesized:
                     report.synthesized += 1
-                else:   # failed: recorded in report.failed, no audio
-                    placed = Placed(w.seconds, w.seconds)
-                w.silence(line.pause_after_ms)
+                else:
+                    report.reused += 1
+                report.encoded += done.encoded
                 who = (seg.speaker or "Unknown") if seg.kind == "dialogue" else "Narrator"
                 segments.append({
                     "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
                     "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
-                    "start": round(placed.start, 3), "end": round(placed.end, 3),
+                    "start": round(start, 3), "end": round(end, 3),
                     "source_start": seg.start, "source_end": seg.end, "rule": seg.rule,
                     "confidence": seg.confidence, "text": seg.text,
                 })
-                if placed.end > placed.start:
-                    cues.append((placed.start, placed.end, who, seg.text))
-            w.silence(cast.tail_ms)
-            duration = w.seconds
+                if end > start:
+                    cues.append((start, end, who, seg.text))
+            out.add(renderer.silence(cast.tail_ms))
+            duration = out.seconds
+            out.close()
+        except BaseException:
+            out.abort()
+            raise
         vtt = mp3.with_suffix(".vtt")
         write_text_atomic(vtt, webvtt(cues))
         report.files.append(str(mp3))
@@ -164,9 +177,11 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
 
 def generate(source: str | Path, config_path: str | Path | None, out_root: str | Path,
              progress: Progress | None = None, engine: Engine | None = None,
-             on_start: Callable[[int], None] | None = None) -> BuildReport:
+             on_start: Callable[[int], None] | None = None, cache_dir: str | Path | None = None,
+             use_cache: bool = True) -> BuildReport:
     """The whole pipeline for one story file."""
     prep = prepare(source, config_path, engine)
     if on_start:
         on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
-    return render(prep, out_root, progress, source_name=os.path.basename(str(source)))
+    return render(prep, out_root, progress, source_name=os.path.basename(str(source)),
+                  cache_dir=cache_dir, use_cache=use_cache)
