@@ -18,6 +18,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .engines.base import Audio
 from .errors import OutputError
@@ -47,15 +48,43 @@ def _pydub():  # type: ignore[no-untyped-def]
 
 
 def level(clip: Audio, volume: float = 1.0) -> bytes:
-    """The clip's PCM at the common loudness (plus the voice's own volume), never clipping."""
+    """The clip's PCM at the common loudness (plus the voice's own volume); the rare peaks that would
+    pass PEAK_CEILING_DB are turned down by a short look-ahead limiter rather than lowering the line."""
     if not clip.pcm:
         return clip.pcm
-    seg = _pydub()(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
-    if seg.rms == 0:
+    import numpy as np
+
+    x = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32) / 32768.0
+    rms = float(np.sqrt(np.mean(x * x)))
+    if rms == 0.0:
         return clip.pcm
     target = TARGET_RMS_DB + 20 * math.log10(max(volume, 0.01))
-    gain = min(target - seg.dBFS, PEAK_CEILING_DB - seg.max_dBFS, MAX_GAIN_DB)
-    return bytes(seg.apply_gain(gain).raw_data)
+    gain = min(target - 20 * math.log10(rms), MAX_GAIN_DB)
+    x *= 10 ** (gain / 20)
+    x = _limit(x, 10 ** (PEAK_CEILING_DB / 20), clip.sample_rate)
+    return (np.clip(x * 32768.0, -32768, 32767)).astype("<i2").tobytes()
+
+
+def _limit(x: Any, ceiling: float, rate: int) -> Any:
+    """Peak limiter: gain computed per 2.5 ms block, held over its neighbours (look-ahead and release),
+    interpolated sample by sample; a final clamp catches what interpolation lets through."""
+    import numpy as np
+
+    peak = float(np.max(np.abs(x))) if len(x) else 0.0
+    if peak <= ceiling:
+        return x
+    size = max(1, rate // 400)
+    n = -(-len(x) // size)
+    padded = np.zeros(n * size, dtype=np.float32)
+    padded[:len(x)] = np.abs(x)
+    g = np.minimum(1.0, ceiling / np.maximum(padded.reshape(n, size).max(axis=1), 1e-9))
+    held = g.copy()
+    for k in (1, 2, 3):
+        held[k:] = np.minimum(held[k:], g[:-k])
+        held[:-k] = np.minimum(held[:-k], g[k:])
+    centers = np.arange(n) * size + size / 2
+    y = x * np.interp(np.arange(len(x)), centers, held).astype(np.float32)
+    return np.clip(y, -ceiling, ceiling)
 
 
 def encode(pcm: bytes, sample_rate: int) -> bytes:

@@ -65,8 +65,10 @@ def _generic_palette(voices: list[VoiceInfo]) -> dict[tuple[str, str], list[tupl
 
 
 def auto_cast(characters: tuple[Character, ...] | list[Character], engine: str,
-              voices: list[VoiceInfo]) -> tuple[VoiceSpec, VoiceSpec, dict[str, VoiceSpec]]:
-    """(narrator, fallback, {character: voice}): no two characters share a voice while any is free."""
+              voices: list[VoiceInfo], taken: set[str] | None = None
+              ) -> tuple[VoiceSpec, VoiceSpec, dict[str, VoiceSpec]]:
+    """(narrator, fallback, {character: voice}): no two characters share a timbre while one is free,
+    and none takes a voice id in `taken` (cast by hand already)."""
     ids = {v.id for v in voices}
     espeak = "gmw/en-us" in ids
     if espeak:
@@ -79,12 +81,13 @@ def auto_cast(characters: tuple[Character, ...] | list[Character], engine: str,
         narrator = VoiceSpec(engine, first, 165, 45)
         fallback = VoiceSpec(engine, first, 170, 60)
     used: dict[tuple[str, str], int] = {}
-    taken: set[tuple[str, int, int]] = set()
+    busy = set(taken or ()) | {narrator.voice_id}
     cast: dict[str, VoiceSpec] = {}
     # Most lines first: the prominent characters get the clearest voices.
     for c in sorted(characters, key=lambda c: (-c.lines, -c.words, c.name)):
         key = _age_key(c)
-        options = palette.get(key) or palette[("unknown", "adult")]
+        options = [o for o in palette.get(key) or palette[("unknown", "adult")] if o[0] not in busy] \
+            or palette.get(key) or palette[("unknown", "adult")]
         i = used.get(key, 0)
         choice = options[i % len(options)]
         if i >= len(options):
@@ -92,7 +95,6 @@ def auto_cast(characters: tuple[Character, ...] | list[Character], engine: str,
             shift = 8 * (i // len(options))
             choice = (choice[0], choice[1], max(0, min(100, choice[2] + (shift if i % 2 else -shift))))
         used[key] = i + 1
-        taken.add(choice)
         cast[c.name] = VoiceSpec(engine, *choice)
     return narrator, fallback, cast
 
@@ -116,16 +118,19 @@ def make_casting(script: Script, config: VoicesConfig, engine: str, voices: list
                  auto_all: bool) -> Casting:
     """Voices for the narrator and every character: voices.yaml first, auto-cast for the rest when
     `auto_all` (no voices.yaml was given), else the fallback voice."""
-    narrator_auto, fallback_auto, auto = auto_cast(script.characters, engine, voices)
+    entries = match_entries(script.characters, config.characters)
+    hand_cast = {e.voice.voice for e in config.characters if e.voice.voice} | \
+        ({config.narrator.voice} if config.narrator.voice else set())
+    uncast = [c for c in script.characters if c.name not in entries]
+    narrator_auto, fallback_auto, auto = auto_cast(uncast, engine, voices, hand_cast)
     narrator = config.narrator.spec(engine, narrator_auto)
     fallback = (config.fallback or VoiceEntry()).spec(engine, fallback_auto)
-    entries = match_entries(script.characters, config.characters)
     characters: dict[str, VoiceSpec] = {}
     roles: dict[str, str] = {}
     for c in script.characters:
         if c.name in entries:
             e = entries[c.name]
-            characters[c.name] = e.voice.spec(engine, auto.get(c.name, fallback))
+            characters[c.name] = e.voice.spec(engine, fallback)
             roles[c.name] = e.name
         elif auto_all:
             characters[c.name] = auto[c.name]

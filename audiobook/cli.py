@@ -92,6 +92,8 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    for w in report.warnings:
+        click.echo(f"Warning: {w}", err=True)
     if not quiet:
         minutes, seconds = divmod(int(round(report.audio_seconds)), 60)
         click.echo(
@@ -102,6 +104,73 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)
         sys.exit(ExitCode.SYNTHESIS)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("-c", "--config", "config", type=click.Path(dir_okay=False, path_type=str), default="voices.yaml",
+              show_default=True, help="The voices.yaml to read and, with --write, to create or extend.")
+@click.option("--write", is_flag=True, help="Create voices.yaml, or add the characters it lacks; "
+              "what is there already (settings, comments, order) is kept.")
+def cast(source: str, config: str, write: bool) -> None:
+    """Propose a cast for SOURCE: a distinct voice for every character who speaks."""
+    from .pipeline import plan_cast
+
+    plan = plan_cast(source, config, write=write)
+    rows = [("narrator", "", "", "", "", plan.narrator, "")] + [
+        (c.name, str(c.lines), str(c.words), c.gender, c.age, v, "voices.yaml" if known else "new")
+        for c, v, known in plan.rows]
+    width = max(len(r[0]) for r in rows)
+    vw = max(len(r[5].voice_id) for r in rows)
+    click.echo(f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  "
+               f"{'VOICE':<{vw}}  RATE  PITCH  FROM")
+    for name, lines, words, gender, age, v, origin in rows:
+        click.echo(f"{name:<{width}}  {lines:>5}  {words:>6}  {gender:<7}  {age:<7}  {v.voice_id:<{vw}}  "
+                   f"{v.rate:>4}  {v.pitch:>5}  {origin}")
+    for name in plan.absent:
+        click.echo(f"Note: {name} is in {config} but does not speak in {source}; kept as it is.", err=True)
+    if write:
+        what = f"added {', '.join(plan.added)}" if plan.added else "nothing to add"
+        click.echo(f"Wrote {config}: {what}.", err=True)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True, metavar="[CHARACTER] SOURCE")
+@click.option("-c", "--config", "config", type=click.Path(path_type=str), default=None,
+              help="voices.yaml (default: one beside SOURCE).")
+@click.option("--text", default=None, help="Say this instead of the character's own first lines.")
+@click.option("--lines", "count", default=3, show_default=True, help="How many of their lines to render.")
+@click.option("--all", "everyone", is_flag=True, help="Every cast voice on the same sentence, in one file.")
+@click.option("--play", is_flag=True, help="Play the preview with an audio player found on this machine.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output", show_default=True)
+def preview(names: tuple[str, ...], config: str | None, text: str | None, count: int,
+            everyone: bool, play: bool, output: str) -> None:
+    """Audition CHARACTER's voice (or "narrator") on their first lines in SOURCE, as a short MP3;
+    with --all, every cast voice on one sentence."""
+    from .errors import InputError
+    from .pipeline import prepare, preview as run
+
+    if len(names) > 2 or (len(names) == 1 and not everyone):
+        raise InputError("give CHARACTER and SOURCE (`audiobook preview Leo story.md`), "
+                         "or --all and SOURCE")
+    character, source = (None, names[-1]) if len(names) == 1 else names
+    prep = prepare(source, config or _default_config(source))
+    path, _ = run(prep, output, None if everyone else character, text, count)
+    click.echo(str(path))
+    if play:
+        _play(path)
+
+
+def _play(path: Path) -> None:
+    import shutil
+    import subprocess
+
+    for cmd in (["ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"], ["mpv", "--no-video"], ["mplayer"],
+                ["afplay"], ["cvlc", "--play-and-exit"], ["xdg-open"], ["open"]):
+        if shutil.which(cmd[0]):
+            subprocess.run([*cmd, str(path)], check=False)
+            return
+    click.echo("Warning: no audio player found here (ffplay, mpv, afplay, vlc); open the file above.", err=True)
 
 
 UNSURE_BELOW = 0.7

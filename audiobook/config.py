@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,3 +263,81 @@ def parse_config(tree: Any, path: str = "voices.yaml") -> VoicesConfig:
             raise r.fail(line, "pronunciations", f"expected a word or phrase, got {_show(word)}")
         pronunciations[word.strip()] = r.string(said, f"pronunciations.{word}", line)
     return VoicesConfig(path, engine, narrator, tuple(characters), fallback, pauses, pronunciations)
+
+
+_HEADER = """\
+voices.yaml: who reads what. `audiobook voices` lists the voice ids; espeak-ng timbres are added
+with +variant (+f2, +m1, +Nguyen, ...). rate: words per minute (80-450); pitch: 0-100 (50 is the
+voice's own); volume: 0.0-1.0. Edit freely: `audiobook cast STORY --write` keeps what you wrote.
+"""
+
+
+def _voice_map(spec: VoiceSpec, aliases: tuple[str, ...] = ()) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    m = CommentedMap()
+    if aliases:
+        seq = CommentedSeq(aliases)
+        seq.fa.set_flow_style()
+        m["aliases"] = seq
+    m["voice"] = spec.voice_id
+    m["rate"] = spec.rate
+    m["pitch"] = spec.pitch
+    return m
+
+
+def write_cast(path: str | Path, additions: list[tuple[str, tuple[str, ...], VoiceSpec, str]],
+               narrator: VoiceSpec, fallback: VoiceSpec) -> list[str]:
+    """Create voices.yaml, or add characters to it in place: what the user wrote (settings, comments,
+    order) stays as it was. `additions` are (name, aliases, voice, comment). Returns the names added."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    p = Path(path)
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 110
+    if p.exists():
+        tree = yaml.load(p.read_text(encoding="utf-8")) or CommentedMap()
+    else:
+        tree = CommentedMap()
+        tree.yaml_set_start_comment(_HEADER)
+        tree["engine"] = "auto"
+        tree["narrator"] = _voice_map(narrator)
+    chars = tree.get("characters")
+    if not isinstance(chars, dict):
+        chars = CommentedMap()
+        if "characters" in tree:
+            tree["characters"] = chars
+        else:
+            tree.insert(len(tree), "characters", chars)
+    have = {str(k).lower() for k in chars}
+    for entry in chars.values():
+        if isinstance(entry, dict):
+            have |= {str(a).lower() for a in entry.get("aliases") or []}
+    added = []
+    for name, aliases, spec, comment in additions:
+        if name.lower() in have or any(a.lower() in have for a in aliases):
+            continue
+        chars[name] = _voice_map(spec, aliases)
+        if comment:
+            chars.yaml_add_eol_comment(comment, name)
+        added.append(name)
+    if "fallback" not in tree:
+        tree["fallback"] = _voice_map(fallback)
+        tree.yaml_set_comment_before_after_key("fallback", before="\nanyone not listed above, and lines whose speaker is unknown")
+    if "pauses" not in tree:
+        pauses = CommentedMap(Pauses().__dict__)
+        tree["pauses"] = pauses
+        tree.yaml_set_comment_before_after_key("pauses", before="\nsilences, in milliseconds")
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    tmp = p.with_name(p.name + ".part")
+    try:
+        tmp.write_text(out.getvalue(), encoding="utf-8")
+        os.replace(tmp, p)
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot write ({exc.strerror})") from exc
+    return added

@@ -169,5 +169,6 @@ class BuildReport:
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     failed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     output_dir: str = ""

@@ -6,23 +6,24 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from . import scriptfile
 from .assemble import BLOCK_DELAY_SAMPLES, OUTPUT_RATE, ChapterFile, webvtt, write_text_atomic
 from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
-from .engines import Engine, create_engine, resolve_engine_name
-from . import scriptfile
-from .errors import ConfigError, OutputError
+from .engines import Engine, create_engine
+from .errors import ConfigError, InputError, OutputError
 from .ingest import load_book, read_source
-from .model import BuildReport, CastScript, Script
+from .model import BuildReport, CastChapter, CastLine, CastScript, Script, Segment
 from .parse import parse_book
 from .synth import LineRenderer, Pronouncer, synthesize_lines
 
 Progress = Callable[[int], None]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+PREVIEW_SENTENCE = "The lantern on the point burned all night, and every ship came safely home."
 
 
 def safe_name(text: str, limit: int = 80) -> str:
@@ -41,6 +42,8 @@ class Prepared:
     engine: Engine
     casting: Casting
     cast: CastScript
+    warnings: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)     # in voices.yaml, never speaking in the story
 
 
 def load_voices(config_path: str | Path | None) -> tuple[VoicesConfig, bool]:
@@ -69,15 +72,22 @@ def load_script(source: str | Path) -> Script:
     return parse_book(load_book(source))
 
 
-def prepare(source: str | Path, config_path: str | Path | None, engine: Engine | None = None) -> Prepared:
-    """Read, parse and cast a story; fail on bad input before anything is written."""
+def prepare(source: str | Path, config_path: str | Path | None, engine: Engine | None = None,
+            auto_all: bool | None = None) -> Prepared:
+    """Read, parse and cast a story; fail on bad input before anything is written. Characters that
+    voices.yaml does not list are auto-cast when there is no voices.yaml (or `auto_all`), else they
+    take the fallback voice."""
     script = load_script(source)
     config, given = load_voices(config_path)
     engine = engine or create_engine(config.engine)
     check_voices(config, engine)
-    casting = make_casting(script, config, resolve_engine_name(config.engine) if engine.name != "fake"
-                           else "fake", engine.voices(), auto_all=not given)
-    return Prepared(script, config, engine, casting, cast_script(script, casting, config))
+    casting = make_casting(script, config, engine.name, engine.voices(),
+                           auto_all=not given if auto_all is None else auto_all)
+    speaking = {casting.roles[c.name] for c in script.characters if c.lines and c.name in casting.roles}
+    absent = [c.name for c in config.characters if c.name not in speaking]
+    warnings = [f"{config.path}: characters.{name} never speaks in {Path(source).name}; "
+                "check the name or its aliases" for name in absent]
+    return Prepared(script, config, engine, casting, cast_script(script, casting, config), warnings, absent)
 
 
 def _check_output(out_dir: Path) -> None:
@@ -90,83 +100,95 @@ def _check_output(out_dir: Path) -> None:
         raise OutputError(f"{out_dir}: cannot write there ({exc.strerror}); choose another folder with -o") from exc
 
 
-def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None,
-           source_name: str = "", cache_dir: str | Path | None = None, use_cache: bool = True) -> BuildReport:
-    """Synthesize and assemble every chapter into `out_root/<Book Title>/`, reusing cached clips
-    (by default under `out_root/.cache/`)."""
-    started = time.monotonic()
-    cast = prep.cast
-    out_root = Path(out_root)
-    if out_root.exists() and not out_root.is_dir():
-        raise OutputError(f"{out_root}: is a file, not a folder; choose another folder with -o")
-    _check_output(out_root)
-    book_dir = out_root / safe_name(cast.title)
-    _check_output(book_dir)
+def _output_root(out_root: str | Path) -> Path:
+    out = Path(out_root)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; choose another folder with -o")
+    _check_output(out)
+    return out
 
-    report = BuildReport(output_dir=str(book_dir))
+
+def _renderer(prep: Prepared, out_root: Path, cache_dir: str | Path | None, use_cache: bool) -> LineRenderer:
     cache_root = (Path(cache_dir) if cache_dir else out_root / ".cache") if use_cache else None
     pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
-    renderer = LineRenderer(prep.engine, cache_root, pronounce)
-    total = len(cast.chapters)
-    manifest_chapters = []
-    playlist = ["#EXTM3U"]
-    engine = prep.engine
+    return LineRenderer(prep.engine, cache_root, pronounce)
+
+
+def _write_chapter(renderer: LineRenderer, ch: CastChapter, path: Path, tags: dict[str, str], head_ms: int,
+                   tail_ms: int, report: BuildReport, progress: Progress | None) -> dict[str, Any]:
+    """One chapter file and its transcript; returns its manifest entry."""
     delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
+    segments, cues = [], []
+    out = ChapterFile(path, tags)
+    try:
+        out.add(renderer.silence(head_ms))
+        for line, done in zip(ch.lines, synthesize_lines(renderer, ch.lines, progress)):
+            seg = line.segment
+            at = out.add(done.block)
+            start, end = at + delay, at + delay + done.speech_seconds
+            if done.failed:
+                report.failed.append(done.failed)
+                end = start
+            elif done.synthesized:
+                report.synthesized += 1
+            else:
+                report.reused += 1
+            report.encoded += done.encoded
+            segments.append({
+                "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
+                "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
+                "start": round(start, 3), "end": round(end, 3),
+                "source_start": seg.start, "source_end": seg.end, "rule": seg.rule,
+                "confidence": seg.confidence, "text": seg.text,
+            })
+            if end > start:
+                who = (seg.speaker or "Unknown") if seg.kind == "dialogue" else "Narrator"
+                cues.append((start, end, who, seg.text))
+        out.add(renderer.silence(tail_ms))
+        duration = out.seconds
+        out.close()
+    except BaseException:
+        out.abort()
+        raise
+    vtt = path.with_suffix(".vtt")
+    write_text_atomic(vtt, webvtt(cues))
+    report.files.append(str(path))
+    report.segments += len(ch.lines)
+    report.audio_seconds += duration
+    return {"index": ch.index, "title": ch.title, "file": path.name, "transcript": vtt.name,
+            "duration": round(duration, 3), "segments": segments}
+
+
+def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None,
+           source_name: str = "", cache_dir: str | Path | None = None, use_cache: bool = True) -> BuildReport:
+    """Synthesize and assemble every chapter into `out_root/<Book Title>/`, reusing cached clips and
+    blocks (by default under `out_root/.cache/`)."""
+    started = time.monotonic()
+    cast = prep.cast
+    root = _output_root(out_root)
+    book_dir = root / safe_name(cast.title)
+    _check_output(book_dir)
+    for stale in book_dir.glob("*.part"):       # left by a render that was killed
+        stale.unlink(missing_ok=True)
+    report = BuildReport(output_dir=str(book_dir), warnings=list(prep.warnings))
+    renderer = _renderer(prep, root, cache_dir, use_cache)
+    total = len(cast.chapters)
+    width = max(2, len(str(total)))
+    chapters, playlist = [], ["#EXTM3U"]
     for ch in cast.chapters:
-        width = max(2, len(str(total)))
-        stem = f"{ch.index:0{width}d} - {safe_name(ch.title)}"
-        mp3 = book_dir / f"{stem}.mp3"
+        path = book_dir / f"{ch.index:0{width}d} - {safe_name(ch.title)}.mp3"
         tags = {"title": ch.title, "album": cast.title, "artist": cast.author, "album_artist": cast.author,
                 "track": f"{ch.index}/{total}", "genre": "Audiobook"}
-        segments = []
-        cues = []
-        out = ChapterFile(mp3, tags)
-        try:
-            out.add(renderer.silence(cast.head_ms))
-            for line, done in zip(ch.lines, synthesize_lines(renderer, ch.lines, progress)):
-                seg = line.segment
-                at = out.add(done.block)
-                start, end = at + delay, at + delay + done.speech_seconds
-                if done.failed:
-                    report.failed.append(done.failed)
-                    end = start
-                elif done.synthesized:
-                    report.synthesized += 1
-                else:
-                    report.reused += 1
-                report.encoded += done.encoded
-                who = (seg.speaker or "Unknown") if seg.kind == "dialogue" else "Narrator"
-                segments.append({
-                    "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
-                    "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
-                    "start": round(start, 3), "end": round(end, 3),
-                    "source_start": seg.start, "source_end": seg.end, "rule": seg.rule,
-                    "confidence": seg.confidence, "text": seg.text,
-                })
-                if end > start:
-                    cues.append((start, end, who, seg.text))
-            out.add(renderer.silence(cast.tail_ms))
-            duration = out.seconds
-            out.close()
-        except BaseException:
-            out.abort()
-            raise
-        vtt = mp3.with_suffix(".vtt")
-        write_text_atomic(vtt, webvtt(cues))
-        report.files.append(str(mp3))
-        report.segments += len(ch.lines)
-        report.audio_seconds += duration
-        manifest_chapters.append({"index": ch.index, "title": ch.title, "file": mp3.name, "transcript": vtt.name,
-                                  "duration": round(duration, 3), "segments": segments})
-        playlist += [f"#EXTINF:{int(round(duration))},{cast.title} - {ch.title}", mp3.name]
+        entry = _write_chapter(renderer, ch, path, tags, cast.head_ms, cast.tail_ms, report, progress)
+        chapters.append(entry)
+        playlist += [f"#EXTINF:{int(round(entry['duration']))},{cast.title} - {ch.title}", path.name]
     manifest = {
-        "title": cast.title, "author": cast.author, "source": source_name,
-        "engine": engine.version,
+        "title": cast.title, "author": cast.author, "source": source_name, "engine": prep.engine.version,
         "characters": [{"name": c.name, "aliases": list(c.aliases), "gender": c.gender, "age": c.age,
                         "lines": c.lines, "words": c.words,
                         "voice": (prep.casting.characters.get(c.name) or prep.casting.fallback).voice_id}
                        for c in prep.script.characters],
-        "chapters": manifest_chapters,
+        "chapters": chapters,
     }
     write_text_atomic(book_dir / "book.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(book_dir / "playlist.m3u", "\n".join(playlist) + "\n")
@@ -185,3 +207,93 @@ def generate(source: str | Path, config_path: str | Path | None, out_root: str |
         on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
     return render(prep, out_root, progress, source_name=os.path.basename(str(source)),
                   cache_dir=cache_dir, use_cache=use_cache)
+
+
+@dataclass
+class CastPlan:
+    """What `audiobook cast` shows and writes."""
+
+    rows: list[tuple[Any, Any, bool]]          # (character, voice, already in voices.yaml)
+    narrator: Any
+    fallback: Any
+    absent: list[str]                          # cast in voices.yaml, but not speaking in the story
+    added: list[str] = field(default_factory=list)
+
+
+def plan_cast(source: str | Path, config_path: str | Path, write: bool = False) -> CastPlan:
+    """The cast of a story: what voices.yaml says, and a proposal for everyone it does not list;
+    with `write`, voices.yaml is created or the newcomers are added to it, nothing else touched."""
+    exists = Path(config_path).exists()
+    prep = prepare(source, config_path if exists else None, auto_all=True)
+    in_file = {e.name for e in prep.config.characters}
+    rows = [(c, prep.casting.characters.get(c.name, prep.casting.fallback), prep.casting.roles.get(c.name) in in_file)
+            for c in prep.script.characters if c.lines]
+    plan = CastPlan(rows, prep.casting.narrator, prep.casting.fallback, prep.absent)
+    if write:
+        from .config import write_cast
+
+        additions = [(c.name, tuple(a for a in c.aliases if a != c.name), voice,
+                      f"{c.lines} line{'s' * (c.lines != 1)}, {c.gender}, {c.age}")
+                     for c, voice, known in rows if not known]
+        plan.added = write_cast(config_path, additions, prep.casting.narrator, prep.casting.fallback)
+    return plan
+
+
+def _find_role(prep: Prepared, who: str) -> tuple[str, Any]:
+    """(canonical name, voice) for a character named by any of their names, or the narrator."""
+    wanted = who.strip().lower()
+    if wanted in ("narrator", "the narrator"):
+        return "narrator", prep.casting.narrator
+    for c in prep.script.characters:
+        names = {c.name.lower(), *(a.lower() for a in c.aliases), prep.casting.roles.get(c.name, "").lower()}
+        if wanted in names:
+            return c.name, prep.casting.characters.get(c.name, prep.casting.fallback)
+    for entry in prep.config.characters:
+        if wanted in {entry.name.lower(), *(a.lower() for a in entry.aliases)}:
+            return entry.name, entry.voice.spec(prep.engine.name, prep.casting.fallback)
+    speakers = [c.name for c in prep.script.characters if c.lines]
+    raise InputError(f"no character {who!r} in this story; its speakers are: {', '.join(speakers) or 'none'} "
+                     "(or 'narrator')")
+
+
+def preview(prep: Prepared, out_root: str | Path, who: str | None, text: str | None = None,
+            count: int = 3, cache_dir: str | Path | None = None, use_cache: bool = True) -> tuple[Path, BuildReport]:
+    """A short MP3 auditioning one voice (its first `count` lines, or `text`), or every cast voice
+    saying the same sentence when `who` is None."""
+    root = _output_root(out_root)
+    folder = root / ".previews"
+    _check_output(folder)
+    pause = prep.config.pauses.paragraph
+    lines: list[CastLine] = []
+
+    def line(spoken: str, voice: Any, role: str, speaker: str | None) -> CastLine:
+        kind = "narration" if speaker is None else "dialogue"
+        return CastLine(Segment(kind, spoken, speaker, 0, 0), voice, role, pause)
+
+    if who is None:
+        sentence = text or PREVIEW_SENTENCE
+        lines.append(line(f"The narrator. {sentence}", prep.casting.narrator, "narrator", None))
+        for c in prep.script.characters:
+            if c.name in prep.casting.characters:
+                lines.append(line(f"{c.name}. {sentence}", prep.casting.characters[c.name], c.name, c.name))
+        name = "all-voices"
+    else:
+        name, voice = _find_role(prep, who)
+        if text:
+            lines.append(line(text, voice, name, None if name == "narrator" else name))
+        else:
+            said = [s for ch in prep.script.chapters for s in ch.segments
+                    if (s.kind == "narration" if name == "narrator" else s.speaker == name)][:count]
+            lines += [CastLine(s, voice, name, pause) for s in said]
+        if not lines:
+            raise InputError(f"{name!r} has no lines in this story; give one with --text")
+    report = BuildReport(output_dir=str(folder))
+    renderer = _renderer(prep, root, cache_dir, use_cache)
+    path = folder / f"{safe_name(name)}.mp3"
+    chapter = CastChapter(1, f"Preview: {name}", tuple(lines))
+    tags = {"title": chapter.title, "album": prep.cast.title, "genre": "Audiobook"}
+    _write_chapter(renderer, chapter, path, tags, 300, 500, report, None)
+    return path, report
+
+
+__all__ = ["Prepared", "generate", "load_script", "prepare", "preview", "render", "safe_name"]

@@ -1,0 +1,96 @@
+"""The clip and block caches: exact reuse, damaged entries are misses, pronunciations key only their lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from audiobook.cache import BlockCache, ClipCache, clip_key
+from audiobook.engines.base import Audio
+from audiobook.engines.fake import FakeEngine
+from audiobook.model import VoiceSpec
+from audiobook.pipeline import generate
+from audiobook.synth import Pronouncer
+
+STORY = ("Chapter 1\n\nNora Vance opened the gate. \u201cThe okapi is loose,\u201d she said.\n\n"
+         "Felix Vance laughed. \u201cAn okapi? Here?\u201d\n\n\u201cNo, the goat.\u201d\n")
+
+
+def test_clip_roundtrip_and_damage(tmp_path):
+    store = ClipCache(tmp_path)
+    audio = Audio(b"\x01\x00\x02\x00" * 100, 22050)
+    key = clip_key("hello", VoiceSpec("fake", "fake/mid"), "fake", "1")
+    assert store.get(key) is None
+    store.put(key, audio)
+    assert store.get(key) == audio
+    path = next(tmp_path.rglob("*.clip"))
+    path.write_bytes(path.read_bytes()[:-7])            # truncated
+    assert store.get(key) is None and not path.exists()
+    store.put(key, audio)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF                                     # corrupted
+    path.write_bytes(bytes(data))
+    assert store.get(key) is None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")                                # empty
+    assert store.get(key) is None
+
+
+def test_block_roundtrip(tmp_path):
+    store = BlockCache(tmp_path)
+    store.put("ab" * 32, 12, b"frames")
+    assert store.get("ab" * 32) == (12, b"frames")
+
+
+def test_key_covers_every_setting():
+    base = VoiceSpec("espeak", "gmw/en-us", 170, 50, 1.0)
+    keys = {clip_key("Hi.", v, "espeak", "1.52") for v in (
+        base, VoiceSpec("espeak", "gmw/en-us+f2", 170, 50, 1.0), VoiceSpec("espeak", "gmw/en-us", 171, 50, 1.0),
+        VoiceSpec("espeak", "gmw/en-us", 170, 51, 1.0), VoiceSpec("espeak", "gmw/en-us", 170, 50, 0.9))}
+    keys |= {clip_key("Hi!", base, "espeak", "1.52"), clip_key("Hi.", base, "espeak", "1.53"),
+             clip_key("Hi.", base, "pyttsx3", "1.52")}
+    assert len(keys) == 8
+
+
+def test_pronunciations_whole_words_and_case():
+    say = Pronouncer({"okapi": "oh-KAH-pee", "May": "Mae"})
+    assert say("The Okapi and the okapis.") == "The oh-KAH-pee and the okapis."
+    assert say("May we? In May.") == "Mae we? In Mae."
+    assert say("you may") == "you may"
+
+
+def _render(tmp_path, config_text: str | None):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    cfg = None
+    if config_text is not None:
+        cfg = tmp_path / "voices.yaml"
+        cfg.write_text(config_text, encoding="utf-8")
+    return generate(story, cfg, tmp_path / "out", engine=FakeEngine())
+
+
+def test_pronunciation_changes_only_its_lines(tmp_path):
+    first = _render(tmp_path, "")
+    assert (first.synthesized, first.reused) == (first.segments, 0)
+    again = _render(tmp_path, "")
+    assert (again.synthesized, again.reused, again.encoded) == (0, again.segments, 0)
+    changed = _render(tmp_path, "pronunciations:\n  okapi: oh-KAH-pee\n")
+    assert changed.synthesized == 2                       # the two lines that say "okapi"
+    assert changed.reused == changed.segments - 2
+
+
+def test_no_cache_synthesizes_everything(tmp_path):
+    _render(tmp_path, None)
+    story = tmp_path / "story.txt"
+    r = generate(story, None, tmp_path / "out", engine=FakeEngine(), use_cache=False)
+    assert r.synthesized == r.segments and r.reused == 0
+
+
+def test_cache_dir_can_be_moved(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    generate(story, None, tmp_path / "out", engine=FakeEngine(), cache_dir=tmp_path / "elsewhere")
+    assert any((tmp_path / "elsewhere" / "clips").rglob("*.clip"))
+    assert not (tmp_path / "out" / ".cache").exists()
