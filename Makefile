@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/recast.py
 
 # Speaker attribution on the Project Dialogism Novel Corpus (converted once into /tmp/pdnc; see bench/attribution.py)
 attribution: $(STAMP)
