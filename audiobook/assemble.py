@@ -12,8 +12,6 @@ The only module that imports pydub (clip levels) and the MP3 encoder.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 from dataclasses import dataclass
@@ -143,12 +141,6 @@ def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: in
     pcm += bytes(2 * max(0, silence))
     mp3 = encode(pcm, sample_rate)
     return Block(mp3, count_frames(mp3))
-
-
-def block_key(clip_key: str, volume: float, pause_ms: int, sample_rate: int) -> str:
-    """The identity of a block: its clip, its level and pause, and how it is encoded."""
-    ident = [ENCODING_ID, clip_key, round(volume, 4), pause_ms, sample_rate]
-    return hashlib.sha256(json.dumps(ident).encode()).hexdigest()
 
 
 class ChapterFile:

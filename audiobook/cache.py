@@ -1,10 +1,12 @@
-"""Content-addressed stores of synthesized clips and encoded blocks: recast one voice, redo only its lines.
+"""A content-addressed store of rendered lines: recast one voice, and only its lines are made again.
 
-A clip's key covers everything that changes its sound: the text as spoken (after normalisation and
-pronunciations), the engine's name and version, and every voice setting. A block's key adds its level,
-its pause and how it is encoded. Writes are atomic (a temporary file renamed into place), so a crash
-never leaves a half-written entry; an entry that is corrupt or truncated reads as a miss and is
-removed, never a crash.
+Each line is kept as it goes into the chapter file: its clip, levelled and encoded, with the pause
+after it. The key covers everything that changes that: the text as spoken (after normalisation and
+pronunciations), the engine's name and version, every voice setting, the pause, and how lines are
+levelled and encoded. Synthesis is the cheap part (espeak-ng runs at about 1,000x realtime) and
+encoding the dear one, so keeping the encoded line saves both. Writes are atomic (a temporary file
+renamed into place), so a crash never leaves a half-written entry; an entry that is corrupt or
+truncated reads as a miss and is removed, never a crash.
 """
 
 from __future__ import annotations
@@ -15,60 +17,73 @@ import os
 import struct
 import tempfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from .engines.base import Audio
 from .model import VoiceSpec
 
-_HEADER = struct.Struct("<8sIII")     # magic, a number (sample rate or frames), payload length, crc32
-FORMAT_VERSION = 1
+_HEADER = struct.Struct("<8sIIIII")  # magic, frames, speech samples, sample rate, payload length, crc32
+FORMAT_VERSION = 2
 
 
-def clip_key(text: str, voice: VoiceSpec, engine_name: str, engine_version: str) -> str:
-    """The identity of a clip: a hash of everything that changes how it sounds."""
+def line_key(text: str, voice: VoiceSpec, engine_name: str, engine_version: str, pause_ms: int,
+             encoding: str) -> str:
+    """The identity of a rendered line: a hash of everything that changes how it sounds."""
     ident = [FORMAT_VERSION, engine_name, engine_version, voice.voice_id, voice.rate, voice.pitch,
-             round(voice.volume, 4), text]
+             round(voice.volume, 4), pause_ms, encoding, text]
     return hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-class _Store:
-    """Files under `root/ab/abcdef….<suffix>`: a header with a checksum, then the payload."""
+@dataclass(frozen=True)
+class Stored:
+    """A cached line: its MP3 frames, how many, and how long its speech lasts."""
 
-    magic: bytes
-    suffix: str
+    mp3: bytes
+    frames: int
+    speech_samples: int
+    sample_rate: int
+
+
+class BlockCache:
+    """Encoded lines under `root/ab/abcdef….mp3`: a checksummed header, then the MP3 frames."""
+
+    _MAGIC = b"ABBLOCK2"
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
     def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.{self.suffix}"
+        return self.root / key[:2] / f"{key}.mp3"
 
-    def _get(self, key: str) -> tuple[int, bytes] | None:
+    def get(self, key: str) -> Stored | None:
+        """The entry stored under `key`, or None (a damaged entry is removed and counts as a miss)."""
         path = self._path(key)
         try:
             data = path.read_bytes()
         except OSError:
             return None
         if len(data) >= _HEADER.size:
-            magic, number, length, crc = _HEADER.unpack_from(data)
+            magic, frames, speech, rate, length, crc = _HEADER.unpack_from(data)
             payload = data[_HEADER.size:]
-            if magic == self.magic and len(payload) == length and zlib.crc32(payload) == crc:
-                return number, payload
+            if magic == self._MAGIC and len(payload) == length and zlib.crc32(payload) == crc and rate > 0:
+                return Stored(payload, frames, speech, rate)
         try:
-            path.unlink()           # damaged: a miss, and gone
+            path.unlink()
         except OSError:
             pass
         return None
 
-    def _put(self, key: str, number: int, payload: bytes) -> None:
+    def put(self, key: str, entry: Stored) -> None:
+        """Store an entry atomically; a cache that cannot be written costs only time later."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(_HEADER.pack(self.magic, number, len(payload), zlib.crc32(payload)))
-                    f.write(payload)
+                    f.write(_HEADER.pack(self._MAGIC, entry.frames, entry.speech_samples, entry.sample_rate,
+                                         len(entry.mp3), zlib.crc32(entry.mp3)))
+                    f.write(entry.mp3)
                 os.replace(tmp, path)
             except BaseException:
                 try:
@@ -77,43 +92,7 @@ class _Store:
                     pass
                 raise
         except OSError:
-            pass                    # a cache that cannot be written costs only time later
+            pass
 
     def __contains__(self, key: str) -> bool:
         return self._path(key).exists()
-
-
-class ClipCache(_Store):
-    """Synthesized clips (PCM)."""
-
-    magic = b"ABCLIP1\x00"
-    suffix = "clip"
-
-    def get(self, key: str) -> Audio | None:
-        """The clip stored under `key`, or None."""
-        got = self._get(key)
-        return Audio(got[1], got[0]) if got and got[0] > 0 else None
-
-    def put(self, key: str, audio: Audio) -> None:
-        """Store a clip."""
-        self._put(key, audio.sample_rate, audio.pcm)
-
-
-class BlockCache(_Store):
-    """Encoded blocks (MP3 frames) and their frame counts."""
-
-    magic = b"ABBLOCK1"
-    suffix = "mp3"
-
-    def get(self, key: str) -> tuple[int, bytes] | None:
-        """(frames, mp3 bytes) stored under `key`, or None."""
-        return self._get(key)
-
-    def put(self, key: str, frames: int, mp3: bytes) -> None:
-        """Store a block."""
-        self._put(key, frames, mp3)
-
-
-def caches(root: str | Path) -> tuple[ClipCache, BlockCache]:
-    """The two stores under one cache folder."""
-    return ClipCache(Path(root) / "clips"), BlockCache(Path(root) / "blocks")

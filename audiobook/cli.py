@@ -68,8 +68,10 @@ def cli(debug: bool) -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Where synthesized clips are kept for re-use (default: OUTPUT/.cache).")
 @click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores; 1 renders in this process).")
 def generate(source: str, config: str | None, output: str, quiet: bool, cache_dir: str | None,
-             no_cache: bool) -> None:
+             no_cache: bool, jobs: int | None) -> None:
     """Render SOURCE to chapter MP3s with transcripts, a manifest and a playlist."""
     from .pipeline import generate as run
 
@@ -88,7 +90,7 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
 
     try:
         report = run(source, config or _default_config(source), output, progress=progress, on_start=on_start,
-                     cache_dir=cache_dir, use_cache=not no_cache)
+                     cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs or os.cpu_count() or 1)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

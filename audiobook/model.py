@@ -165,7 +165,6 @@ class BuildReport:
     segments: int = 0
     synthesized: int = 0
     reused: int = 0
-    encoded: int = 0          # blocks encoded (the rest came from the cache)
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     failed: list[str] = field(default_factory=list)

@@ -19,7 +19,7 @@ from .errors import ConfigError, InputError, OutputError
 from .ingest import load_book, read_source
 from .model import BuildReport, CastChapter, CastLine, CastScript, Script, Segment
 from .parse import parse_book
-from .synth import LineRenderer, Pronouncer, synthesize_lines
+from .synth import Pronouncer, Renderer, make_job, silence_job
 
 Progress = Callable[[int], None]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -108,21 +108,24 @@ def _output_root(out_root: str | Path) -> Path:
     return out
 
 
-def _renderer(prep: Prepared, out_root: Path, cache_dir: str | Path | None, use_cache: bool) -> LineRenderer:
-    cache_root = (Path(cache_dir) if cache_dir else out_root / ".cache") if use_cache else None
-    pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
-    return LineRenderer(prep.engine, cache_root, pronounce)
+def _cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -> Path | None:
+    return (Path(cache_dir) if cache_dir else out_root / ".cache") if use_cache else None
 
 
-def _write_chapter(renderer: LineRenderer, ch: CastChapter, path: Path, tags: dict[str, str], head_ms: int,
-                   tail_ms: int, report: BuildReport, progress: Progress | None) -> dict[str, Any]:
+def _write_chapter(prep: Prepared, renderer: Renderer, ch: CastChapter, path: Path, tags: dict[str, str],
+                   head_ms: int, tail_ms: int, report: BuildReport, progress: Progress | None) -> dict[str, Any]:
     """One chapter file and its transcript; returns its manifest entry."""
+    engine = prep.engine
+    pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
+    jobs = [silence_job(head_ms, engine)] + [make_job(line, engine, pronounce) for line in ch.lines] + \
+        [silence_job(tail_ms, engine)]
     delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
     segments, cues = [], []
     out = ChapterFile(path, tags)
     try:
-        out.add(renderer.silence(head_ms))
-        for line, done in zip(ch.lines, synthesize_lines(renderer, ch.lines, progress)):
+        results = renderer.render(jobs)
+        out.add(next(results).block)
+        for line, done in zip(ch.lines, results):
             seg = line.segment
             at = out.add(done.block)
             start, end = at + delay, at + delay + done.speech_seconds
@@ -133,7 +136,8 @@ def _write_chapter(renderer: LineRenderer, ch: CastChapter, path: Path, tags: di
                 report.synthesized += 1
             else:
                 report.reused += 1
-            report.encoded += done.encoded
+            if progress:
+                progress(1)
             segments.append({
                 "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
                 "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
@@ -144,7 +148,7 @@ def _write_chapter(renderer: LineRenderer, ch: CastChapter, path: Path, tags: di
             if end > start:
                 who = (seg.speaker or "Unknown") if seg.kind == "dialogue" else "Narrator"
                 cues.append((start, end, who, seg.text))
-        out.add(renderer.silence(tail_ms))
+        out.add(next(results).block)
         duration = out.seconds
         out.close()
     except BaseException:
@@ -159,10 +163,10 @@ def _write_chapter(renderer: LineRenderer, ch: CastChapter, path: Path, tags: di
             "duration": round(duration, 3), "segments": segments}
 
 
-def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None,
-           source_name: str = "", cache_dir: str | Path | None = None, use_cache: bool = True) -> BuildReport:
-    """Synthesize and assemble every chapter into `out_root/<Book Title>/`, reusing cached clips and
-    blocks (by default under `out_root/.cache/`)."""
+def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None, source_name: str = "",
+           cache_dir: str | Path | None = None, use_cache: bool = True, jobs: int = 1) -> BuildReport:
+    """Synthesize and assemble every chapter into `out_root/<Book Title>/`, reusing cached lines (by
+    default under `out_root/.cache/`), with `jobs` worker processes."""
     started = time.monotonic()
     cast = prep.cast
     root = _output_root(out_root)
@@ -171,42 +175,73 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
     for stale in book_dir.glob("*.part"):       # left by a render that was killed
         stale.unlink(missing_ok=True)
     report = BuildReport(output_dir=str(book_dir), warnings=list(prep.warnings))
-    renderer = _renderer(prep, root, cache_dir, use_cache)
     total = len(cast.chapters)
     width = max(2, len(str(total)))
-    chapters, playlist = [], ["#EXTM3U"]
-    for ch in cast.chapters:
-        path = book_dir / f"{ch.index:0{width}d} - {safe_name(ch.title)}.mp3"
-        tags = {"title": ch.title, "album": cast.title, "artist": cast.author, "album_artist": cast.author,
-                "track": f"{ch.index}/{total}", "genre": "Audiobook"}
-        entry = _write_chapter(renderer, ch, path, tags, cast.head_ms, cast.tail_ms, report, progress)
-        chapters.append(entry)
-        playlist += [f"#EXTINF:{int(round(entry['duration']))},{cast.title} - {ch.title}", path.name]
-    manifest = {
+    playlist = ["#EXTM3U"]
+    manifest = ManifestWriter(book_dir / "book.json", {
         "title": cast.title, "author": cast.author, "source": source_name, "engine": prep.engine.version,
         "characters": [{"name": c.name, "aliases": list(c.aliases), "gender": c.gender, "age": c.age,
                         "lines": c.lines, "words": c.words,
                         "voice": (prep.casting.characters.get(c.name) or prep.casting.fallback).voice_id}
-                       for c in prep.script.characters],
-        "chapters": chapters,
-    }
-    write_text_atomic(book_dir / "book.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+                       for c in prep.script.characters]})
+    try:
+        with Renderer(prep.engine, _cache_root(root, cache_dir, use_cache), jobs) as renderer:
+            for ch in cast.chapters:
+                path = book_dir / f"{ch.index:0{width}d} - {safe_name(ch.title)}.mp3"
+                tags = {"title": ch.title, "album": cast.title, "artist": cast.author,
+                        "album_artist": cast.author, "track": f"{ch.index}/{total}", "genre": "Audiobook"}
+                entry = _write_chapter(prep, renderer, ch, path, tags, cast.head_ms, cast.tail_ms, report, progress)
+                manifest.add(entry)
+                playlist += [f"#EXTINF:{int(round(entry['duration']))},{cast.title} - {ch.title}", path.name]
+        manifest.close()
+    except BaseException:
+        manifest.abort()
+        raise
     write_text_atomic(book_dir / "playlist.m3u", "\n".join(playlist) + "\n")
     report.chapters = total
     report.wall_seconds = time.monotonic() - started
     return report
 
 
+class ManifestWriter:
+    """book.json written chapter by chapter, so a long book's manifest is never all in memory."""
+
+    def __init__(self, path: Path, head: dict[str, Any]):
+        self.path = path
+        self._tmp = path.with_name(path.name + ".part")
+        self._f = open(self._tmp, "w", encoding="utf-8")
+        text = json.dumps({**head, "chapters": []}, indent=2, ensure_ascii=False)
+        self._f.write(text[:text.rindex("[")] + "[")
+        self._first = True
+
+    def add(self, chapter: dict[str, Any]) -> None:
+        """Append one chapter's entry."""
+        body = json.dumps(chapter, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        self._f.write(("\n    " if self._first else ",\n    ") + body)
+        self._first = False
+
+    def close(self) -> None:
+        """Finish and rename into place."""
+        self._f.write("\n  ]\n}\n")
+        self._f.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Leave nothing behind."""
+        self._f.close()
+        self._tmp.unlink(missing_ok=True)
+
+
 def generate(source: str | Path, config_path: str | Path | None, out_root: str | Path,
              progress: Progress | None = None, engine: Engine | None = None,
              on_start: Callable[[int], None] | None = None, cache_dir: str | Path | None = None,
-             use_cache: bool = True) -> BuildReport:
+             use_cache: bool = True, jobs: int = 1) -> BuildReport:
     """The whole pipeline for one story file."""
     prep = prepare(source, config_path, engine)
     if on_start:
         on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
     return render(prep, out_root, progress, source_name=os.path.basename(str(source)),
-                  cache_dir=cache_dir, use_cache=use_cache)
+                  cache_dir=cache_dir, use_cache=use_cache, jobs=jobs)
 
 
 @dataclass
@@ -288,11 +323,11 @@ def preview(prep: Prepared, out_root: str | Path, who: str | None, text: str | N
         if not lines:
             raise InputError(f"{name!r} has no lines in this story; give one with --text")
     report = BuildReport(output_dir=str(folder))
-    renderer = _renderer(prep, root, cache_dir, use_cache)
     path = folder / f"{safe_name(name)}.mp3"
     chapter = CastChapter(1, f"Preview: {name}", tuple(lines))
     tags = {"title": chapter.title, "album": prep.cast.title, "genre": "Audiobook"}
-    _write_chapter(renderer, chapter, path, tags, 300, 500, report, None)
+    with Renderer(prep.engine, _cache_root(root, cache_dir, use_cache)) as renderer:
+        _write_chapter(prep, renderer, chapter, path, tags, 300, 500, report, None)
     return path, report
 
 

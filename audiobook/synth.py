@@ -4,15 +4,16 @@ blocks taken from the caches when they are there, failures recorded, progress re
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from .assemble import Block, block_key, make_block
-from .cache import caches, clip_key
+from .assemble import ENCODING_ID, Block, make_block
+from .cache import BlockCache, Stored, line_key
 from .engines.base import Audio, Engine
 from .errors import SynthesisError
-from .model import CastLine
+from .model import CastLine, VoiceSpec
 
 Progress = Callable[[int], None]
 
@@ -55,9 +56,19 @@ class Rendered:
 
     block: Block
     speech_seconds: float       # the clip's length (the block adds the pause after it)
-    synthesized: bool           # the engine was asked (else the clip came from the cache)
-    encoded: bool               # the block was encoded (else it came from the cache)
+    synthesized: bool           # the engine was asked (else the line came from the cache)
     failed: str = ""            # why the line has no audio, when it has none
+
+
+@dataclass(frozen=True)
+class Job:
+    """One line to render, as a worker needs it: picklable, no engine inside."""
+
+    text: str                   # exactly what the engine says (pronunciations applied)
+    voice: VoiceSpec
+    pause_ms: int
+    key: str                    # where it is kept in the cache
+    where: str                  # for error messages: "offset 1234"
 
 
 def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
@@ -68,60 +79,102 @@ def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
     return speakable(text)
 
 
-class LineRenderer:
-    """Turns cast lines into encoded blocks, reusing whatever the caches hold. One per process."""
+def make_job(line: CastLine, engine: Engine, pronounce: Pronouncer | None = None) -> Job:
+    """The job for a line, with its cache key."""
+    text = spoken_text(line, pronounce)
+    if not _HAS_SOUND.search(text):
+        text = ""
+    key = line_key(text, line.voice, engine.name, engine.version, line.pause_after_ms, ENCODING_ID)
+    return Job(text, line.voice, line.pause_after_ms, key, f"offset {line.segment.start}")
 
-    def __init__(self, engine: Engine, cache_root: str | Path | None = None,
-                 pronounce: Pronouncer | None = None):
+
+def silence_job(ms: int, engine: Engine) -> Job:
+    """A job that is only a pause (a chapter's head or tail)."""
+    voice = VoiceSpec(engine.name, "silence")
+    return Job("", voice, ms, line_key("", voice, engine.name, engine.version, ms, ENCODING_ID), "silence")
+
+
+def from_cache(job: Job, cache: BlockCache | None) -> Rendered | None:
+    """The line as the cache holds it, if it does."""
+    stored = cache.get(job.key) if cache else None
+    if stored is None:
+        return None
+    return Rendered(Block(stored.mp3, stored.frames), stored.speech_samples / stored.sample_rate, False)
+
+
+def render_job(job: Job, engine: Engine, cache: BlockCache | None) -> Rendered:
+    """Synthesize, level and encode one line, and keep it in the cache at once (so a render killed
+    part-way loses nothing it made)."""
+    clip = Audio(b"", engine.sample_rate)
+    failed = ""
+    if job.text:
+        try:
+            clip = engine.synthesize(job.text, job.voice)
+            if not clip.frames:
+                raise SynthesisError(f"the engine returned no audio for {job.text[:60]!r}")
+        except SynthesisError as exc:
+            clip, failed = Audio(b"", engine.sample_rate), f"{job.where}: {exc}"
+    block = make_block(clip, job.voice.volume, job.pause_ms, engine.sample_rate)
+    if cache and not failed:
+        cache.put(job.key, Stored(block.mp3, block.frames, clip.frames, clip.sample_rate))
+    return Rendered(block, clip.seconds, bool(job.text), failed)
+
+
+# One engine per worker process, built by the pool's initializer; never pickled.
+_worker: dict[str, object] = {}
+
+
+def _init_worker(engine_name: str, cache_root: str | None) -> None:
+    from .engines import create_engine
+
+    _worker["engine"] = create_engine(engine_name)
+    _worker["cache"] = BlockCache(cache_root) if cache_root else None
+
+
+def _work(job: Job) -> Rendered:
+    return render_job(job, _worker["engine"], _worker["cache"])  # type: ignore[arg-type]
+
+
+class Renderer:
+    """Renders jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or
+    in a pool of worker processes, one engine each."""
+
+    def __init__(self, engine: Engine, cache_root: str | Path | None, jobs: int = 1):
         self.engine = engine
-        self.clips, self.blocks = caches(cache_root) if cache_root else (None, None)
-        self.pronounce = pronounce
+        self.cache = BlockCache(cache_root) if cache_root else None
+        self.cache_root = str(cache_root) if cache_root else None
+        self.jobs = max(1, jobs)
+        self._pool: Any = None
 
-    def __call__(self, line: CastLine) -> Rendered:
-        engine = self.engine
-        text = spoken_text(line, self.pronounce)
-        if not _HAS_SOUND.search(text):
-            clip, key, synthesized = Audio(b"", engine.sample_rate), "silent", False
+    def __enter__(self) -> "Renderer":
+        if self.jobs > 1:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("spawn" if sys.platform != "linux" else "forkserver")
+            self._pool = ctx.Pool(self.jobs, initializer=_init_worker,
+                                  initargs=(self.engine.name, self.cache_root))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            if exc and exc[0] is not None:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+
+    def render(self, jobs: Iterable[Job], progress: Progress | None = None) -> Iterator[Rendered]:
+        """Each job's result, in order."""
+        jobs = list(jobs)
+        cached = [from_cache(j, self.cache) for j in jobs]
+        misses = [j for j, hit in zip(jobs, cached) if hit is None]
+        if self._pool is not None and misses:
+            # Work units of a few lines keep both cores busy without holding much in flight.
+            made: Iterator[Rendered] = self._pool.imap(_work, misses, chunksize=4)
         else:
-            key = clip_key(text, line.voice, engine.name, engine.version)
-            clip = self.clips.get(key) if self.clips else None
-            synthesized = clip is None
-            if clip is None:
-                try:
-                    clip = engine.synthesize(text, line.voice)
-                    if not clip.frames:
-                        raise SynthesisError(f"the engine returned no audio for {text[:60]!r}")
-                except SynthesisError as exc:
-                    block = make_block(None, 1.0, line.pause_after_ms, engine.sample_rate)
-                    return Rendered(block, 0.0, True, True, failed=f"offset {line.segment.start}: {exc}")
-                if self.clips:
-                    self.clips.put(key, clip)       # at once: a render killed part-way loses nothing
-        bkey = block_key(key, line.voice.volume, line.pause_after_ms, engine.sample_rate)
-        stored = self.blocks.get(bkey) if self.blocks else None
-        if stored is not None:
-            return Rendered(Block(stored[1], stored[0]), clip.seconds, synthesized, False)
-        block = make_block(clip, line.voice.volume, line.pause_after_ms, engine.sample_rate)
-        if self.blocks:
-            self.blocks.put(bkey, block.frames, block.mp3)
-        return Rendered(block, clip.seconds, synthesized, True)
-
-    def silence(self, ms: int) -> Block:
-        """A block of silence (a chapter's head or tail)."""
-        bkey = block_key("silence", 1.0, ms, self.engine.sample_rate)
-        stored = self.blocks.get(bkey) if self.blocks else None
-        if stored is not None:
-            return Block(stored[1], stored[0])
-        block = make_block(None, 1.0, ms, self.engine.sample_rate)
-        if self.blocks:
-            self.blocks.put(bkey, block.frames, block.mp3)
-        return block
-
-
-def synthesize_lines(renderer: LineRenderer, lines: Iterable[CastLine],
-                     progress: Progress | None = None) -> Iterator[Rendered]:
-    """Each line rendered, in order."""
-    for line in lines:
-        done = renderer(line)
-        if progress:
-            progress(1)
-        yield done
+            made = (render_job(j, self.engine, self.cache) for j in misses)
+        for hit in cached:
+            done = hit if hit is not None else next(made)
+            if progress:
+                progress(1)
+            yield done

@@ -53,9 +53,9 @@ def main() -> None:
         warm_s = time.perf_counter() - started
 
         print(f"story: {Path(args.story).name}, {cold.segments} lines, {cold.audio_seconds / 60:.1f} min of audio")
-        print(f"cold render:   {cold_s:6.2f} s  ({cold.synthesized} synthesized, {cold.encoded} blocks encoded)")
+        print(f"cold render:   {cold_s:6.2f} s  ({cold.synthesized} lines synthesized and encoded)")
         print(f"after recasting {args.character} (pitch +6): {warm_s:6.2f} s  ({warm.synthesized} synthesized, "
-              f"{warm.reused} reused, {warm.encoded} blocks encoded)")
+              f"{warm.reused} reused)")
         print(f"ratio warm/cold: {warm_s / cold_s:.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.cache import BlockCache, ClipCache, clip_key
-from audiobook.engines.base import Audio
+from audiobook.cache import BlockCache, Stored, line_key
 from audiobook.engines.fake import FakeEngine
 from audiobook.model import VoiceSpec
 from audiobook.pipeline import generate
@@ -18,17 +17,17 @@ STORY = ("Chapter 1\n\nNora Vance opened the gate. \u201cThe okapi is loose,\u20
          "Felix Vance laughed. \u201cAn okapi? Here?\u201d\n\n\u201cNo, the goat.\u201d\n")
 
 
-def test_clip_roundtrip_and_damage(tmp_path):
-    store = ClipCache(tmp_path)
-    audio = Audio(b"\x01\x00\x02\x00" * 100, 22050)
-    key = clip_key("hello", VoiceSpec("fake", "fake/mid"), "fake", "1")
+def test_roundtrip_and_damage(tmp_path):
+    store = BlockCache(tmp_path)
+    entry = Stored(b"\xff\xfb" * 300, 3, 22050, 22050)
+    key = line_key("hello", VoiceSpec("fake", "fake/mid"), "fake", "1", 250, "enc")
     assert store.get(key) is None
-    store.put(key, audio)
-    assert store.get(key) == audio
-    path = next(tmp_path.rglob("*.clip"))
+    store.put(key, entry)
+    assert store.get(key) == entry
+    path = next(tmp_path.rglob("*.mp3"))
     path.write_bytes(path.read_bytes()[:-7])            # truncated
     assert store.get(key) is None and not path.exists()
-    store.put(key, audio)
+    store.put(key, entry)
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF                                     # corrupted
     path.write_bytes(bytes(data))
@@ -38,20 +37,17 @@ def test_clip_roundtrip_and_damage(tmp_path):
     assert store.get(key) is None
 
 
-def test_block_roundtrip(tmp_path):
-    store = BlockCache(tmp_path)
-    store.put("ab" * 32, 12, b"frames")
-    assert store.get("ab" * 32) == (12, b"frames")
-
-
 def test_key_covers_every_setting():
     base = VoiceSpec("espeak", "gmw/en-us", 170, 50, 1.0)
-    keys = {clip_key("Hi.", v, "espeak", "1.52") for v in (
+
+    def key(text="Hi.", voice=base, engine="espeak", version="1.52", pause=250, enc="e1"):
+        return line_key(text, voice, engine, version, pause, enc)
+
+    keys = {key(voice=v) for v in (
         base, VoiceSpec("espeak", "gmw/en-us+f2", 170, 50, 1.0), VoiceSpec("espeak", "gmw/en-us", 171, 50, 1.0),
         VoiceSpec("espeak", "gmw/en-us", 170, 51, 1.0), VoiceSpec("espeak", "gmw/en-us", 170, 50, 0.9))}
-    keys |= {clip_key("Hi!", base, "espeak", "1.52"), clip_key("Hi.", base, "espeak", "1.53"),
-             clip_key("Hi.", base, "pyttsx3", "1.52")}
-    assert len(keys) == 8
+    keys |= {key(text="Hi!"), key(version="1.53"), key(engine="pyttsx3"), key(pause=251), key(enc="e2")}
+    assert len(keys) == 10
 
 
 def test_pronunciations_whole_words_and_case():
@@ -75,7 +71,7 @@ def test_pronunciation_changes_only_its_lines(tmp_path):
     first = _render(tmp_path, "")
     assert (first.synthesized, first.reused) == (first.segments, 0)
     again = _render(tmp_path, "")
-    assert (again.synthesized, again.reused, again.encoded) == (0, again.segments, 0)
+    assert (again.synthesized, again.reused) == (0, again.segments)
     changed = _render(tmp_path, "pronunciations:\n  okapi: oh-KAH-pee\n")
     assert changed.synthesized == 2                       # the two lines that say "okapi"
     assert changed.reused == changed.segments - 2
@@ -92,5 +88,5 @@ def test_cache_dir_can_be_moved(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
     generate(story, None, tmp_path / "out", engine=FakeEngine(), cache_dir=tmp_path / "elsewhere")
-    assert any((tmp_path / "elsewhere" / "clips").rglob("*.clip"))
+    assert any((tmp_path / "elsewhere").rglob("*.mp3"))
     assert not (tmp_path / "out" / ".cache").exists()

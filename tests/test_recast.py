@@ -112,13 +112,13 @@ def test_a_killed_render_resumes_from_its_cache(tmp_path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "audiobook", "generate", str(story), "-o", str(out), "-q"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    clips = out / ".cache" / "clips"
+    cache = out / ".cache"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(clips.rglob("*.clip"))) < 60:
+    while time.monotonic() < deadline and len(list(cache.rglob("*.mp3"))) < 60:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    made = len(list(clips.rglob("*.clip")))
+    made = len(list(cache.rglob("*.mp3")))
     assert proc.returncode == -signal.SIGKILL, "the render finished before it could be killed"
     assert made >= 60
     book = out / "The Benchmark Shore"
