@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
-import pytest
 
 from audiobook.cache import BlockCache, Stored, line_key
 from audiobook.engines.fake import FakeEngine
