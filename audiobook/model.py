@@ -97,6 +97,18 @@ class Chapter:
     scene_breaks: frozenset[int] = frozenset()   # paragraph indices preceded by a scene break
 
 
+def speech_counts(chapters: tuple[Chapter, ...] | list[Chapter]) -> tuple[dict[str, int], dict[str, int]]:
+    """(lines, words) of dialogue per speaker."""
+    lines: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for ch in chapters:
+        for seg in ch.segments:
+            if seg.kind == "dialogue" and seg.speaker:
+                lines[seg.speaker] = lines.get(seg.speaker, 0) + 1
+                words[seg.speaker] = words.get(seg.speaker, 0) + len(seg.text.split())
+    return lines, words
+
+
 @dataclass(frozen=True)
 class Script:
     """The whole book as segments with speakers: what `audiobook script` shows."""

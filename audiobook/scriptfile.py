@@ -14,12 +14,11 @@ whose text no longer matches its source is refused, naming the line.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError
-from .model import Character, Script, Segment
+from .model import Character, Script, Segment, speech_counts
 
 MAGIC = "# audiobook script v1"
 NARRATOR = "narrator"
@@ -115,14 +114,8 @@ def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], pa
         _, _, n = edits[extra[0]]
         raise InputError(f"{path}:{n}: no such segment in the story (offsets {extra[0][0]}-{extra[0][1]}); "
                          "write the script again")
-    lines: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    for ch in chapters:
-        for seg in ch.segments:
-            if seg.kind == "dialogue" and seg.speaker:
-                lines[seg.speaker] += 1
-                words[seg.speaker] += len(seg.text.split())
-    characters = tuple(replace(c, lines=lines[c.name], words=words[c.name])
+    lines, words = speech_counts(chapters)
+    characters = tuple(replace(c, lines=lines.get(c.name, 0), words=words.get(c.name, 0))
                        for c in script.characters + tuple(new_names.values()))
     return replace(script, chapters=tuple(chapters), characters=characters)
 

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from ..model import Book, Chapter, ChapterText, Character, Paragraph, Script, Segment
+from ..model import Book, Chapter, ChapterText, Character, Paragraph, Script, Segment, speech_counts
 from .attribute import NARRATOR, Decision, attribute_chapter, vocatives
 from .characters import CharacterIndex, find_characters
 from .lexicon import CHILD_VOCATIVES
@@ -127,20 +127,15 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
 
 def _characters(index: CharacterIndex, chapters: list[Chapter], extra: list[Character]) -> tuple[Character, ...]:
     """Characters with their line and word counts; a speaker who calls out "Mommy!" is a child."""
-    lines: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    child_voice: Counter[str] = Counter()
-    for ch in chapters:
-        for seg in ch.segments:
-            if seg.kind == "dialogue" and seg.speaker:
-                lines[seg.speaker] += 1
-                words[seg.speaker] += len(seg.text.split())
-                if any(w.lower().strip(",.!?") in CHILD_VOCATIVES for w in seg.text.split()[:1]):
-                    child_voice[seg.speaker] += 1
+    lines, words = speech_counts(chapters)
+    child_voice: Counter[str] = Counter(
+        seg.speaker for ch in chapters for seg in ch.segments
+        if seg.kind == "dialogue" and seg.speaker and seg.text.split()
+        and seg.text.split()[0].lower().strip(",.!?") in CHILD_VOCATIVES)
     out = []
     for c in [*index.characters.values(), *extra]:
         name = c.name
         age = c.age if c.age != "unknown" or not child_voice[name] else "child"
-        out.append(replace(c, age=age, lines=lines[name], words=words[name]))
+        out.append(replace(c, age=age, lines=lines.get(name, 0), words=words.get(name, 0)))
     out.sort(key=lambda c: (-c.lines, -c.words, c.name))
     return tuple(out)
