@@ -31,9 +31,33 @@ BLOCK_DELAY_SAMPLES = 1104
 # Every clip is brought to this RMS level before it is joined, so no voice is quieter than another;
 # a voice's `volume` moves it from here (0.5 is 6 dB quieter). Peaks stay under PEAK_CEILING_DB.
 TARGET_RMS_DB = -20.0
-PEAK_CEILING_DB = -3.0
+PEAK_CEILING_DB = -3.5          # ACX asks for peaks at or under -3 dBFS; MP3 encoding can add a little
 MAX_GAIN_DB = 18.0
-ENCODING_ID = f"lame-q{ENCODER_QUALITY}-{BITRATE_KBPS}k-{OUTPUT_RATE}-rms{TARGET_RMS_DB}-peak{PEAK_CEILING_DB}"
+# Room tone: very quiet noise under every line and pause. ACX flags digital silence, and a listener
+# hears a gap of it as a drop-out; -80 dBFS is far under anything heard, and LAME keeps it.
+ROOM_TONE_DB = -80.0
+
+
+def encoding_id(bitrate_kbps: int = BITRATE_KBPS) -> str:
+    """Everything about levelling and encoding that changes a line's block: part of its cache key."""
+    return (f"lame-q{ENCODER_QUALITY}-{bitrate_kbps}k-{OUTPUT_RATE}-rms{TARGET_RMS_DB}-peak{PEAK_CEILING_DB}"
+            f"-tone{ROOM_TONE_DB}")
+
+
+_TONE: dict[int, Any] = {}
+
+
+def room_tone(samples: int, sample_rate: int) -> Any:
+    """`samples` of room tone (int16), the same for the same length: blocks stay reproducible."""
+    import numpy as np
+
+    table = _TONE.get(sample_rate)
+    if table is None:
+        rng = np.random.default_rng(20261127)
+        table = _TONE[sample_rate] = (rng.standard_normal(sample_rate * 7) * 32768 * 10 ** (ROOM_TONE_DB / 20))
+    start = (samples * 7919) % len(table)
+    reps = -(-(start + samples) // len(table))
+    return np.tile(table, reps)[start:start + samples]
 
 
 def _pydub():  # type: ignore[no-untyped-def]
@@ -85,14 +109,14 @@ def _limit(x: Any, ceiling: float, rate: int) -> Any:
     return np.clip(y, -ceiling, ceiling)
 
 
-def encode(pcm: bytes, sample_rate: int) -> bytes:
+def encode(pcm: bytes, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS) -> bytes:
     """Mono 16-bit PCM -> a self-contained run of CBR MP3 frames at 44.1 kHz."""
     if not pcm:
         return b""
     import lameenc
 
     enc = lameenc.Encoder()
-    enc.set_bit_rate(BITRATE_KBPS)
+    enc.set_bit_rate(bitrate_kbps)
     enc.set_in_sample_rate(sample_rate)
     enc.set_out_sample_rate(OUTPUT_RATE)
     enc.set_channels(1)
@@ -130,16 +154,21 @@ class Block:
         return self.frames * FRAME_SAMPLES / OUTPUT_RATE
 
 
-def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: int) -> Block:
-    """A line's clip, levelled, followed by its pause, encoded on its own."""
+def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: int,
+               bitrate_kbps: int = BITRATE_KBPS) -> Block:
+    """A line's clip, levelled, followed by its pause, with room tone under both, encoded on its own."""
+    import numpy as np
+
     pcm = level(clip, volume) if clip is not None and clip.pcm else b""
     if clip is not None and clip.pcm and clip.sample_rate != sample_rate:
         seg = _pydub()(data=pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
         pcm = bytes(seg.set_frame_rate(sample_rate).raw_data)
     # The next block starts with the encoder's delay, which is silence: it is part of this pause.
     silence = round(sample_rate * pause_ms / 1000) - round(BLOCK_DELAY_SAMPLES * sample_rate / OUTPUT_RATE)
-    pcm += bytes(2 * max(0, silence))
-    mp3 = encode(pcm, sample_rate)
+    x = np.concatenate([np.frombuffer(pcm, dtype="<i2").astype(np.float32),
+                        np.zeros(max(0, silence), dtype=np.float32)])
+    x += room_tone(len(x), sample_rate)
+    mp3 = encode(np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes(), sample_rate, bitrate_kbps)
     return Block(mp3, count_frames(mp3))
 
 

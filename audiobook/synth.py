@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from .assemble import ENCODING_ID, Block, make_block
+from .assemble import BITRATE_KBPS, Block, encoding_id, make_block
 from .cache import BlockCache, Stored, line_key
 from .engines.base import Audio, Engine
 from .errors import SynthesisError
@@ -69,6 +69,7 @@ class Job:
     pause_ms: int
     key: str                    # where it is kept in the cache
     where: str                  # for error messages: "offset 1234"
+    bitrate_kbps: int = BITRATE_KBPS
 
 
 def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
@@ -79,19 +80,21 @@ def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
     return speakable(text)
 
 
-def make_job(line: CastLine, engine: Engine, pronounce: Pronouncer | None = None) -> Job:
+def make_job(line: CastLine, engine: Engine, pronounce: Pronouncer | None = None,
+             bitrate_kbps: int = BITRATE_KBPS) -> Job:
     """The job for a line, with its cache key."""
     text = spoken_text(line, pronounce)
     if not _HAS_SOUND.search(text):
         text = ""
-    key = line_key(text, line.voice, engine.name, engine.version, line.pause_after_ms, ENCODING_ID)
-    return Job(text, line.voice, line.pause_after_ms, key, f"offset {line.segment.start}")
+    key = line_key(text, line.voice, engine.name, engine.version, line.pause_after_ms, encoding_id(bitrate_kbps))
+    return Job(text, line.voice, line.pause_after_ms, key, f"offset {line.segment.start}", bitrate_kbps)
 
 
-def silence_job(ms: int, engine: Engine) -> Job:
-    """A job that is only a pause (a chapter's head or tail)."""
+def silence_job(ms: int, engine: Engine, bitrate_kbps: int = BITRATE_KBPS) -> Job:
+    """A job that is only a pause, with room tone (a chapter's head or tail)."""
     voice = VoiceSpec(engine.name, "silence")
-    return Job("", voice, ms, line_key("", voice, engine.name, engine.version, ms, ENCODING_ID), "silence")
+    key = line_key("", voice, engine.name, engine.version, ms, encoding_id(bitrate_kbps))
+    return Job("", voice, ms, key, "silence", bitrate_kbps)
 
 
 def from_cache(job: Job, cache: BlockCache | None) -> Rendered | None:
@@ -114,7 +117,7 @@ def render_job(job: Job, engine: Engine, cache: BlockCache | None) -> Rendered:
                 raise SynthesisError(f"the engine returned no audio for {job.text[:60]!r}")
         except SynthesisError as exc:
             clip, failed = Audio(b"", engine.sample_rate), f"{job.where}: {exc}"
-    block = make_block(clip, job.voice.volume, job.pause_ms, engine.sample_rate)
+    block = make_block(clip, job.voice.volume, job.pause_ms, engine.sample_rate, job.bitrate_kbps)
     if cache and not failed:
         cache.put(job.key, Stored(block.mp3, block.frames, clip.frames, clip.sample_rate))
     return Rendered(block, clip.seconds, bool(job.text), failed)

@@ -3,7 +3,9 @@
 pyttsx3 2.99 loses audio in known ways, each guarded here: a warm-up utterance after init (the first
 runAndWait returns before its file is written), one file per runAndWait (several queued keep only the
 last), a wait until the driver is idle before the next line (a queued property change can be undone),
-every clip's length checked against its text and retried, and the driver's printing swallowed.
+every line rendered until two takes agree (a busy CPU truncates some) and checked against its text,
+and the driver's printing swallowed. Twice the work of one take: the price of never losing audio on
+this fallback path (Linux uses the synchronous espeak engine instead).
 """
 
 from __future__ import annotations
@@ -151,16 +153,18 @@ class Pyttsx3Engine(Engine):
                 os.unlink(name)
 
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
-        best = Audio(b"", self.sample_rate)
+        # A clip cut short under load is shorter than its twin: render until two agree within 2%,
+        # and keep the longest seen.
         need = expected_seconds(text, voice.rate) * _MIN_SHARE
-        for _ in range(_RETRIES):
-            audio = self._render(text, voice)
-            if audio.seconds > best.seconds:
-                best = audio
-            if best.seconds >= need and best.frames:
+        takes: list[Audio] = []
+        for _ in range(_RETRIES + 2):
+            takes.append(self._render(text, voice))
+            best = max(takes, key=lambda a: a.frames)
+            agree = [a for a in takes if a.frames and abs(a.frames - best.frames) <= 0.02 * best.frames]
+            if len(agree) >= 2 and best.seconds >= need:
                 self.sample_rate = best.sample_rate
                 return best
         raise SynthesisError(
             f"pyttsx3 returned {best.seconds:.2f} s for a line that needs about {need / _MIN_SHARE:.1f} s "
-            f"after {_RETRIES} tries: {text[:60]!r}"
+            f"and no two of {len(takes)} tries agreed: {text[:60]!r}"
         )
