@@ -45,7 +45,7 @@ class Stored:
 
 
 class BlockCache:
-    """Encoded lines under `root/ab/abcdef….mp3`: a checksummed header, then the MP3 frames."""
+    """Encoded lines under `root/ab/abcdef….block`: a checksummed header, then the MP3 frames."""
 
     _MAGIC = b"ABBLOCK2"
 
@@ -53,7 +53,7 @@ class BlockCache:
         self.root = Path(root)
 
     def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.mp3"
+        return self.root / key[:2] / f"{key}.block"
 
     def get(self, key: str) -> Stored | None:
         """The entry stored under `key`, or None (a damaged entry is removed and counts as a miss)."""

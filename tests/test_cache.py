@@ -21,7 +21,7 @@ def test_roundtrip_and_damage(tmp_path):
     assert store.get(key) is None
     store.put(key, entry)
     assert store.get(key) == entry
-    path = next(tmp_path.rglob("*.mp3"))
+    path = next(tmp_path.rglob("*.block"))
     path.write_bytes(path.read_bytes()[:-7])            # truncated
     assert store.get(key) is None and not path.exists()
     store.put(key, entry)
@@ -85,5 +85,5 @@ def test_cache_dir_can_be_moved(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
     generate(story, None, tmp_path / "out", engine=FakeEngine(), cache_dir=tmp_path / "elsewhere")
-    assert any((tmp_path / "elsewhere").rglob("*.mp3"))
+    assert any((tmp_path / "elsewhere").rglob("*.block"))
     assert not (tmp_path / "out" / ".cache").exists()

@@ -114,11 +114,11 @@ def test_a_killed_render_resumes_from_its_cache(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cache = out / ".cache"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(cache.rglob("*.mp3"))) < 60:
+    while time.monotonic() < deadline and len(list(cache.rglob("*.block"))) < 60:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    made = len(list(cache.rglob("*.mp3")))
+    made = len(list(cache.rglob("*.block")))
     assert proc.returncode == -signal.SIGKILL, "the render finished before it could be killed"
     assert made >= 60
     book = out / "The Benchmark Shore"
