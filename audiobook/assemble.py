@@ -175,9 +175,10 @@ def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: in
 class ChapterFile:
     """Writes a chapter's blocks to a temporary file, then tags it and renames it into place."""
 
-    def __init__(self, path: Path, tags: dict[str, str]):
+    def __init__(self, path: Path, tags: dict[str, str], cover: Any = None):
         self.path = path
         self.tags = tags
+        self.cover = cover
         self.frames = 0
         self._tmp = path.with_name(path.name + ".part")
         try:
@@ -201,7 +202,9 @@ class ChapterFile:
         """Finish: tags written, file renamed to its final name."""
         self._f.close()
         try:
-            _write_tags(self._tmp, self.tags)
+            from .publish import tag_mp3
+
+            tag_mp3(self._tmp, self.tags, self.cover)
             os.replace(self._tmp, self.path)
         except OSError as exc:
             self.abort()
@@ -214,17 +217,6 @@ class ChapterFile:
             self._tmp.unlink()
         except OSError:
             pass
-
-
-def _write_tags(path: Path, tags: dict[str, str]) -> None:
-    from mutagen.id3 import ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK
-
-    frames = {"title": TIT2, "album": TALB, "artist": TPE1, "album_artist": TPE2, "track": TRCK, "genre": TCON}
-    tag = ID3()
-    for key, value in tags.items():
-        if key in frames and value:
-            tag.add(frames[key](encoding=3, text=[value]))
-    tag.save(path, v2_version=3)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -70,8 +70,19 @@ def cli(debug: bool) -> None:
 @click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: all cores; 1 renders in this process).")
+@click.option("--title", default=None, help="Book title (default: the story's Title: header or file name).")
+@click.option("--author", default=None, help="Author (default: the story's Author: header).")
+@click.option("--narrator", default=None, help="Narrator credit, written as the composer tag.")
+@click.option("--year", default=None, help="Year tag (default: the story's Year: header, else this year).")
+@click.option("--cover", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="A JPEG or PNG cover: embedded in every file and saved as cover.jpg.")
+@click.option("--format", "fmt", type=click.Choice(["mp3", "m4b"]), default="mp3", show_default=True,
+              help="m4b: also one M4B (AAC) of the whole book with chapter markers.")
+@click.option("--preset", type=click.Choice(["standard", "acx"]), default="standard", show_default=True,
+              help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).")
 def generate(source: str, config: str | None, output: str, quiet: bool, cache_dir: str | None,
-             no_cache: bool, jobs: int | None) -> None:
+             no_cache: bool, jobs: int | None, title: str | None, author: str | None, narrator: str | None,
+             year: str | None, cover: str | None, fmt: str, preset: str) -> None:
     """Render SOURCE to chapter MP3s with transcripts, a manifest and a playlist."""
     from .pipeline import generate as run
 
@@ -90,7 +101,9 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
 
     try:
         report = run(source, config or _default_config(source), output, progress=progress, on_start=on_start,
-                     cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs or os.cpu_count() or 1)
+                     info={"title": title, "author": author, "narrator": narrator, "year": year, "cover": cover},
+                     cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs or os.cpu_count() or 1,
+                     bitrate_kbps=192 if preset == "acx" else 128, m4b=fmt == "m4b")
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -173,6 +186,36 @@ def _play(path: Path) -> None:
             subprocess.run([*cmd, str(path)], check=False)
             return
     click.echo("Warning: no audio player found here (ffplay, mpv, afplay, vlc); open the file above.", err=True)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=str), default="output")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve(folder: str, port: int) -> None:
+    """Serve FOLDER's read-along players on localhost, for browsers that block pages opened from disk."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None  # type: ignore[method-assign]
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        from .errors import OutputError
+
+        raise OutputError(f"port {port} on 127.0.0.1: {exc.strerror}; choose another with --port") from exc
+    pages = sorted(Path(folder).glob("*/*/index.html"))
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"Serving {folder} at {base}")
+    for page in pages:
+        click.echo(f"  {base}{page.relative_to(folder).as_posix().replace(' ', '%20')}")
+    click.echo("Press Ctrl-C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 UNSURE_BELOW = 0.7

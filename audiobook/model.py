@@ -57,6 +57,8 @@ class Book:
     author: str
     path: str
     chapters: tuple[ChapterText, ...]
+    year: str = ""            # from a `Year:`/`Date:` header or front matter
+    narrator: str = ""        # from a `Narrator:` header
 
 
 # ---- parse ----------------------------------------------------------------------------------------
@@ -117,6 +119,8 @@ class Script:
     author: str
     chapters: tuple[Chapter, ...]
     characters: tuple[Character, ...]
+    year: str = ""
+    narrator: str = ""
 
     def character(self, name: str) -> Character | None:
         """The character with this canonical name, if any."""
@@ -167,6 +171,28 @@ class CastScript:
     chapters: tuple[CastChapter, ...]
     head_ms: int
     tail_ms: int
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    """What players show: the tags of every file, the folder it goes in, the cover."""
+
+    title: str
+    author: str
+    narrator: str = ""        # the composer tag, which Audiobookshelf reads as the narrator
+    year: str = ""
+    cover: str = ""           # path of a JPEG or PNG image, or ""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How `generate` renders: workers, cache, encoding, and what it writes besides chapter MP3s."""
+
+    jobs: int = 1
+    cache_dir: str | None = None
+    use_cache: bool = True
+    bitrate_kbps: int = 128
+    m4b: bool = False         # also one M4B (AAC) with chapter markers
 
 
 @dataclass

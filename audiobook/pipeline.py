@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,7 +17,8 @@ from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine
 from .errors import ConfigError, InputError, OutputError
 from .ingest import load_book, read_source
-from .model import BuildReport, CastChapter, CastLine, CastScript, Script, Segment
+from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
+from .publish import Cover, load_cover, write_cover, write_m4b, write_player
 from .parse import parse_book
 from .synth import Pronouncer, Renderer, make_job, silence_job
 
@@ -113,15 +114,17 @@ def _cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -
 
 
 def _write_chapter(prep: Prepared, renderer: Renderer, ch: CastChapter, path: Path, tags: dict[str, str],
-                   head_ms: int, tail_ms: int, report: BuildReport, progress: Progress | None) -> dict[str, Any]:
+                   head_ms: int, tail_ms: int, report: BuildReport, progress: Progress | None,
+                   cover: Cover | None = None, bitrate_kbps: int = 128) -> dict[str, Any]:
     """One chapter file and its transcript; returns its manifest entry."""
     engine = prep.engine
     pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
-    jobs = [silence_job(head_ms, engine)] + [make_job(line, engine, pronounce) for line in ch.lines] + \
-        [silence_job(tail_ms, engine)]
+    jobs = [silence_job(head_ms, engine, bitrate_kbps)] + \
+        [make_job(line, engine, pronounce, bitrate_kbps) for line in ch.lines] + \
+        [silence_job(tail_ms, engine, bitrate_kbps)]
     delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
     segments, cues = [], []
-    out = ChapterFile(path, tags)
+    out = ChapterFile(path, tags, cover)
     try:
         results = renderer.render(jobs)
         out.add(next(results).block)
@@ -163,14 +166,32 @@ def _write_chapter(prep: Prepared, renderer: Renderer, ch: CastChapter, path: Pa
             "duration": round(duration, 3), "segments": segments}
 
 
+def book_info(prep: Prepared, title: str | None = None, author: str | None = None, narrator: str | None = None,
+              year: str | None = None, cover: str | None = None) -> BookInfo:
+    """Tags for the book: options first, then the story's own header, then defaults."""
+    import datetime
+
+    return BookInfo(
+        title=title or prep.cast.title,
+        author=author or prep.cast.author,
+        narrator=narrator or prep.script.narrator or f"audiobook text-to-speech ({prep.engine.version})",
+        year=year or prep.script.year or str(datetime.date.today().year),
+        cover=cover or "",
+    )
+
+
 def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None, source_name: str = "",
-           cache_dir: str | Path | None = None, use_cache: bool = True, jobs: int = 1) -> BuildReport:
-    """Synthesize and assemble every chapter into `out_root/<Book Title>/`, reusing cached lines (by
-    default under `out_root/.cache/`), with `jobs` worker processes."""
+           options: RenderOptions | None = None, info: BookInfo | None = None) -> BuildReport:
+    """Synthesize and assemble every chapter into `out_root/<Author>/<Title>/`, reusing cached lines
+    (by default under `out_root/.cache/`); then the manifest, playlist, read-along page and, when asked,
+    the M4B."""
     started = time.monotonic()
+    options = options or RenderOptions()
+    info = info or book_info(prep)
+    cover = load_cover(info.cover) if info.cover else None
     cast = prep.cast
     root = _output_root(out_root)
-    book_dir = root / safe_name(cast.title)
+    book_dir = root / safe_name(info.author) / safe_name(info.title)
     _check_output(book_dir)
     for stale in book_dir.glob("*.part"):       # left by a render that was killed
         stale.unlink(missing_ok=True)
@@ -178,26 +199,38 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
     total = len(cast.chapters)
     width = max(2, len(str(total)))
     playlist = ["#EXTM3U"]
+    book_tags = {"album": info.title, "artist": info.author, "album_artist": info.author,
+                 "composer": info.narrator, "genre": "Audiobook", "year": info.year}
     manifest = ManifestWriter(book_dir / "book.json", {
-        "title": cast.title, "author": cast.author, "source": source_name, "engine": prep.engine.version,
+        "title": info.title, "author": info.author, "narrator": info.narrator, "year": info.year,
+        "source": source_name, "engine": prep.engine.version,
         "characters": [{"name": c.name, "aliases": list(c.aliases), "gender": c.gender, "age": c.age,
                         "lines": c.lines, "words": c.words,
                         "voice": (prep.casting.characters.get(c.name) or prep.casting.fallback).voice_id}
                        for c in prep.script.characters]})
+    chapters = []
     try:
-        with Renderer(prep.engine, _cache_root(root, cache_dir, use_cache), jobs) as renderer:
+        cache = _cache_root(root, options.cache_dir, options.use_cache)
+        with Renderer(prep.engine, cache, options.jobs) as renderer:
             for ch in cast.chapters:
                 path = book_dir / f"{ch.index:0{width}d} - {safe_name(ch.title)}.mp3"
-                tags = {"title": ch.title, "album": cast.title, "artist": cast.author,
-                        "album_artist": cast.author, "track": f"{ch.index}/{total}", "genre": "Audiobook"}
-                entry = _write_chapter(prep, renderer, ch, path, tags, cast.head_ms, cast.tail_ms, report, progress)
+                tags = {**book_tags, "title": ch.title, "track": f"{ch.index}/{total}"}
+                entry = _write_chapter(prep, renderer, ch, path, tags, cast.head_ms, cast.tail_ms, report,
+                                       progress, cover, options.bitrate_kbps)
                 manifest.add(entry)
-                playlist += [f"#EXTINF:{int(round(entry['duration']))},{cast.title} - {ch.title}", path.name]
+                chapters.append({k: entry[k] for k in ("title", "file", "duration")})
+                playlist += [f"#EXTINF:{int(round(entry['duration']))},{info.title} - {ch.title}", path.name]
         manifest.close()
     except BaseException:
         manifest.abort()
         raise
     write_text_atomic(book_dir / "playlist.m3u", "\n".join(playlist) + "\n")
+    if cover:
+        write_cover(book_dir, cover)
+    write_player(book_dir)
+    if options.m4b:
+        report.files.append(str(write_m4b(book_dir, chapters, book_tags, cover,
+                                          96 if options.bitrate_kbps >= 192 else 64)))
     report.chapters = total
     report.wall_seconds = time.monotonic() - started
     return report
@@ -234,14 +267,18 @@ class ManifestWriter:
 
 def generate(source: str | Path, config_path: str | Path | None, out_root: str | Path,
              progress: Progress | None = None, engine: Engine | None = None,
-             on_start: Callable[[int], None] | None = None, cache_dir: str | Path | None = None,
-             use_cache: bool = True, jobs: int = 1) -> BuildReport:
-    """The whole pipeline for one story file."""
+             on_start: Callable[[int], None] | None = None, options: RenderOptions | None = None,
+             info: dict[str, str | None] | None = None, **option: Any) -> BuildReport:
+    """The whole pipeline for one story file. `info` overrides tags (title, author, narrator, year,
+    cover); keyword options (jobs, cache_dir, use_cache, bitrate_kbps, m4b) override `options`."""
     prep = prepare(source, config_path, engine)
+    options = replace(options or RenderOptions(), **option)
+    details = book_info(prep, **(info or {}))
+    if details.cover:
+        load_cover(details.cover)                   # a bad cover fails before anything is written
     if on_start:
         on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
-    return render(prep, out_root, progress, source_name=os.path.basename(str(source)),
-                  cache_dir=cache_dir, use_cache=use_cache, jobs=jobs)
+    return render(prep, out_root, progress, os.path.basename(str(source)), options, details)
 
 
 @dataclass

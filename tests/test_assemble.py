@@ -43,10 +43,11 @@ def rendered(tmp_path):
 
 def test_layout_and_names(rendered):
     report, book, manifest, _ = rendered
-    assert book.name == "Two Rooms"
+    assert (book.parent.name, book.name) == ("Test Writer", "Two Rooms")       # Author/Title
     files = sorted(p.name for p in book.iterdir())
     assert files == ["01 - Chapter 1 - Morning.mp3", "01 - Chapter 1 - Morning.vtt",
-                     "02 - Chapter 2 - Night.mp3", "02 - Chapter 2 - Night.vtt", "book.json", "playlist.m3u"]
+                     "02 - Chapter 2 - Night.mp3", "02 - Chapter 2 - Night.vtt", "book.json", "index.html",
+                     "playlist.m3u"]
     assert not list(book.glob("*.part"))
     assert manifest["title"] == "Two Rooms" and manifest["author"] == "Test Writer"
     playlist = (book / "playlist.m3u").read_text().splitlines()
@@ -110,6 +111,44 @@ def test_tags(rendered):
     assert str(tags["TPE1"]) == "Test Writer"
     assert str(tags["TRCK"]) == "2/2"
     assert str(tags["TCON"]) == "Audiobook"
+    assert str(tags["TPE2"]) == "Test Writer"
+    assert str(tags["TCOM"]).startswith("audiobook text-to-speech")      # the narrator credit
+    assert str(tags["TDRC"]).isdigit()
+
+
+def test_options_override_tags_and_embed_a_cover(tmp_path):
+    import subprocess
+
+    from mutagen.id3 import ID3
+
+    from audiobook.ffmpeg import ffmpeg_exe
+
+    src = tmp_path / "two-rooms.txt"
+    src.write_text(STORY, encoding="utf-8")
+    png = tmp_path / "cover.png"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=teal:s=300x300", "-frames:v", "1",
+                    "-y", str(png)], check=True)
+    report = generate(src, None, tmp_path / "out", engine=FakeEngine(), info={
+        "title": "Other Rooms", "author": "A. Writer", "narrator": "Robo Reader", "year": "1999",
+        "cover": str(png)})
+    book = Path(report.output_dir)
+    assert (book.parent.name, book.name) == ("A. Writer", "Other Rooms")
+    assert (book / "cover.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    tags = ID3(next(book.glob("01 - *.mp3")))
+    assert (str(tags["TALB"]), str(tags["TPE1"]), str(tags["TCOM"]), str(tags["TDRC"])) == \
+        ("Other Rooms", "A. Writer", "Robo Reader", "1999")
+    assert tags.getall("APIC")[0].data[:3] == b"\xff\xd8\xff"
+
+
+def test_a_bad_cover_fails_before_anything_is_written(tmp_path):
+    from audiobook.errors import InputError
+
+    src = tmp_path / "two-rooms.txt"
+    src.write_text(STORY, encoding="utf-8")
+    (tmp_path / "cover.gif").write_bytes(b"GIF89a....")
+    with pytest.raises(InputError, match="not a JPEG or PNG"):
+        generate(src, None, tmp_path / "out", engine=FakeEngine(), info={"cover": str(tmp_path / "cover.gif")})
+    assert not (tmp_path / "out").exists()
 
 
 def test_vtt_cues_carry_speakers_and_times(rendered):

@@ -135,7 +135,7 @@ def test_edited_script_recasts_one_line_only(example_render, tmp_path):
     script.write_text(text.replace("] Tobias | It always matters.", "] Pip | It always matters."), encoding="utf-8")
     r = CliRunner().invoke(cli, ["generate", str(script), "-c", str(VOICES), "-o", str(tmp_path / "out"), "-q"])
     assert r.exit_code == 0, r.output
-    edited_book = tmp_path / "out" / book.name
+    edited_book = tmp_path / "out" / book.parent.name / book.name
     edited = _manifest(edited_book)
     diffs = []
     for a_ch, b_ch in zip(original["chapters"], edited["chapters"]):

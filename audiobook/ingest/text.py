@@ -24,7 +24,7 @@ _HEADING = re.compile(
 _NAMED_HEADING = re.compile(r"^(?:prologue|epilogue|interlude|afterword|foreword)\.?$", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,3})\s+(?P<title>\S.*?)\s*#*\s*$")
 _SCENE_BREAK = re.compile(r"^\s*(?:(?:[*~\-]\s*){3,}|#|§|(?:[•·]\s*){1,5})\s*$")
-_HEADER_FIELD = re.compile(r"^(?P<key>title|author)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
+_HEADER_FIELD = re.compile(r"^(?P<key>title|author|year|date|narrator)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\u2026:\"\u201d\u2019')\]]\s*$")
 _OPENS_QUOTE = re.compile(r"^[\"\u201c\u2018'\u2014-]")
 
@@ -194,11 +194,14 @@ def read_text(source: str, path: str, stem: str) -> Book:
         full_title = " \u2014 ".join([*pending_titles, title])
         pending_titles = []
         chapters.append(ChapterText(index=len(chapters) + 1, title=full_title, paragraphs=tuple(paragraphs)))
+    year = re.search(r"\b(1[0-9]{3}|2[0-9]{3})\b", header.get("year") or header.get("date") or "")
     return Book(
         title=book_title,
         author=header.get("author", "Unknown Author"),
         path=path,
         chapters=tuple(chapters),
+        year=year.group(1) if year else "",
+        narrator=header.get("narrator", ""),
     )
 
 

@@ -88,7 +88,8 @@ def parse_book(book: Book) -> Script:
         breaks = frozenset(p for p, para in enumerate(ch.paragraphs) if para.scene_break_before)
         chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
     chapters, extra = _name_narrator(chapters, index)
-    return Script(book.title, book.author, tuple(chapters), _characters(index, chapters, extra))
+    return Script(book.title, book.author, tuple(chapters), _characters(index, chapters, extra),
+                  book.year, book.narrator)
 
 
 def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list[Chapter], list[Character]]:
