@@ -76,10 +76,14 @@ def level(clip: Audio, volume: float = 1.0) -> bytes:
         return clip.pcm
     import numpy as np
 
-    x = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32) / 32768.0
-    rms = float(np.sqrt(np.mean(x * x)))
-    if rms == 0.0:
+    samples = np.frombuffer(clip.pcm, dtype="<i2")
+    # The sum of squares in exact integers: a float reduction's result can depend on where the array
+    # happens to sit in memory, and a line must come out the same in any process.
+    energy = int(np.square(samples, dtype=np.int64).sum())
+    if energy == 0:
         return clip.pcm
+    rms = math.sqrt(energy / len(samples)) / 32768.0
+    x = samples.astype(np.float32) / 32768.0
     target = TARGET_RMS_DB + 20 * math.log10(max(volume, 0.01))
     gain = min(target - 20 * math.log10(rms), MAX_GAIN_DB)
     x *= 10 ** (gain / 20)

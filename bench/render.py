@@ -158,7 +158,7 @@ def main() -> None:
         wall, peak, story, out = cold_render(args.words, args.jobs, work)
         import json
 
-        manifest = json.loads(next(out.glob("*/book.json")).read_text())
+        manifest = json.loads(next(out.glob("*/*/book.json")).read_text())
         audio = sum(c["duration"] for c in manifest["chapters"])
         print(f"cold render (--jobs {args.jobs}): {wall:.1f} s for {audio / 3600:.2f} h of audio "
               f"= {audio / wall:.0f}x realtime; peak memory {peak / 1024:.0f} MB (all processes)")

@@ -116,3 +116,12 @@ def test_pyttsx3_driver_path_is_guarded(espeak):
     for i, (a, b) in enumerate(zip(got["seconds"], ref)):
         # The driver adds espeak's end-of-sentence pause; nothing may be missing.
         assert b - 0.03 <= a <= b + 0.6, f"clip {i}: {a:.2f} s via the driver, {b:.2f} s synchronous"
+
+
+def test_a_line_sounds_the_same_whatever_came_before(espeak):
+    """libespeak-ng carries state between utterances; each line is spoken from the same state."""
+    line, voice = PARAGRAPHS[3], _voice("gmw/en-gb-x-rp", 165, 42)
+    first = espeak.synthesize(line, voice).pcm
+    espeak.synthesize(PARAGRAPHS[7], _voice("gmw/en-us+Nguyen", 185, 72))
+    espeak.synthesize("Short.", _voice("gmw/en-us+f2"))
+    assert espeak.synthesize(line, voice).pcm == first
