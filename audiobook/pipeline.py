@@ -227,7 +227,7 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
     write_text_atomic(book_dir / "playlist.m3u", "\n".join(playlist) + "\n")
     if cover:
         write_cover(book_dir, cover)
-    write_player(book_dir)
+    write_player(book_dir, info.title)
     if options.m4b:
         report.files.append(str(write_m4b(book_dir, chapters, book_tags, cover,
                                           96 if options.bitrate_kbps >= 192 else 64)))

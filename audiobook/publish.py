@@ -11,7 +11,6 @@ Audiobookshelf, Apple Books, Smart AudioBook Player and VLC read the following:
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
@@ -119,15 +118,23 @@ def write_cover(book_dir: Path, cover: Cover) -> None:
     os.replace(tmp, book_dir / "cover.jpg")
 
 
-def write_player(book_dir: Path) -> Path:
-    """index.html: the read-along player, with the manifest inside so it works from the file system."""
+def write_player(book_dir: Path, title: str) -> Path:
+    """index.html: the read-along player, with the manifest inside so it works from the file system.
+    The manifest is copied in piece by piece, never parsed or held whole: a long book's is large."""
     from .player import PAGE
 
-    manifest = json.loads((book_dir / "book.json").read_text(encoding="utf-8"))
-    data = json.dumps(manifest, ensure_ascii=False).replace("</", "<\\/")
-    page = PAGE.replace("__TITLE__", _html(manifest.get("title", ""))).replace("__MANIFEST__", data)
+    head, tail = PAGE.replace("__TITLE__", _html(title)).split("__MANIFEST__")
     tmp = book_dir / "index.html.part"
-    tmp.write_text(page, encoding="utf-8")
+    with open(book_dir / "book.json", encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as out:
+        out.write(head)
+        carry = ""
+        while chunk := src.read(1 << 16):
+            text = carry + chunk
+            # "</" would end the <script> element early; a split pair is carried to the next chunk.
+            cut = len(text) - 1 if text.endswith("<") else len(text)
+            out.write(text[:cut].replace("</", "<\\/"))
+            carry = text[cut:]
+        out.write(carry + tail)
     os.replace(tmp, book_dir / "index.html")
     return book_dir / "index.html"
 

@@ -152,6 +152,7 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=200_000)
     ap.add_argument("--skip-big", action="store_true", help="skip the memory run at --big words")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--memory-only", action="store_true", help="only the two cold renders' peak memory")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="audiobook-bench-"))
     try:
@@ -167,6 +168,12 @@ def main() -> None:
         print(f"parse alone: {parse_s:.2f} s ({len(text.split()) / parse_s:,.0f} words/s)")
 
         wall, peak, story, out = cold_render(args.words, args.jobs, work)
+        if args.memory_only:
+            big_wall, big_peak, _, _ = cold_render(args.big, args.jobs, work)
+            print(f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
+                  f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold renders took {wall:.1f} s and "
+                  f"{big_wall:.1f} s")
+            return
         import json
 
         manifest = json.loads(next(out.glob("*/*/book.json")).read_text())
