@@ -44,7 +44,9 @@ def novel(words: int, seed: int = 7) -> str:
     r = random.Random(seed)
     out = ["Title: The Benchmark Shore", "Author: The Audiobook Project", ""]
     count, chapter = 0, 0
-    per_chapter = max(500, words // 25)
+    # Chapters of about 4,000 words whatever the length: a longer book has more chapters, not longer
+    # ones (so 100,000 words make 25 chapters, and 200,000 words 50).
+    per_chapter = 4000
     while count < words:
         chapter += 1
         out += [f"## Chapter {chapter}", ""]
