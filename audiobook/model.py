@@ -122,13 +122,6 @@ class Script:
     year: str = ""
     narrator: str = ""
 
-    def character(self, name: str) -> Character | None:
-        """The character with this canonical name, if any."""
-        for c in self.characters:
-            if c.name == name:
-                return c
-        return None
-
 
 # ---- cast, synth, assemble -------------------------------------------------------------------------
 

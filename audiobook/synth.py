@@ -7,7 +7,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .assemble import BITRATE_KBPS, Block, encoding_id, make_block
 from .cache import BlockCache, Stored, line_key
@@ -15,7 +15,6 @@ from .engines.base import Audio, Engine
 from .errors import SynthesisError
 from .model import CastLine, VoiceSpec
 
-Progress = Callable[[int], None]
 
 _EMPHASIS = re.compile(r"(?<!\w)([*_]{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _DASHES = re.compile(r"\s*(?:--+|\u2014|\u2015)\s*")
@@ -166,18 +165,18 @@ class Renderer:
                 self._pool.close()
             self._pool.join()
 
-    def render(self, jobs: Iterable[Job], progress: Progress | None = None) -> Iterator[Rendered]:
-        """Each job's result, in order."""
+    def render(self, jobs: Iterable[Job]) -> Iterator[Rendered]:
+        """Each job's result, in order. Cached lines are read as their turn comes, so no more than
+        one of them is in memory at a time."""
         jobs = list(jobs)
-        cached = [from_cache(j, self.cache) for j in jobs]
-        misses = [j for j, hit in zip(jobs, cached) if hit is None]
+        hits = [self.cache is not None and j.key in self.cache for j in jobs]
+        misses = [j for j, hit in zip(jobs, hits) if not hit]
         if self._pool is not None and misses:
             # Work units of a few lines keep both cores busy without holding much in flight.
             made: Iterator[Rendered] = self._pool.imap(_work, misses, chunksize=4)
         else:
             made = (render_job(j, self.engine, self.cache) for j in misses)
-        for hit in cached:
-            done = hit if hit is not None else next(made)
-            if progress:
-                progress(1)
-            yield done
+        for job, hit in zip(jobs, hits):
+            done = from_cache(job, self.cache) if hit else None
+            # An entry that turned out damaged is made again here, in order.
+            yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else next(made))

@@ -29,7 +29,6 @@ _SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
 # The speaker behind a first-person "I said": named after parsing, from what others call them.
 NARRATOR = "\u2063I"
 _LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
-_WORDS = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
 
 
 @dataclass

@@ -39,11 +39,6 @@ _SUBJECT_BEFORE = re.compile(r"(?:^|[,;:(\u2014]|\b(?:and|but|then|when|as|while
                              r"before|until|if|though|although|once|where)\b)\s*$", re.IGNORECASE)
 _NOT_PERSON_BEFORE = re.compile(r"\b(?:in|at|of|from|into|across|on)\s+$", re.IGNORECASE)
 _THING_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|their)\s+$")
-# Titles that go with a surname ("Mr. Pell"); the others go with a first name ("Uncle Robert").
-_SURNAME_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mister", "monsieur", "madame", "mme", "mlle",
-                             "mademoiselle", "herr", "frau", "signor", "signora", "dr", "doctor", "prof",
-                             "professor", "capt", "captain", "colonel", "major", "general", "sergeant",
-                             "inspector", "detective", "officer", "judge", "lieutenant", "lt", "agent"})
 _NOUN_ALT = "|".join(sorted((re.escape(n) for n in PERSON_NOUNS), key=len, reverse=True))
 # "Dr. Rhys Okafor, the village doctor" / "her son Pip" / "the boy Pip"
 _APPOS_AFTER = re.compile(rf"^,\s+(?:the|a|an|his|her|their|our|my)\s+(?:[a-z-]+\s+){{0,2}}?(?P<noun>{_NOUN_ALT})\b")
