@@ -1,0 +1,102 @@
+"""One way to write a file: under a temporary name unique to this writer, flushed to disk, then renamed
+into place. A crash, a full disk or a second process writing the same folder never leaves a truncated
+file under the final name, and never a temporary one behind (short of a power cut or SIGKILL, whose
+leftovers the next run in that folder removes: see `remove_leftovers`).
+
+OSErrors become OutputError here, with the folder named and the fix; a full disk says so.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from .errors import OutputError
+
+TEMP_SUFFIX = ".part"
+_NO_SPACE = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+
+
+def temp_name(path: Path) -> str:
+    """The prefix of this writer's temporary names for `path` (hidden, so players skip them)."""
+    return f".{path.name}."
+
+
+def is_full(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the user's quota) is full."""
+    return isinstance(exc, OSError) and exc.errno in _NO_SPACE
+
+
+def output_error(path: Path, exc: OSError, needed: str = "") -> OutputError:
+    """The one line a user reads when `path` cannot be written."""
+    if is_full(exc):
+        folder = path if path.is_dir() else path.parent
+        what = f"; about {needed} is needed" if needed else ""
+        return OutputError(f"{folder}: no space left on the device{what}; free some space or choose "
+                           "another folder with -o (lines already made are kept in the cache)")
+    reason = exc.strerror or str(exc)
+    return OutputError(f"{path}: cannot write ({reason}); check its permissions or choose another folder with -o")
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """Open a unique temporary file beside `path`; on success fsync it and rename it to `path`;
+    on any error remove it and raise (an OSError as OutputError)."""
+    path = Path(path)
+    binary = "b" in mode
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_name(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, _MODE)      # mkstemp makes 0600; the user's umask decides, as for open()
+        with os.fdopen(fd, mode, encoding=None if binary else encoding,
+                       newline=None if binary else "") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise output_error(path, exc) from exc
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """A whole text file, atomically (UTF-8, line ends as given)."""
+    with atomic_write(path, "w") as f:
+        f.write(text)
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """A whole binary file, atomically."""
+    with atomic_write(path, "wb") as f:
+        f.write(data)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the temporary files a killed writer left in `folder`. Call it only while holding the
+    folder's lock (see `lock.py`): no other writer of ours is at work there then."""
+    for stale in folder.glob(f".*{TEMP_SUFFIX}"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
