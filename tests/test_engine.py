@@ -118,6 +118,56 @@ def test_pyttsx3_driver_path_is_guarded(espeak):
         assert b - 0.03 <= a <= b + 0.6, f"clip {i}: {a:.2f} s via the driver, {b:.2f} s synchronous"
 
 
+DRIVER_SETTINGS = r"""
+import json, sys, wave
+from audiobook.engines.pyttsx3_driver import Pyttsx3Engine
+from audiobook.model import VoiceSpec
+e = Pyttsx3Engine()
+folder, text, lines = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+for i, (voice, rate, pitch, volume) in enumerate(lines):
+    a = e.synthesize(text, VoiceSpec("pyttsx3", voice, rate, pitch, volume))
+    with wave.open(f"{folder}/{i}.wav", "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(a.sample_rate); w.writeframes(a.pcm)
+"""
+
+
+def _spoken_seconds(x, rate: int) -> float:
+    """From the first to the last sample above -34 dBFS: the speech, without the silence around it."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(x) > 0.02)
+    return float(loud[-1] - loud[0]) / rate if len(loud) else 0.0
+
+
+def test_pyttsx3_driver_honours_rate_pitch_and_volume(tmp_path, espeak):
+    """Every line through the driver path sounds as its settings say: measured on the samples it returns,
+    against the synchronous engine given the same settings. Extremes alternate, so a setting the
+    driver dropped (the previous line's kept) shows on the very line it was dropped for."""
+    import json
+    import wave
+
+    from audio_tools import rms_db
+
+    text = "The ferry left the quay at noon, and the gulls followed it past the breakwater and out to sea."
+    lines = [("gmw/en-us+f2", 100, 15, 1.0), ("gmw/en-us+m1", 300, 85, 0.25)] * 8
+    r = subprocess.run([sys.executable, "-c", DRIVER_SETTINGS, str(tmp_path), text, json.dumps(lines)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    got = []
+    for i in range(len(lines)):
+        with wave.open(str(tmp_path / f"{i}.wav"), "rb") as w:
+            got.append((pcm_to_array(w.readframes(w.getnframes())), w.getframerate()))
+    slow, fast = _spoken_seconds(*got[0]), _spoken_seconds(*got[1])
+    assert 2.5 < slow / fast < 3.5, f"rate 100: {slow:.2f} s of speech, rate 300: {fast:.2f} s"
+    for i, ((voice, rate, pitch, volume), (x, sr)) in enumerate(zip(lines, got)):
+        ref = espeak.synthesize(text, VoiceSpec("espeak", voice, rate, pitch, volume))
+        y = pcm_to_array(ref.pcm)
+        what = f"line {i} ({voice}, rate {rate}, pitch {pitch}, volume {volume})"
+        assert _spoken_seconds(x, sr) == pytest.approx(_spoken_seconds(y, ref.sample_rate), rel=0.05), what
+        assert median_f0(x, sr) == pytest.approx(median_f0(y, ref.sample_rate), rel=0.1), what
+        assert rms_db(x) == pytest.approx(rms_db(y), abs=2.0), what
+
+
 def test_a_line_sounds_the_same_whatever_came_before(espeak):
     """libespeak-ng carries state between utterances; each line is spoken from the same state."""
     line, voice = PARAGRAPHS[3], _voice("gmw/en-gb-x-rp", 165, 42)

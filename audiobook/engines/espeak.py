@@ -25,9 +25,10 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
-def _load_library_only() -> str:
-    """Make libespeak-ng loadable by name: the system's if present, else the espeakng-loader wheel's.
-    Returns the folder holding espeak-ng-data ("" for the system's default)."""
+def load_library() -> str:
+    """Make libespeak-ng loadable by name (the system's if present, else the espeakng-loader wheel's),
+    without initialising it: pyttsx3's espeak driver needs this too. Returns the folder holding
+    espeak-ng-data ("" for the system's default)."""
     with _lock:
         if "data_dir" in _state:
             return str(_state["data_dir"])
@@ -67,7 +68,7 @@ def _find_seed() -> Any:
 
 def _load() -> tuple[ModuleType, str, int]:
     """Load and initialise libespeak-ng in synchronous mode, once per process."""
-    data_dir = _load_library_only()
+    data_dir = load_library()
     with _lock:
         if "module" in _state:
             return _state["module"], data_dir, _state["rate"]

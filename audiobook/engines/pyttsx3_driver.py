@@ -1,11 +1,16 @@
 """pyttsx3's own platform driver (SAPI5 on Windows, NSSpeech on macOS, espeak elsewhere), guarded.
 
-pyttsx3 2.99 loses audio in known ways, each guarded here: a warm-up utterance after init (the first
-runAndWait returns before its file is written), one file per runAndWait (several queued keep only the
-last), a wait until the driver is idle before the next line (a queued property change can be undone),
-every line rendered until two takes agree (a busy CPU truncates some) and checked against its text,
-and the driver's printing swallowed. Twice the work of one take: the price of never losing audio on
-this fallback path (Linux uses the synchronous espeak engine instead).
+pyttsx3 2.99 loses audio and settings in known ways, each guarded here: a warm-up utterance after
+init (the first runAndWait returns before its file is written), one file per runAndWait (several
+queued keep only the last), a wait until the driver is idle before the next line, every line rendered
+until two takes agree and checked against its text, and the driver's printing swallowed.
+
+On espeak the driver runs libespeak-ng asynchronously: a rate, pitch or volume change is a command
+queued behind the library's own thread, and runAndWait begins with a cancel that drops whatever is
+still queued (the line is then spoken at the previous line's rate, or cut short). So every setting is
+waited for (espeak_Synchronize) and read back before the line is spoken: a setting that did not take
+is an error, never a line spoken at the wrong speed. Twice the work of one take: the price of never
+losing audio on this fallback path (Linux uses the synchronous espeak engine instead).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
 from .base import Audio, Engine, VoiceInfo
+from .espeak import load_library
 
 # A clip shorter than this share of the time its words need at its rate was cut short.
 _MIN_SHARE = 0.45
@@ -46,8 +52,7 @@ class Pyttsx3Engine(Engine):
         if driver in (None, "espeak"):
             # The espeak driver needs the library loaded the same way the espeak engine loads it.
             try:
-                from .espeak import _load_library_only
-                _load_library_only()
+                load_library()
             except EngineError:
                 if driver == "espeak":
                     raise
@@ -63,10 +68,10 @@ class Pyttsx3Engine(Engine):
             self._pyttsx3_version = "?"
         self._espeak_data = ""
         if self._on_espeak:
-            from .espeak import _load_library_only
-            self._espeak_data = _load_library_only()
+            self._espeak_data = load_library()
         self._tmp = Path(tempfile.mkdtemp(prefix="audiobook-pyttsx3-"))
         self._voices: list[VoiceInfo] | None = None
+        self._get_parameter: Any = None
         self._render("warm up", None)   # the first runAndWait after init loses its file
 
     @property
@@ -117,14 +122,45 @@ class Pyttsx3Engine(Engine):
         except Exception:
             pass
 
+    def _apply(self, voice: VoiceSpec) -> None:
+        """Every setting of `voice`, in effect before the line is queued (on espeak: checked)."""
+        e = self._engine
+        e.setProperty("voice", voice.voice_id)
+        e.setProperty("rate", voice.rate)
+        e.setProperty("volume", voice.volume)
+        with contextlib.suppress(Exception):
+            e.setProperty("pitch", voice.pitch)
+        if self._on_espeak:
+            self._settle_espeak(voice)
+
+    def _settle_espeak(self, voice: VoiceSpec) -> None:
+        """Wait until libespeak-ng's thread has applied the queued settings, then read them back:
+        runAndWait's opening cancel would otherwise drop any still queued."""
+        import ctypes
+
+        from pyttsx3.drivers import _espeak
+
+        if self._get_parameter is None:
+            proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)
+            # pyttsx3 binds espeak_GetParameter without its `current` argument: bind it whole.
+            self._get_parameter = proto(("espeak_GetParameter", _espeak.dll))
+        wanted = {_espeak.RATE: int(voice.rate), _espeak.PITCH: int(voice.pitch),
+                  _espeak.VOLUME: int(round(voice.volume * 100, 2))}
+        for _ in range(2):
+            _espeak.Synchronize()
+            wrong = {p: v for p, v in wanted.items() if self._get_parameter(p, 1) != v}
+            if not wrong:
+                return
+            for p, v in wrong.items():           # set again, straight through the driver's bindings
+                _espeak.SetParameter(p, v, 0)
+        names = {_espeak.RATE: "rate", _espeak.PITCH: "pitch", _espeak.VOLUME: "volume"}
+        raise SynthesisError("pyttsx3's espeak driver did not apply "
+                             + ", ".join(f"{names[p]} {v}" for p, v in wrong.items()))
+
     def _render(self, text: str, voice: VoiceSpec | None) -> Audio:
         e = self._engine
         if voice is not None:
-            e.setProperty("voice", voice.voice_id)
-            e.setProperty("rate", voice.rate)
-            e.setProperty("volume", voice.volume)
-            with contextlib.suppress(Exception):
-                e.setProperty("pitch", voice.pitch)
+            self._apply(voice)
         fd, name = tempfile.mkstemp(suffix=".wav", dir=self._tmp)
         os.close(fd)
         os.unlink(name)
@@ -154,7 +190,9 @@ class Pyttsx3Engine(Engine):
 
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
         # A clip cut short under load is shorter than its twin: render until two agree within 2%,
-        # and keep the longest seen.
+        # and keep the longest seen. (Keeping the longest would also keep a take spoken at a slower
+        # rate left over from the line before: on espeak, `_apply` refuses to speak until every
+        # setting is in effect, so no take can be one.)
         need = expected_seconds(text, voice.rate) * _MIN_SHARE
         takes: list[Audio] = []
         for _ in range(_RETRIES + 2):
