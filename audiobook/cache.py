@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .model import VoiceSpec
 
-_HEADER = struct.Struct("<8sIIIII")  # magic, frames, speech samples, sample rate, payload length, crc32
+_FIELDS = struct.Struct("<IIII")      # frames, speech samples, sample rate, payload length
+_HEADER = struct.Struct("<8s16sI")    # magic, the fields, crc32 of key + fields + payload
 FORMAT_VERSION = 2
 
 
@@ -44,10 +45,17 @@ class Stored:
     sample_rate: int
 
 
-class BlockCache:
-    """Encoded lines under `root/ab/abcdef….block`: a checksummed header, then the MP3 frames."""
+def _checksum(key: str, fields: bytes, payload: bytes | memoryview) -> int:
+    return zlib.crc32(payload, zlib.crc32(fields, zlib.crc32(key.encode("ascii"))))
 
-    _MAGIC = b"ABBLOCK2"
+
+class BlockCache:
+    """Encoded lines under `root/ab/abcdef….block`: a header, then the MP3 frames. One checksum covers
+    the entry's key, every header field and the frames, so an entry damaged anywhere (or stored under
+    another key's name) is a miss. Safe for several processes at once: an entry appears whole, by
+    rename, or not at all, and two writers of one key write the same bytes."""
+
+    _MAGIC = b"ABBLOCK3"
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -63,10 +71,12 @@ class BlockCache:
         except OSError:
             return None
         if len(data) >= _HEADER.size:
-            magic, frames, speech, rate, length, crc = _HEADER.unpack_from(data)
-            payload = data[_HEADER.size:]
-            if magic == self._MAGIC and len(payload) == length and zlib.crc32(payload) == crc and rate > 0:
-                return Stored(payload, frames, speech, rate)
+            magic, fields, crc = _HEADER.unpack_from(data)
+            payload = memoryview(data)[_HEADER.size:]
+            frames, speech, rate, length = _FIELDS.unpack(fields)
+            if (magic == self._MAGIC and len(payload) == length and rate > 0
+                    and _checksum(key, fields, payload) == crc):
+                return Stored(bytes(payload), frames, speech, rate)
         try:
             path.unlink()
         except OSError:
@@ -80,9 +90,9 @@ class BlockCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
+                fields = _FIELDS.pack(entry.frames, entry.speech_samples, entry.sample_rate, len(entry.mp3))
                 with os.fdopen(fd, "wb") as f:
-                    f.write(_HEADER.pack(self._MAGIC, entry.frames, entry.speech_samples, entry.sample_rate,
-                                         len(entry.mp3), zlib.crc32(entry.mp3)))
+                    f.write(_HEADER.pack(self._MAGIC, fields, _checksum(key, fields, entry.mp3)))
                     f.write(entry.mp3)
                 os.replace(tmp, path)
             except BaseException:

@@ -41,43 +41,50 @@ def is_full(exc: BaseException) -> bool:
 
 
 def output_error(path: Path, exc: OSError, needed: str = "") -> OutputError:
-    """The one line a user reads when `path` cannot be written."""
+    """The one line a user reads when `path` (a folder, or a file in one) cannot be written."""
     if is_full(exc):
         folder = path if path.is_dir() else path.parent
         what = f"; about {needed} is needed" if needed else ""
         return OutputError(f"{folder}: no space left on the device{what}; free some space or choose "
                            "another folder with -o (lines already made are kept in the cache)")
     reason = exc.strerror or str(exc)
+    path = Path(exc.filename) if isinstance(exc.filename, str) else path
     return OutputError(f"{path}: cannot write ({reason}); check its permissions or choose another folder with -o")
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
-    """Open a unique temporary file beside `path`; on success fsync it and rename it to `path`;
-    on any error remove it and raise (an OSError as OutputError)."""
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A unique temporary path beside `path` for the block to write (ffmpeg, say); when the block
+    succeeds the file is synced to disk and renamed to `path`, when it fails it is removed and an
+    OSError is raised as OutputError."""
     path = Path(path)
-    binary = "b" in mode
     try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_name(path), suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=temp_name(path), suffix=TEMP_SUFFIX, dir=path.parent)
+        os.close(fd)
     except OSError as exc:
         raise output_error(path, exc) from exc
+    tmp = Path(name)
     try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, _MODE)      # mkstemp makes 0600; the user's umask decides, as for open()
-        with os.fdopen(fd, mode, encoding=None if binary else encoding,
-                       newline=None if binary else "") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
+        os.chmod(tmp, _MODE)          # mkstemp makes 0600; the user's umask decides, as for open()
+        yield tmp
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise output_error(path, exc) from exc
         raise
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """A file opened for writing under a unique temporary name beside `path`, renamed to `path` when
+    the block succeeds (see `atomic_path`). Text is written with the line ends it holds."""
+    binary = "b" in mode
+    with atomic_path(path) as tmp:
+        with open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "") as f:
+            yield f
 
 
 def write_text(path: str | Path, text: str) -> None:

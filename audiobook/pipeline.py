@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from . import scriptfile
-from .assemble import BLOCK_DELAY_SAMPLES, OUTPUT_RATE, ChapterFile, webvtt, write_text_atomic
+from .assemble import ChapterAudio, write_chapter, write_transcript
 from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine
 from .errors import ConfigError, InputError, OutputError
+from .files import atomic_path, is_full, output_error, write_text
 from .ingest import load_book, read_source
 from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
-from .publish import Cover, load_cover, write_cover, write_m4b, write_player
+from .lock import FolderLock
+from .publish import (BookFolder, Cover, ManifestWriter, chapter_entry, load_cover, safe_name, tag_mp3, write_cover,
+                      write_m4b, write_player)
 from .parse import parse_book
-from .synth import Pronouncer, Renderer, make_job, silence_job
+from .synth import Pronouncer, Renderer, make_jobs, silence_job
 
 Progress = Callable[[int], None]
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 PREVIEW_SENTENCE = "The lantern on the point burned all night, and every ship came safely home."
-
-
-def safe_name(text: str, limit: int = 80) -> str:
-    """A file or folder name that every file system accepts."""
-    name = re.sub(r"\s*:\s*", " - ", text)
-    name = re.sub(r"\s+", " ", _UNSAFE.sub("-", name)).strip(" .-") or "Untitled"
-    return name[:limit].rstrip(" .-")
 
 
 @dataclass
@@ -91,14 +85,14 @@ def prepare(source: str | Path, config_path: str | Path | None, engine: Engine |
     return Prepared(script, config, engine, casting, cast_script(script, casting, config), warnings, absent)
 
 
-def _check_output(out_dir: Path) -> None:
+def _check_output(out_dir: Path, what: str = "choose another folder with -o") -> None:
+    """Create `out_dir` and prove a file can be written there (under a name no other run uses)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".audiobook-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=out_dir, prefix=".audiobook-write-test-"):
+            pass
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write there ({exc.strerror}); choose another folder with -o") from exc
+        raise OutputError(f"{out_dir}: cannot write there ({exc.strerror}); {what}") from exc
 
 
 def _output_root(out_root: str | Path) -> Path:
@@ -110,60 +104,30 @@ def _output_root(out_root: str | Path) -> Path:
 
 
 def _cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -> Path | None:
-    return (Path(cache_dir) if cache_dir else out_root / ".cache") if use_cache else None
+    """The line cache's folder (by default OUTPUT/.cache), checked writable: a cache that cannot be
+    written would make every later render start from nothing, silently."""
+    if not use_cache:
+        return None
+    root = Path(cache_dir) if cache_dir else out_root / ".cache"
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{root}: is a file, not a folder; give --cache-dir a folder, or use --no-cache")
+    _check_output(root, "give --cache-dir a folder you can write, or use --no-cache")
+    return root
 
 
-def _write_chapter(prep: Prepared, renderer: Renderer, ch: CastChapter, path: Path, tags: dict[str, str],
-                   head_ms: int, tail_ms: int, report: BuildReport, progress: Progress | None,
-                   cover: Cover | None = None, bitrate_kbps: int = 128) -> dict[str, Any]:
-    """One chapter file and its transcript; returns its manifest entry."""
+def _render_chapter(prep: Prepared, renderer: Renderer, ch: CastChapter, path: Path, head_ms: int,
+                    tail_ms: int, report: BuildReport, progress: Progress | None = None,
+                    bitrate_kbps: int = 128) -> ChapterAudio:
+    """One chapter's audio into `path`: its lines' blocks between the head's and the tail's pauses."""
     engine = prep.engine
     pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
-    jobs = [silence_job(head_ms, engine, bitrate_kbps)] + \
-        [make_job(line, engine, pronounce, bitrate_kbps) for line in ch.lines] + \
-        [silence_job(tail_ms, engine, bitrate_kbps)]
-    delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
-    segments, cues = [], []
-    out = ChapterFile(path, tags, cover)
-    try:
-        results = renderer.render(jobs)
-        out.add(next(results).block)
-        for line, done in zip(ch.lines, results):
-            seg = line.segment
-            at = out.add(done.block)
-            start, end = at + delay, at + delay + done.speech_seconds
-            if done.failed:
-                report.failed.append(done.failed)
-                end = start
-            elif done.synthesized:
-                report.synthesized += 1
-            else:
-                report.reused += 1
-            if progress:
-                progress(1)
-            segments.append({
-                "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
-                "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
-                "start": round(start, 3), "end": round(end, 3),
-                "source_start": seg.start, "source_end": seg.end, "rule": seg.rule,
-                "confidence": seg.confidence, "text": seg.text,
-            })
-            if end > start:
-                who = (seg.speaker or "Unknown") if seg.kind == "dialogue" else "Narrator"
-                cues.append((start, end, who, seg.text))
-        out.add(next(results).block)
-        duration = out.seconds
-        out.close()
-    except BaseException:
-        out.abort()
-        raise
-    vtt = path.with_suffix(".vtt")
-    write_text_atomic(vtt, webvtt(cues))
-    report.files.append(str(path))
+    lines = [[silence_job(head_ms, engine, bitrate_kbps)]] + \
+        [make_jobs(line, engine, pronounce, bitrate_kbps) for line in ch.lines] + \
+        [[silence_job(tail_ms, engine, bitrate_kbps)]]
+    audio = write_chapter(path, ch.lines, renderer.render_lines(lines), report, progress)
     report.segments += len(ch.lines)
-    report.audio_seconds += duration
-    return {"index": ch.index, "title": ch.title, "file": path.name, "transcript": vtt.name,
-            "duration": round(duration, 3), "segments": segments}
+    report.audio_seconds += audio.duration
+    return audio
 
 
 def book_info(prep: Prepared, title: str | None = None, author: str | None = None, narrator: str | None = None,
@@ -184,24 +148,47 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
            options: RenderOptions | None = None, info: BookInfo | None = None) -> BuildReport:
     """Synthesize and assemble every chapter into `out_root/<Author>/<Title>/`, reusing cached lines
     (by default under `out_root/.cache/`); then the manifest, playlist, read-along page and, when asked,
-    the M4B."""
+    the M4B. One run at a time per book folder; the folder changes only when the whole book is done."""
     started = time.monotonic()
     options = options or RenderOptions()
     info = info or book_info(prep)
     cover = load_cover(info.cover) if info.cover else None
-    cast = prep.cast
     root = _output_root(out_root)
+    cache = _cache_root(root, options.cache_dir, options.use_cache)
     book_dir = root / safe_name(info.author) / safe_name(info.title)
     _check_output(book_dir)
-    for stale in book_dir.glob("*.part"):       # left by a render that was killed
-        stale.unlink(missing_ok=True)
     report = BuildReport(output_dir=str(book_dir), warnings=list(prep.warnings))
+    try:
+        with FolderLock(book_dir):
+            folder = BookFolder(book_dir)
+            try:
+                _render_book(prep, folder, cache, options, info, cover, report, progress, source_name)
+                report.files = [str(p) for p in folder.publish() if p.suffix in (".mp3", ".m4b")]
+            except BaseException:
+                folder.discard()
+                raise
+    except (OSError, OutputError) as exc:
+        cause = exc if isinstance(exc, OSError) else exc.__cause__
+        if isinstance(exc, OSError) or is_full(cause):
+            assert isinstance(cause, OSError)
+            raise output_error(book_dir, cause, _size(estimate_bytes(prep.cast, options))) from exc
+        raise
+    report.chapters = len(prep.cast.chapters)
+    report.wall_seconds = time.monotonic() - started
+    return report
+
+
+def _render_book(prep: Prepared, folder: BookFolder, cache: Path | None, options: RenderOptions,
+                 info: BookInfo, cover: Cover | None, report: BuildReport, progress: Progress | None,
+                 source_name: str) -> None:
+    """Every file of the book, into the folder's staging area."""
+    cast = prep.cast
     total = len(cast.chapters)
     width = max(2, len(str(total)))
     playlist = ["#EXTM3U"]
     book_tags = {"album": info.title, "artist": info.author, "album_artist": info.author,
                  "composer": info.narrator, "genre": "Audiobook", "year": info.year}
-    manifest = ManifestWriter(book_dir / "book.json", {
+    manifest = ManifestWriter(folder.file("book.json"), {
         "title": info.title, "author": info.author, "narrator": info.narrator, "year": info.year,
         "source": source_name, "engine": prep.engine.version,
         "characters": [{"name": c.name, "aliases": list(c.aliases), "gender": c.gender, "age": c.age,
@@ -210,59 +197,43 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
                        for c in prep.script.characters]})
     chapters = []
     try:
-        cache = _cache_root(root, options.cache_dir, options.use_cache)
         with Renderer(prep.engine, cache, options.jobs) as renderer:
             for ch in cast.chapters:
-                path = book_dir / f"{ch.index:0{width}d} - {safe_name(ch.title)}.mp3"
-                tags = {**book_tags, "title": ch.title, "track": f"{ch.index}/{total}"}
-                entry = _write_chapter(prep, renderer, ch, path, tags, cast.head_ms, cast.tail_ms, report,
-                                       progress, cover, options.bitrate_kbps)
-                manifest.add(entry)
-                chapters.append({k: entry[k] for k in ("title", "file", "duration")})
-                playlist += [f"#EXTINF:{int(round(entry['duration']))},{info.title} - {ch.title}", path.name]
+                name = f"{ch.index:0{width}d} - {safe_name(ch.title)}"
+                audio = _render_chapter(prep, renderer, ch, folder.file(f"{name}.mp3"), cast.head_ms,
+                                        cast.tail_ms, report, progress, options.bitrate_kbps)
+                tag_mp3(audio.path, {**book_tags, "title": ch.title, "track": f"{ch.index}/{total}"}, cover)
+                write_transcript(folder.file(f"{name}.vtt"), ch.lines, audio.timings)
+                manifest.add(chapter_entry(ch, audio, f"{name}.vtt"))
+                chapters.append({"title": ch.title, "file": audio.path.name, "duration": round(audio.duration, 3)})
+                playlist += [f"#EXTINF:{int(round(audio.duration))},{info.title} - {ch.title}", audio.path.name]
         manifest.close()
     except BaseException:
         manifest.abort()
         raise
-    write_text_atomic(book_dir / "playlist.m3u", "\n".join(playlist) + "\n")
+    write_text(folder.file("playlist.m3u"), "\n".join(playlist) + "\n")
     if cover:
-        write_cover(book_dir, cover)
-    write_player(book_dir, info.title)
+        write_cover(folder.staging, cover)
+        folder.file("cover.jpg")
+    write_player(folder.staging, info.title)
+    folder.file("index.html")
     if options.m4b:
-        report.files.append(str(write_m4b(book_dir, chapters, book_tags, cover,
-                                          96 if options.bitrate_kbps >= 192 else 64)))
-    report.chapters = total
-    report.wall_seconds = time.monotonic() - started
-    return report
+        write_m4b(folder.staging, chapters, book_tags, cover, 96 if options.bitrate_kbps >= 192 else 64)
+        folder.file("book.m4b")
 
 
-class ManifestWriter:
-    """book.json written chapter by chapter, so a long book's manifest is never all in memory."""
+def estimate_bytes(cast: CastScript, options: RenderOptions) -> int:
+    """Roughly what a render writes: the chapter files (about 15 characters of text a second of
+    speech, plus pauses), as much again for the line cache, and the M4B."""
+    chars = sum(len(line.segment.text) for ch in cast.chapters for line in ch.lines)
+    pauses = sum(line.pause_after_ms for ch in cast.chapters for line in ch.lines) / 1000
+    seconds = chars / 15 + pauses
+    mp3 = seconds * options.bitrate_kbps * 125
+    return int(mp3 * (2 if options.use_cache else 1) + (seconds * 8000 if options.m4b else 0))
 
-    def __init__(self, path: Path, head: dict[str, Any]):
-        self.path = path
-        self._tmp = path.with_name(path.name + ".part")
-        self._f = open(self._tmp, "w", encoding="utf-8")
-        text = json.dumps({**head, "chapters": []}, indent=2, ensure_ascii=False)
-        self._f.write(text[:text.rindex("[")] + "[")
-        self._first = True
 
-    def add(self, chapter: dict[str, Any]) -> None:
-        """Append one chapter's entry."""
-        body = json.dumps(chapter, indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        self._f.write(("\n    " if self._first else ",\n    ") + body)
-        self._first = False
-
-    def close(self) -> None:
-        """Finish and rename into place."""
-        self._f.write("\n  ]\n}\n")
-        self._f.close()
-        os.replace(self._tmp, self.path)
-
-    def abort(self) -> None:
-        """Leave nothing behind."""
-        self._f.close()
-        self._tmp.unlink(missing_ok=True)
+def _size(n: int) -> str:
+    return f"{max(1, round(n / 1e6))} MB" if n < 1e9 else f"{n / 1e9:.1f} GB"
 
 
 def generate(source: str | Path, config_path: str | Path | None, out_root: str | Path,
@@ -283,32 +254,49 @@ def generate(source: str | Path, config_path: str | Path | None, out_root: str |
 
 @dataclass
 class CastPlan:
-    """What `audiobook cast` shows and writes."""
+    """What `audiobook cast` shows and writes: the voices `generate` would use, as it would use them."""
 
-    rows: list[tuple[Any, Any, bool]]          # (character, voice, already in voices.yaml)
+    # (character, voice, origin). origin: "voices.yaml" (cast there); "fallback" (voices.yaml does not
+    # list them: `generate` reads their lines with the fallback voice); "auto" (there is no voices.yaml:
+    # `generate` auto-casts everyone, with this voice); "added" (just written into voices.yaml).
+    rows: list[tuple[Any, Any, str]]
     narrator: Any
     fallback: Any
     absent: list[str]                          # cast in voices.yaml, but not speaking in the story
     added: list[str] = field(default_factory=list)
+    exists: bool = True                        # voices.yaml existed before this run
 
 
 def plan_cast(source: str | Path, config_path: str | Path, write: bool = False) -> CastPlan:
-    """The cast of a story: what voices.yaml says, and a proposal for everyone it does not list;
-    with `write`, voices.yaml is created or the newcomers are added to it, nothing else touched."""
+    """The cast `generate SOURCE -c config_path` would use (with no such file: auto-cast), row by row;
+    with `write`, voices.yaml is created or the characters it lacks are added with a voice of their
+    own, nothing else touched, and the rows show the file as written."""
     exists = Path(config_path).exists()
-    prep = prepare(source, config_path if exists else None, auto_all=True)
-    in_file = {e.name for e in prep.config.characters}
-    rows = [(c, prep.casting.characters.get(c.name, prep.casting.fallback), prep.casting.roles.get(c.name) in in_file)
-            for c in prep.script.characters if c.lines]
-    plan = CastPlan(rows, prep.casting.narrator, prep.casting.fallback, prep.absent)
+    prep = prepare(source, config_path if exists else None)      # exactly what `generate` does
+    speaking = [c for c in prep.script.characters if c.lines]
+    known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
+    casting, added = prep.casting, []
     if write:
         from .config import write_cast
 
-        additions = [(c.name, tuple(a for a in c.aliases if a != c.name), voice,
+        proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.voices(), auto_all=True)
+        additions = [(c.name, tuple(a for a in c.aliases if a != c.name), proposal.characters[c.name],
                       f"{c.lines} line{'s' * (c.lines != 1)}, {c.gender}, {c.age}")
-                     for c, voice, known in rows if not known]
-        plan.added = write_cast(config_path, additions, prep.casting.narrator, prep.casting.fallback)
-    return plan
+                     for c in speaking if c.name not in known]
+        added = write_cast(config_path, additions, proposal.narrator, proposal.fallback)
+        config = load_config(config_path)       # the file as written, read as `generate` will read it
+        check_voices(config, prep.engine)
+        casting = make_casting(prep.script, config, prep.engine.name, prep.engine.voices(), auto_all=False)
+
+    def origin(name: str) -> str:
+        if name in known:
+            return "voices.yaml"
+        if name in added:
+            return "added"
+        return "fallback" if exists or write else "auto"
+
+    rows = [(c, casting.characters.get(c.name, casting.fallback), origin(c.name)) for c in speaking]
+    return CastPlan(rows, casting.narrator, casting.fallback, prep.absent, added, exists)
 
 
 def _find_role(prep: Prepared, who: str) -> tuple[str, Any]:
@@ -364,7 +352,9 @@ def preview(prep: Prepared, out_root: str | Path, who: str | None, text: str | N
     chapter = CastChapter(1, f"Preview: {name}", tuple(lines))
     tags = {"title": chapter.title, "album": prep.cast.title, "genre": "Audiobook"}
     with Renderer(prep.engine, _cache_root(root, cache_dir, use_cache)) as renderer:
-        _write_chapter(prep, renderer, chapter, path, tags, 300, 500, report, None)
+        with atomic_path(path) as tmp:
+            _render_chapter(prep, renderer, chapter, tmp, 300, 500, report)
+            tag_mp3(tmp, tags, None)
     return path, report
 
 

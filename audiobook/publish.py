@@ -11,15 +11,20 @@ Audiobookshelf, Apple Books, Smart AudioBook Player and VLC read the following:
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe
+from .files import atomic_path, write_bytes, write_text
+from .model import CastChapter
 
 
 @dataclass(frozen=True)
@@ -64,13 +69,13 @@ def tag_mp3(path: Path, tags: dict[str, str], cover: Cover | None) -> None:
 def write_m4b(book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, str], cover: Cover | None,
               bitrate_kbps: int = 64) -> Path:
     """One M4B of the whole book, with a chapter marker per chapter (at the same times as the
-    chapter files) and the cover; written under a temporary name, then renamed."""
+    chapter files) and the cover. Any path and title the file system accepts works: the chapter files
+    are named to ffmpeg by absolute path, quoted in its concat syntax."""
     out = book_dir / "book.m4b"
-    tmp = book_dir / "book.m4b.part"
     with tempfile.TemporaryDirectory() as work:
         listing = Path(work) / "chapters.txt"
-        listing.write_text("".join(f"file '{(book_dir / c['file']).as_posix()}'\n" for c in chapters),
-                           encoding="utf-8")
+        listing.write_text("".join(f"file {_concat_quote((book_dir / c['file']).resolve().as_posix())}\n"
+                                   for c in chapters), encoding="utf-8")
         meta = [";FFMETADATA1"]
         for key, value in (("title", tags.get("album", "")), ("album", tags.get("album", "")),
                            ("artist", tags.get("artist", "")), ("album_artist", tags.get("artist", "")),
@@ -93,15 +98,26 @@ def write_m4b(book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, st
             art.write_bytes(cover.jpeg)
             cmd += ["-i", str(art)]
             maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
-        cmd += [*maps, "-map_metadata", "1", "-map_chapters", "1", "-c:a", "aac", "-b:a", f"{bitrate_kbps}k",
-                "-ar", "44100", "-ac", "1", "-movflags", "+faststart", "-f", "mp4", str(tmp)]
-        done = subprocess.run(cmd, capture_output=True)
-    if done.returncode != 0:
-        tmp.unlink(missing_ok=True)
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise OutputError(f"{out}: ffmpeg could not write the M4B ({message[-1] if message else 'no message'})")
-    os.replace(tmp, out)
+        # AAC at a low bitrate overshoots the MP3s' peaks by up to 3 dB: a limiter before the encoder
+        # keeps the M4B's true peaks under ACX's -3 dBFS as the chapter files' are.
+        cmd += [*maps, "-map_metadata", "1", "-map_chapters", "1", "-af", M4B_LIMITER,
+                "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "1",
+                "-movflags", "+faststart", "-f", "mp4"]
+        with atomic_path(out) as tmp:
+            done = subprocess.run([*cmd, str(tmp)], capture_output=True)
+            if done.returncode != 0:
+                message = done.stderr.decode(errors="replace").strip().splitlines()
+                raise OutputError(f"{out}: ffmpeg could not write the M4B "
+                                  f"({message[-1] if message else 'no message'})")
     return out
+
+
+M4B_LIMITER = "alimiter=limit=0.63:level=disabled"
+
+
+def _concat_quote(path: str) -> str:
+    """A path in ffmpeg's concat syntax: in single quotes, each ' written as '\\''."""
+    return "'" + path.replace("'", "'\\''") + "'"
 
 
 def _escape(value: str) -> str:
@@ -113,31 +129,148 @@ def _escape(value: str) -> str:
 
 def write_cover(book_dir: Path, cover: Cover) -> None:
     """cover.jpg beside the files, for players that look for it."""
-    tmp = book_dir / "cover.jpg.part"
-    tmp.write_bytes(cover.jpeg)
-    os.replace(tmp, book_dir / "cover.jpg")
+    write_bytes(book_dir / "cover.jpg", cover.jpeg)
 
 
 def write_player(book_dir: Path, title: str) -> Path:
     """index.html: the read-along player, with the manifest inside so it works from the file system.
     The manifest is copied in piece by piece, never parsed or held whole: a long book's is large."""
+    from .files import atomic_write
     from .player import PAGE
 
     head, tail = PAGE.replace("__TITLE__", _html(title)).split("__MANIFEST__")
-    tmp = book_dir / "index.html.part"
-    with open(book_dir / "book.json", encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as out:
+    with open(book_dir / "book.json", encoding="utf-8") as src, atomic_write(book_dir / "index.html", "w") as out:
         out.write(head)
-        carry = ""
         while chunk := src.read(1 << 16):
-            text = carry + chunk
-            # "</" would end the <script> element early; a split pair is carried to the next chunk.
-            cut = len(text) - 1 if text.endswith("<") else len(text)
-            out.write(text[:cut].replace("</", "<\\/"))
-            carry = text[cut:]
-        out.write(carry + tail)
-    os.replace(tmp, book_dir / "index.html")
+            out.write(chunk.translate(_SCRIPT_SAFE))
+        out.write(tail)
     return book_dir / "index.html"
 
 
+# In JSON these characters occur only inside strings, where \uXXXX means the same; escaped, no text
+# can end the <script> element ("</script>"), open a comment ("<!--") or a CDATA section, and U+2028
+# and U+2029 cannot break older JavaScript parsers. One character each: a chunk boundary splits nothing.
+_SCRIPT_SAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
+
+
 def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """Text for HTML content or a quoted attribute value."""
+    import html
+
+    return html.escape(text, quote=True)
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_name(text: str, limit: int = 80) -> str:
+    """A file or folder name that every file system accepts."""
+    name = re.sub(r"\s*:\s*", " - ", text)
+    name = re.sub(r"\s+", " ", _UNSAFE.sub("-", name)).strip(" .-") or "Untitled"
+    return name[:limit].rstrip(" .-")
+
+
+STAGING_PREFIX = ".staging-"
+LISTING = ".audiobook-files"     # what the last run published here: the next one removes what it drops
+
+
+class BookFolder:
+    """A book's folder, replaced as a whole. A run writes every file into a staging folder inside it;
+    `publish` moves them into place (the manifest last) and removes the files the previous run wrote
+    that this one did not (a renamed chapter, a cover or M4B no longer asked for), never a file we did
+    not write. A run that fails leaves the previous book exactly as it was.
+
+    Only one run may use a folder at a time: hold its `FolderLock` (lock.py) around all of this."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        clear_leftovers(folder)
+        self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        self.names: list[str] = []
+
+    def file(self, name: str) -> Path:
+        """Where this run writes `name`, until it is published."""
+        if name not in self.names:
+            self.names.append(name)
+        return self.staging / name
+
+    def publish(self) -> list[Path]:
+        """Move every file into place, the manifest last; returns their final paths."""
+        previous = self._listing()
+        order = sorted(self.names, key=lambda n: n == "book.json")
+        for name in order:
+            os.replace(self.staging / name, self.folder / name)
+        write_text(self.folder / LISTING, "".join(f"{n}\n" for n in self.names))
+        for name in previous - set(self.names):
+            (self.folder / name).unlink(missing_ok=True)
+        self.discard()
+        return [self.folder / n for n in self.names]
+
+    def discard(self) -> None:
+        """Remove the staging folder and all it holds."""
+        import shutil
+
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _listing(self) -> set[str]:
+        """The files the previous run published (plain names only: nothing outside this folder)."""
+        try:
+            names = (self.folder / LISTING).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return set()
+        return {n for n in names if n and n == Path(n).name and not n.startswith(".")}
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove what a killed run left in `folder` (its staging folder, a temporary file). Only while
+    holding the folder's lock: no other run is at work there then."""
+    import shutil
+
+    for stale in folder.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in folder.glob(".*.part"):
+        stale.unlink(missing_ok=True)
+
+
+class ManifestWriter:
+    """book.json written chapter by chapter, so a long book's manifest is never all in memory."""
+
+    def __init__(self, path: Path, head: dict[str, Any]):
+        self.path = path
+        self._f = open(path, "w", encoding="utf-8")
+        text = json.dumps({**head, "chapters": []}, indent=2, ensure_ascii=False)
+        self._f.write(text[:text.rindex("[")] + "[")
+        self._first = True
+
+    def add(self, chapter: dict[str, Any]) -> None:
+        """Append one chapter's entry."""
+        body = json.dumps(chapter, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        self._f.write(("\n    " if self._first else ",\n    ") + body)
+        self._first = False
+
+    def close(self) -> None:
+        """Finish the file and flush it to disk."""
+        self._f.write("\n  ]\n}\n")
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self._f.close()
+
+    def abort(self) -> None:
+        """Stop writing (the staging folder is discarded with it)."""
+        self._f.close()
+
+
+def chapter_entry(ch: CastChapter, audio: ChapterAudio, transcript: str) -> dict[str, Any]:
+    """A chapter's entry in book.json: its file, transcript, length, and every line with its times."""
+    segments = []
+    for line, t in zip(ch.lines, audio.timings):
+        seg = line.segment
+        segments.append({
+            "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
+            "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
+            "start": round(t.start, 3), "end": round(t.end, 3),
+            "source_start": seg.start, "source_end": seg.end, "rule": seg.rule,
+            "confidence": seg.confidence, "text": seg.text,
+        })
+    return {"index": ch.index, "title": ch.title, "file": audio.path.name, "transcript": transcript,
+            "duration": round(audio.duration, 3), "segments": segments}

@@ -1,15 +1,17 @@
-"""Synth: cast lines -> clips -> encoded blocks. Text made speakable, pronunciations applied, clips and
-blocks taken from the caches when they are there, failures recorded, progress reported."""
+"""Synth: cast lines -> clips -> encoded blocks. Text made speakable, pronunciations applied, long
+lines cut into pieces of bounded length, blocks taken from the cache when they are there, the rest
+spoken by the engine (in this process or a pool of workers), failures recorded."""
 
 from __future__ import annotations
 
 import re
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from .assemble import BITRATE_KBPS, Block, encoding_id, make_block
+from .encode import BITRATE_KBPS, Block, encoding_id, make_block
 from .cache import BlockCache, Stored, line_key
 from .engines.base import Audio, Engine
 from .errors import SynthesisError
@@ -79,14 +81,72 @@ def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
     return speakable(text)
 
 
-def make_job(line: CastLine, engine: Engine, pronounce: Pronouncer | None = None,
-             bitrate_kbps: int = BITRATE_KBPS) -> Job:
-    """The job for a line, with its cache key."""
-    text = spoken_text(line, pronounce)
+# A line longer than this is spoken in pieces: a clip's memory (and the limiter's, and the encoder's)
+# grows with its length, and real books hold speeches of many minutes (a letter read out, a
+# confession). Sentences are kept whole where they fit; a piece is about a minute of speech.
+MAX_PIECE_CHARS = 800
+# The silence between two pieces of one line, by what the cut fell between: close to the pause
+# espeak-ng makes itself after a sentence or a comma, so the join is not heard.
+PIECE_PAUSE_MS = {"sentence": 300, "clause": 150, "word": 0}
+_BREAKS = (
+    ("sentence", re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+")),
+    ("clause", re.compile(r"(?<=[,;:])\s+|\s*(?:--+|\u2014|\u2013)\s*")),
+    ("word", re.compile(r"\s+")),
+)
+
+
+def split_speech(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[str, str]]:
+    """`text` cut into pieces of at most `limit` characters: at sentence ends where it can, then at
+    clauses, then between words (a run with no space at all is cut at `limit`). Returns (piece, what
+    the cut after it fell between: "sentence", "clause", "word", or "end" for the last)."""
+    out: list[tuple[str, str]] = []
+    _split(text, limit, 0, "end", out)
+    return out
+
+
+def _split(text: str, limit: int, level: int, after: str, out: list[tuple[str, str]]) -> None:
+    if len(text) <= limit:
+        out.append((text, after))
+        return
+    if level == len(_BREAKS):
+        cuts = range(0, len(text), limit)
+        out.extend((text[i:i + limit], "word" if i + limit < len(text) else after) for i in cuts)
+        return
+    kind, rx = _BREAKS[level]
+    packed: list[str] = []
+    unit_start = piece_start = 0
+    for m in rx.finditer(text):
+        # Close the piece before this unit when the unit would take it past the limit.
+        if m.end() - piece_start > limit and unit_start > piece_start:
+            packed.append(text[piece_start:unit_start])
+            piece_start = unit_start
+        unit_start = m.end()
+    if len(text) - piece_start > limit and unit_start > piece_start:
+        packed.append(text[piece_start:unit_start])
+        piece_start = unit_start
+    packed.append(text[piece_start:])
+    for i, piece in enumerate(packed):
+        _split(piece.strip(), limit, level + 1, kind if i < len(packed) - 1 else after, out)
+
+
+def make_jobs(line: CastLine, engine: Engine, pronounce: Pronouncer | None = None,
+              bitrate_kbps: int = BITRATE_KBPS) -> list[Job]:
+    """The jobs for a line, each with its cache key: one, or one per piece of a long line (the last
+    piece carries the line's own pause)."""
+    pieces = split_speech(spoken_text(line, pronounce))
+    jobs = []
+    for n, (text, after) in enumerate(pieces, 1):
+        pause = line.pause_after_ms if after == "end" else PIECE_PAUSE_MS[after]
+        where = f"offset {line.segment.start}" + (f" (piece {n} of {len(pieces)})" if len(pieces) > 1 else "")
+        jobs.append(_job(text, line.voice, pause, where, engine, bitrate_kbps))
+    return jobs
+
+
+def _job(text: str, voice: VoiceSpec, pause_ms: int, where: str, engine: Engine, bitrate_kbps: int) -> Job:
     if not _HAS_SOUND.search(text):
         text = ""
-    key = line_key(text, line.voice, engine.name, engine.version, line.pause_after_ms, encoding_id(bitrate_kbps))
-    return Job(text, line.voice, line.pause_after_ms, key, f"offset {line.segment.start}", bitrate_kbps)
+    key = line_key(text, voice, engine.name, engine.version, pause_ms, encoding_id(bitrate_kbps))
+    return Job(text, voice, pause_ms, key, where, bitrate_kbps)
 
 
 def silence_job(ms: int, engine: Engine, bitrate_kbps: int = BITRATE_KBPS) -> Job:
@@ -129,6 +189,10 @@ _worker: dict[str, object] = {}
 def _init_worker(engine_name: str, cache_root: str | None) -> None:
     from .engines import create_engine
 
+    # Ctrl-C reaches every process of the terminal's group: the parent alone answers it (and ends
+    # the pool), so a worker neither prints a traceback nor dies half-way through a cache write.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker["engine"] = create_engine(engine_name)
     _worker["cache"] = BlockCache(cache_root) if cache_root else None
 
@@ -180,3 +244,9 @@ class Renderer:
             done = from_cache(job, self.cache) if hit else None
             # An entry that turned out damaged is made again here, in order.
             yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else next(made))
+
+    def render_lines(self, lines: Sequence[Sequence[Job]]) -> Iterator[list[Rendered]]:
+        """Like `render`, for lines of one or more jobs each: every line's results together."""
+        flat = self.render(job for jobs in lines for job in jobs)
+        for jobs in lines:
+            yield [next(flat) for _ in jobs]

@@ -44,11 +44,12 @@ def rendered(tmp_path):
 def test_layout_and_names(rendered):
     report, book, manifest, _ = rendered
     assert (book.parent.name, book.name) == ("Test Writer", "Two Rooms")       # Author/Title
-    files = sorted(p.name for p in book.iterdir())
+    files = sorted(p.name for p in book.iterdir() if not p.name.startswith("."))
     assert files == ["01 - Chapter 1 - Morning.mp3", "01 - Chapter 1 - Morning.vtt",
                      "02 - Chapter 2 - Night.mp3", "02 - Chapter 2 - Night.vtt", "book.json", "index.html",
                      "playlist.m3u"]
-    assert not list(book.glob("*.part"))
+    assert sorted(p.name for p in book.iterdir() if p.name.startswith(".")) == [".audiobook-files",
+                                                                                ".audiobook.lock"]
     assert manifest["title"] == "Two Rooms" and manifest["author"] == "Test Writer"
     playlist = (book / "playlist.m3u").read_text().splitlines()
     assert playlist[0] == "#EXTM3U" and playlist[2] == "01 - Chapter 1 - Morning.mp3"
