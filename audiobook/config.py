@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 import difflib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, OutputError
+from .files import is_full, write_text
 from .model import VoiceSpec
 
 RATE_RANGE = (80, 450)
@@ -334,10 +334,12 @@ def write_cast(path: str | Path, additions: list[tuple[str, tuple[str, ...], Voi
         tree.yaml_set_comment_before_after_key("pauses", before="\nsilences, in milliseconds")
     out = io.StringIO()
     yaml.dump(tree, out)
-    tmp = p.with_name(p.name + ".part")
     try:
-        tmp.write_text(out.getvalue(), encoding="utf-8")
-        os.replace(tmp, p)
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot write ({exc.strerror})") from exc
+        write_text(p, out.getvalue())
+    except OutputError as exc:
+        cause = exc.__cause__
+        if is_full(cause):
+            raise
+        reason = getattr(cause, "strerror", None) or str(cause or exc)
+        raise OutputError(f"{p}: cannot write ({reason}); give -c a path in a folder you can write") from cause
     return added
