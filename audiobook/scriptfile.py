@@ -38,7 +38,7 @@ def is_script_file(path: str | Path) -> bool:
 
 def render(script: Script, source: str | Path) -> str:
     """The editable text of a parsed script."""
-    out = [MAGIC, f"# source: {source}",
+    out = [MAGIC, f"{_SOURCE}{source}",
            "# Edit the name before | to change who says a line: a character, 'narrator', or '?'.",
            "# Leave the text after | as it is. Lines starting with # are comments.", ""]
     for ch in script.chapters:
@@ -54,6 +54,25 @@ def _one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_SOURCE = "# source: "
+
+
+def _story_path(script: Path, named: str) -> Path:
+    """The story a script's `# source:` line names: relative to the script's folder when it is there."""
+    raw = Path(named.strip())
+    return raw if raw.is_absolute() else (script.parent / raw if (script.parent / raw).exists() else raw)
+
+
+def story_of(path: str | Path) -> Path:
+    """The story a script file belongs to (from its `# source:` line), without reading the rest."""
+    p = Path(path)
+    with open(p, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(_SOURCE):
+                return _story_path(p, line.rstrip("\r\n")[len(_SOURCE):])
+    raise InputError(f"{p}: has no '# source:' line naming the story it belongs to")
+
+
 def read(path: str | Path) -> tuple[Path, dict[tuple[int, int], tuple[str, str, int]]]:
     """(source path, {(start, end): (speaker, text, line number)}) from a script file."""
     p = Path(path)
@@ -61,9 +80,8 @@ def read(path: str | Path) -> tuple[Path, dict[tuple[int, int], tuple[str, str, 
     source: Path | None = None
     edits: dict[tuple[int, int], tuple[str, str, int]] = {}
     for n, line in enumerate(lines, 1):
-        if line.startswith("# source: ") and source is None:
-            raw = Path(line[len("# source: "):].strip())
-            source = raw if raw.is_absolute() else (p.parent / raw if (p.parent / raw).exists() else raw)
+        if line.startswith(_SOURCE) and source is None:
+            source = _story_path(p, line[len(_SOURCE):])
             continue
         if not line.strip() or line.startswith("#"):
             continue
@@ -86,9 +104,17 @@ def _comparable(text: str) -> str:
 
 def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], path: str | Path,
           source_text: str) -> Script:
-    """The parsed story with the speakers the user wrote; refuse text that no longer matches."""
+    """The parsed story with the speakers the user wrote; refuse text that no longer matches.
+    A speaker is matched without regard to case against 'narrator', '?', the story's characters and
+    their aliases ("pip" is Pip); any other name is a new character, spelled as first written."""
     seen: set[tuple[int, int]] = set()
     new_names: dict[str, Character] = {}
+    names: dict[str, str] = {}
+    for c in script.characters:                  # aliases first, so a character's own name wins
+        for alias in c.aliases:
+            names.setdefault(alias.casefold(), c.name)
+    names.update({c.name.casefold(): c.name for c in script.characters})
+    names.update({NARRATOR: NARRATOR, UNKNOWN: UNKNOWN})
     known = {c.name for c in script.characters}
     chapters = []
     for ch in script.chapters:
@@ -99,7 +125,8 @@ def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], pa
                 raise InputError(
                     f"{path}: has no line for offsets {seg.start}-{seg.end} of the story "
                     f"({_one_line(seg.text)[:40]!r}); the story changed: write the script again")
-            who, text, n = edits[key]
+            written, text, n = edits[key]
+            who = names.setdefault(written.casefold(), written)     # a new name: this spelling from now on
             seen.add(key)
             if _comparable(text) != _comparable(seg.text) or \
                     _comparable(text) not in _comparable(source_text[seg.start:seg.end]):

@@ -95,3 +95,49 @@ def test_script_stats_and_unsure(files):
     assert r.exit_code == 0
     assert "It always is." in r.stdout           # decided by turn-taking: worth a look
     assert "You\u2019re late" not in r.stdout    # tagged: sure
+
+
+def test_a_script_of_a_script_reads_back(files, tmp_path):
+    """`script story.script --write s2.script` names the story, not the script, as its source."""
+    story, script = files
+    text = script.read_text(encoding="utf-8")
+    script.write_text(text.replace("Nora Vance | It always is.", "Felix Vance | It always is."), encoding="utf-8")
+    (tmp_path / "again").mkdir()
+    second = tmp_path / "again" / "s2.script"
+    r = CliRunner().invoke(cli, ["script", str(script), "--write", str(second)])
+    assert r.exit_code == 0, r.output
+    assert _speakers(load_script(second)) == _speakers(load_script(script))     # the edit carried over
+    assert "# source: ../story.txt" in second.read_text(encoding="utf-8").splitlines()
+    assert ("dialogue", "Felix Vance", "It always is.") in _speakers(load_script(second))
+
+
+CASE_STORY = ("Chapter 1\n\nMarta Quill set the kettle down. \u201cSit,\u201d said Marta.\n\n"
+              "Bo Penhallow sat by the stove. \u201cThank you,\u201d said Bo.\n\n\u201cMore tea?\u201d Marta asked.\n")
+
+
+def test_speaker_names_are_matched_whatever_their_case(tmp_path):
+    """A speaker typed as "Narrator", "bo" or "marta quill" is the narrator, or the story's character
+    by name or alias: no new character is made up from a change of case."""
+    story = tmp_path / "kettle.txt"
+    story.write_text(CASE_STORY, encoding="utf-8")
+    script = tmp_path / "kettle.script"
+    assert CliRunner().invoke(cli, ["script", str(story), "--write", str(script)]).exit_code == 0
+    before = load_script(story)
+    assert {c.name: c.aliases for c in before.characters} == {"Marta": ("Marta Quill",), "Bo Penhallow": ("Bo",)}
+    text = script.read_text(encoding="utf-8")
+    for old, new in [("narrator | Bo Penhallow sat", "Narrator | Bo Penhallow sat"),
+                     ("Bo Penhallow | Thank you,", "bo | Thank you,"),
+                     ("Marta | More tea?", "marta quill | More tea?"),
+                     ("narrator | Marta asked.", "BO PENHALLOW | Marta asked."),
+                     ("Marta | Sit,", "the cook | Sit,"),
+                     ("narrator | said Marta.", "The Cook | said Marta.")]:
+        assert old in text, old
+        text = text.replace(old, new)
+    script.write_text(text, encoding="utf-8")
+    after = load_script(script)
+    assert [c.name for c in after.characters] == ["Marta", "Bo Penhallow", "the cook"]
+    assert [(s.kind, s.speaker) for ch in after.chapters for s in ch.segments] == [
+        ("narration", None), ("dialogue", "the cook"), ("dialogue", "the cook"), ("narration", None),
+        ("dialogue", "Bo Penhallow"), ("narration", None), ("dialogue", "Marta"), ("dialogue", "Bo Penhallow")]
+    counts = {c.name: c.lines for c in after.characters}
+    assert counts == {"Marta": 1, "Bo Penhallow": 2, "the cook": 2}
