@@ -149,3 +149,116 @@ def test_help_for_every_command():
     for cmd in ([], ["generate"], ["script"], ["voices"]):
         r = run(*cmd, "--help")
         assert r.exit_code == 0 and "Usage:" in r.output
+
+
+# --- issue 9, item 14 -------------------------------------------------------------------------------
+
+def _usage_error(result, option: str, *fragments: str) -> str:
+    """Exit 2 (click's usage error), no traceback, one `Error:` line that names the option."""
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1, result.stderr
+    for f in (option, *fragments):
+        assert f in errors[0], errors[0]
+    return errors[0]
+
+
+def test_script_write_where_it_cannot_is_one_error_line_and_exit_7(tmp_path, story):
+    r = run("script", str(story), "--write", str(tmp_path / "missing" / "x.script"))
+    line = _one_error_line(r, "missing/x.script: cannot write", "choose another path for --write")
+    assert r.exit_code == ExitCode.OUTPUT and "unexpected" not in line
+    (tmp_path / "a-file").write_text("in the way")
+    r = run("script", str(story), "--write", str(tmp_path / "a-file" / "x.script"))
+    _one_error_line(r, "a-file/x.script: cannot write")
+    assert r.exit_code == ExitCode.OUTPUT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "story.txt"]    # nothing left behind
+
+
+@pytest.mark.parametrize("args,option,fragment", [
+    (["--lines", "-1", "Nora Vance"], "--lines", "-1 is not in the range x>=1"),
+    (["--lines", "0", "Nora Vance"], "--lines", "0 is not in the range x>=1"),
+    (["--all", "Nora Vance"], "--all", "no CHARACTER"),
+    (["--text", "", "Nora Vance"], "--text", "give the words to say"),
+    (["--text", "  ", "--all"], "--text", "give the words to say"),
+    (["--lines", "2", "--text", "Good evening.", "Nora Vance"], "--lines", "cannot go with --text"),
+    (["--lines", "2", "--all"], "--lines", "cannot go with --all"),
+    ([], "CHARACTER and SOURCE", ""),
+])
+def test_preview_options_are_checked(tmp_path, story, args, option, fragment):
+    r = run("preview", *args, str(story), "-o", str(tmp_path / "out"))
+    _usage_error(r, option, fragment)
+    _nothing_written(tmp_path / "out")
+
+
+@pytest.mark.parametrize("year", ["next spring", "24", "2024-13-01", "2023-02-29", "20245"])
+def test_year_must_be_a_year(tmp_path, story, year):
+    r = run("generate", str(story), "--year", year, "-o", str(tmp_path / "out"))
+    _usage_error(r, "--year", repr(year), "YYYY or YYYY-MM-DD")
+    _nothing_written(tmp_path / "out")
+
+
+def _fake_generate(monkeypatch, seconds: float = 0.0, wall: float = 1.0) -> dict:
+    """pipeline.generate replaced: records its arguments, renders nothing (the CLI's logic only)."""
+    from audiobook import pipeline
+    from audiobook.model import BuildReport
+
+    seen: dict = {}
+
+    def fake(source, config_path, out_root, **kw):
+        seen.update(kw, source=source, config=config_path)
+        return BuildReport(chapters=12, segments=3456, synthesized=3000, reused=456, audio_seconds=seconds,
+                           wall_seconds=wall, output_dir=str(out_root))
+
+    monkeypatch.setattr(pipeline, "generate", fake)
+    return seen
+
+
+@pytest.mark.parametrize("year", ["2024", "1887", "2024-03-15"])
+def test_a_year_or_a_date_is_taken(monkeypatch, tmp_path, story, year):
+    seen = _fake_generate(monkeypatch)
+    r = run("generate", str(story), "--year", year, "-o", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    assert seen["info"]["year"] == year
+
+
+def test_voices_engine_is_a_choice():
+    r = run("voices", "--engine", "bogus")
+    _usage_error(r, "--engine", "'bogus' is not one of", "'auto'", "'espeak'", "'pyttsx3'")
+
+
+@pytest.mark.parametrize("seconds,text", [
+    (0.2, "0 s"), (12.4, "12 s"), (59.6, "1 min 00 s"), (245, "4 min 05 s"), (3599.4, "59 min 59 s"),
+    (3600, "1 h 0 min"), (40068, "11 h 8 min"), (90000, "25 h 0 min"),
+])
+def test_durations_read_as_a_person_says_them(seconds, text):
+    from audiobook.cli import duration
+
+    assert duration(seconds) == text
+
+
+def test_summary_says_hours_and_minutes(monkeypatch, tmp_path, story):
+    _fake_generate(monkeypatch, seconds=667 * 60 + 48, wall=4812.3)
+    r = run("generate", str(story), "-o", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    assert ": 11 h 8 min of audio; 3456 segments: 3000 synthesized, 456 reused from the cache; " \
+           "in 1 h 20 min." in r.stderr
+    assert "667 min" not in r.stderr
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                                          ("utf-8", b"\xef\xbb\xbf")])
+def test_a_story_with_a_byte_order_mark_is_read(tmp_path, story, encoding, bom):
+    """UTF-16 (and UTF-8 with a mark) is text, not "binary"; offsets count characters of the decoded text."""
+    text = story.read_text(encoding="utf-8")
+    marked = tmp_path / "marked.txt"
+    marked.write_bytes(bom + text.encode(encoding))
+    r = run("script", str(marked), "--format", "jsonl")
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    plain = [json.loads(line) for line in run("script", str(story), "--format", "jsonl").stdout.splitlines()]
+    decoded = "\ufeff" + text                  # the mark is kept as U+FEFF at offset 0
+    assert [(x["speaker"], x["text"]) for x in rows] == [(x["speaker"], x["text"]) for x in plain]
+    for row in rows:
+        assert row["text"] in decoded[row["start"]:row["end"]]
+    assert [x["start"] for x in rows] == [x["start"] + 1 for x in plain]
