@@ -146,7 +146,7 @@ def test_voices_lists_ids_and_variants():
 
 
 def test_help_for_every_command():
-    for cmd in ([], ["generate"], ["script"], ["voices"]):
+    for cmd in ([], ["generate"], ["script"], ["voices"], ["cast"], ["preview"]):
         r = run(*cmd, "--help")
         assert r.exit_code == 0 and "Usage:" in r.output
 
