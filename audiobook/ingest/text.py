@@ -2,6 +2,11 @@
 
 Offsets are into the text as read with `open(path, encoding="utf-8", newline="")`, so a
 leading BOM counts as one character and CRLF line ends as two.
+
+A .md/.markdown file goes through a Markdown parser first (see `markdown.py` for what is spoken
+of links, images, code, HTML, lists, quotes and headings); every other file is plain text, read
+as written. Both then share the rules below: front matter or `Title:` lines, chapter headings
+(Markdown levels 1-3, "Chapter N", "Prologue"), scene breaks, and paragraphs from wrapped lines.
 """
 
 from __future__ import annotations
@@ -33,29 +38,57 @@ _MAX_WRAP_WIDTH = 100
 
 
 @dataclass
-class _Line:
+class Line:
+    """A line as read: a source line, or a line of what a Markdown block says."""
+
     text: str      # without its line end
     start: int     # source offset of text[0]
+    # Where the source offsets jump: (index in text, source offset), ascending. Empty: text is
+    # the contiguous source slice at `start` (always so for plain text).
+    pieces: tuple[tuple[int, int], ...] = ()
+    end: int = -1  # source offset just past the last non-blank character; -1: start + its length
+    # "": a plain-text line, classified by its text; "md": a Markdown text line (no '#' headings
+    # there: the parser found those); "heading" (title, level); "break": a scene break.
+    kind: str = ""
+    title: str = ""
+    level: int = 0
+
+    def offset(self, i: int) -> int:
+        """Source offset of character `i` of `text`."""
+        base_text, base_src = 0, self.start
+        for text_at, src_at in self.pieces:
+            if text_at > i:
+                break
+            base_text, base_src = text_at, src_at
+        return base_src + (i - base_text)
 
 
-def _lines(source: str) -> list[_Line]:
+def _lines(source: str) -> list[Line]:
     """Split keeping offsets; CR, LF and CRLF all end a line."""
-    out: list[_Line] = []
+    out: list[Line] = []
     pos = 1 if source.startswith("\ufeff") else 0   # a BOM counts in offsets, never in text
     for m in re.finditer(r"\r\n|\r|\n", source):
-        out.append(_Line(source[pos:m.start()], pos))
+        out.append(Line(source[pos:m.start()], pos))
         pos = m.end()
     if pos < len(source):
-        out.append(_Line(source[pos:], pos))
+        out.append(Line(source[pos:], pos))
     return out
 
 
-def _heading_title(line: str) -> tuple[str, int] | None:
+def _is_markdown(path: str) -> bool:
+    return path.lower().endswith((".md", ".markdown"))
+
+
+def _heading_title(line: Line) -> tuple[str, int] | None:
     """(title, markdown level or 0) if the line is a chapter heading."""
-    stripped = line.strip()
+    if line.kind == "heading":
+        return line.title, line.level
+    if line.kind == "break":
+        return None
+    stripped = line.text.strip()
     if len(stripped) > 100:
         return None
-    m = _MD_HEADING.match(stripped)
+    m = _MD_HEADING.match(stripped) if not line.kind else None
     if m:
         return m.group("title").strip(), len(m.group("hashes"))
     m = _HEADING.match(stripped)
@@ -73,7 +106,7 @@ def _prettify_stem(stem: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words if w) or "Untitled"
 
 
-def _read_header(lines: list[_Line]) -> tuple[dict[str, str], int]:
+def _read_header(lines: list[Line]) -> tuple[dict[str, str], int]:
     """Title/author from Markdown front matter or `Title:`/`Author:` lines; returns (fields, first body line)."""
     fields: dict[str, str] = {}
     i = 0
@@ -98,7 +131,7 @@ def _read_header(lines: list[_Line]) -> tuple[dict[str, str], int]:
     return (fields, j) if fields else ({}, i)
 
 
-def _split_block(block: list[_Line], blank_separated: bool) -> list[list[_Line]]:
+def _split_block(block: list[Line], blank_separated: bool) -> list[list[Line]]:
     """A run of non-blank lines -> paragraphs (lists of lines to join).
 
     Lines too long to be hard-wrapped are a paragraph each (a file with blank lines only between
@@ -113,7 +146,7 @@ def _split_block(block: list[_Line], blank_separated: bool) -> list[list[_Line]]
         return [[line] for line in block]
     if blank_separated:
         return [block]
-    paragraphs: list[list[_Line]] = [[block[0]]]
+    paragraphs: list[list[Line]] = [[block[0]]]
     for prev, line, prev_width in zip(block, block[1:], widths):
         ends_short = _SENTENCE_END.search(prev.text) and prev_width < 0.7 * width
         indented = line.text[:1] in (" ", "\t") and not prev.text[:1] in (" ", "\t")
@@ -125,7 +158,7 @@ def _split_block(block: list[_Line], blank_separated: bool) -> list[list[_Line]]
     return paragraphs
 
 
-def _paragraph(lines: list[_Line], scene_break_before: bool) -> Paragraph | None:
+def _paragraph(lines: list[Line], scene_break_before: bool) -> Paragraph | None:
     parts: list[str] = []
     pieces: list[tuple[int, int]] = []
     length = 0
@@ -138,10 +171,11 @@ def _paragraph(lines: list[_Line], scene_break_before: bool) -> Paragraph | None
             continue
         if parts:
             length += 1  # the joining space
-        pieces.append((length, line.start + lead))
+        pieces.append((length, line.offset(lead)))
+        pieces.extend((length + at - lead, src) for at, src in line.pieces if lead < at < lead + len(text))
         parts.append(text)
         length += len(text)
-        end = line.start + lead + len(text)
+        end = line.end if line.end >= 0 else line.start + lead + len(text)
     if not parts:
         return None
     return Paragraph(
@@ -158,19 +192,23 @@ def read_text(source: str, path: str, stem: str) -> Book:
     lines = _lines(source)
     header, first = _read_header(lines)
     lines = lines[first:]
+    if _is_markdown(path):
+        from .markdown import markdown_lines   # here: markdown imports Line from this module
 
-    headings = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line.text))]
+        lines = markdown_lines(lines)
+
+    headings = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line))]
     book_title = header.get("title")
     # A lone Markdown H1 above lower-level headings is the book's title, not a chapter.
     h1 = [i for i, (_, level) in headings if level == 1]
     if len(h1) == 1 and headings[0][1][1] == 1 and any(level > 1 for _, (_, level) in headings):
         book_title = book_title or headings[0][1][0]
         headings = headings[1:]
-        lines = lines[:h1[0]] + [_Line("", lines[h1[0]].start)] + lines[h1[0] + 1:]
+        lines = lines[:h1[0]] + [Line("", lines[h1[0]].start)] + lines[h1[0] + 1:]
     book_title = book_title or _prettify_stem(stem)
 
     # Chapter bodies: (title, lines) between headings.
-    sections: list[tuple[str | None, list[_Line]]] = []
+    sections: list[tuple[str | None, list[Line]]] = []
     cursor = 0
     title: str | None = None
     for i, (heading, _) in headings:
@@ -205,9 +243,9 @@ def read_text(source: str, path: str, stem: str) -> Book:
     )
 
 
-def _paragraphs(body: list[_Line], blank_separated: bool) -> list[Paragraph]:
+def _paragraphs(body: list[Line], blank_separated: bool) -> list[Paragraph]:
     out: list[Paragraph] = []
-    block: list[_Line] = []
+    block: list[Line] = []
     scene_break = False
 
     def flush() -> None:
@@ -221,11 +259,11 @@ def _paragraphs(body: list[_Line], blank_separated: bool) -> list[Paragraph]:
             block.clear()
 
     for line in body:
-        if not line.text.strip(" \t\ufeff"):
-            flush()
-        elif _SCENE_BREAK.match(line.text):
+        if line.kind == "break" or _SCENE_BREAK.match(line.text):
             flush()
             scene_break = True
+        elif not line.text.strip(" \t\ufeff"):
+            flush()
         else:
             block.append(line)
     flush()
