@@ -13,7 +13,7 @@ from ..model import Book, Chapter, ChapterText, Character, Paragraph, Script, Se
 from .attribute import NARRATOR, Decision, attribute_chapter, vocatives
 from .characters import CharacterIndex, find_characters
 from .lexicon import CHILD_VOCATIVES
-from .quotes import Quote, find_quotes
+from .quotes import Quote, find_quotes, speech_by_paragraph
 
 __all__ = ["parse_book", "find_quotes", "find_characters"]
 
@@ -30,26 +30,18 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _speech_spans(p: int, text: str, quotes: list[Quote]) -> list[tuple[int, int]]:
-    out = []
-    for q in quotes:
-        if q.speech and q.para <= p <= q.end_para:
-            out.append((q.open if q.para == p else 0, q.close if q.end_para == p else len(text)))
-    return out
+def _speech_spans(p: int, text: str, here: list[Quote]) -> list[tuple[int, int]]:
+    """Where paragraph `p` is speech, given the speech quotes that touch it (`here`)."""
+    return [(q.open if q.para == p else 0, q.close if q.end_para == p else len(text)) for q in here]
 
 
 def _segments(chapter: ChapterText, quotes: list[Quote], decisions: list[Decision]) -> list[Segment]:
     """Narration and dialogue segments in order, tiling each paragraph without overlap."""
     paras = chapter.paragraphs
-    within: dict[int, list[tuple[Quote, Decision]]] = {}
-    for q, d in zip(quotes, decisions):
-        if q.speech:
-            for p in range(q.para, q.end_para + 1):
-                within.setdefault(p, []).append((q, d))
     out: list[Segment] = []
-    for p, para in enumerate(paras):
+    for p, (para, here) in enumerate(zip(paras, speech_by_paragraph(quotes, len(paras)))):
         cursor = 0
-        for q, d in within.get(p, ()):
+        for q, d in ((quotes[qi], decisions[qi]) for qi in here):
             _narration(out, para, p, cursor, q.open if q.para == p else 0)
             if q.para == p:   # a speech over several paragraphs is one segment, emitted where it opens
                 end = paras[q.end_para].source_offset(q.close)
@@ -76,8 +68,10 @@ def parse_book(book: Book) -> Script:
     narration: list[str] = []
     speech: list[str] = []
     for ch, quotes in zip(book.chapters, chapter_quotes):
+        touching = speech_by_paragraph(quotes, len(ch.paragraphs))
         for p, para in enumerate(ch.paragraphs):
-            narration.append(_blank(para.text, _speech_spans(p, para.text, quotes)))
+            here = [quotes[qi] for qi in touching[p]]
+            narration.append(_blank(para.text, _speech_spans(p, para.text, here)))
         speech.extend(q.text for q in quotes if q.speech)
     index = find_characters(narration, speech)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..model import Paragraph
 from .characters import CharacterIndex
 from .lexicon import GENERIC_PEOPLE, IRREGULAR_PAST, NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
-from .quotes import Quote
+from .quotes import Quote, speech_by_paragraph
 
 CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
               "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
@@ -254,6 +254,34 @@ class _Piece:
     end: int
 
 
+def _outside_speech(p: int, text: str, here: list[Quote]) -> list[_Piece]:
+    """The narration of paragraph `p`: the stretches outside the speech quotes that touch it (`here`,
+    in order; one may have opened in an earlier paragraph or run on into a later one)."""
+    pieces: list[_Piece] = []
+    cursor = 0
+    for q in here:
+        q_start = q.open if q.para == p else 0
+        q_end = q.close if q.end_para == p else len(text)
+        if q_start > cursor:
+            pieces.append(_Piece(cursor, q_start))
+        cursor = max(cursor, q_end)
+    if cursor < len(text):
+        pieces.append(_Piece(cursor, len(text)))
+    return pieces
+
+
+def _last_at_most(ascending: list[int], limit: int, default: int) -> int:
+    """The largest value that is <= limit, else default."""
+    at = bisect.bisect_right(ascending, limit)
+    return ascending[at - 1] if at else default
+
+
+def _first_at_least(ascending: list[int], limit: int, default: int) -> int:
+    """The smallest value that is >= limit, else default."""
+    at = bisect.bisect_left(ascending, limit)
+    return ascending[at] if at < len(ascending) else default
+
+
 def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
                       index: CharacterIndex) -> list[Decision]:
     """A Decision for each quote of a chapter (non-speech quotes get an empty one)."""
@@ -262,6 +290,11 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
     for qi, q in enumerate(quotes):
         if q.speech:
             by_para.setdefault(q.para, []).append(qi)
+    touching = speech_by_paragraph(quotes, len(paragraphs))
+    # Per paragraph, sorted: where its speech quotes open, and where those that also end in it close.
+    opens_in = {p: sorted(quotes[qi].open for qi in qis) for p, qis in by_para.items()}
+    closes_in = {p: sorted(quotes[qi].close for qi in qis if quotes[qi].end_para == p)
+                 for p, qis in by_para.items()}
     history = _History()
     # Which paragraphs hold speech, and the speaker heard last in each (for turn-taking).
     para_speaker: dict[int, str | None] = {}
@@ -269,24 +302,7 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
     for p, para in enumerate(paragraphs):
         text = para.text
         qis = by_para.get(p, [])
-        # Narration of this paragraph: the stretches outside its speech quotes.
-        narr: list[_Piece] = []
-        cursor = 0
-        for q in quotes:
-            if not q.speech:
-                continue
-            q_start = q.open if q.para == p else (0 if q.para < p <= q.end_para else None)
-            if q_start is None or q.end_para < p:
-                continue
-            if q.para > p:
-                break
-            q_end = q.close if q.end_para == p else len(text)
-            if q_start > cursor:
-                narr.append(_Piece(cursor, q_start))
-            cursor = max(cursor, q_end)
-        if cursor < len(text):
-            narr.append(_Piece(cursor, len(text)))
-        for piece in narr:
+        for piece in _outside_speech(p, text, [quotes[qi] for qi in touching[p]]):
             chunk = text[piece.start:piece.end]
             for s, e in sentence_spans(chunk):
                 for ms, _, who in index.mentions(chunk[s:e]):
@@ -299,14 +315,14 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             continue
 
         def narration_before(q: Quote) -> str:
-            prev_close = max((quotes[j].close for j in qis if quotes[j].close <= q.open
-                              and quotes[j].end_para == p), default=0)
+            """From the last close of a quote opened and ended in this paragraph, up to `q`."""
+            prev_close = _last_at_most(closes_in.get(p, []), q.open, default=0)
             return text[prev_close:q.open]
 
         def narration_after(q: Quote) -> str:
+            """From the end of `q` to the next speech quote opening in its last paragraph."""
             t = paragraphs[q.end_para].text
-            nxt = min((quotes[j].open for j in range(len(quotes)) if quotes[j].speech
-                       and quotes[j].para == q.end_para and quotes[j].open >= q.close), default=len(t))
+            nxt = _first_at_least(opens_in.get(q.end_para, []), q.close, default=len(t))
             return t[q.close:nxt]
 
         # 1. tags

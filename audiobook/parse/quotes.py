@@ -158,3 +158,15 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
         quotes.append(Quote(cp, co, len(paragraphs) - 1, len(paragraphs[-1].text),
                             " ".join(x.strip() for x in parts if x.strip()), cstyle, closed=False))
     return quotes
+
+
+def speech_by_paragraph(quotes: list[Quote], paragraphs: int) -> list[list[int]]:
+    """For each of a chapter's paragraphs, the indices of the speech quotes that open in it, run
+    through it or close in it, in quote order. Built once per chapter, in one pass over its quotes,
+    so that nothing rescans every quote of the chapter for each paragraph."""
+    touching: list[list[int]] = [[] for _ in range(paragraphs)]
+    for qi, q in enumerate(quotes):
+        if q.speech:
+            for p in range(q.para, q.end_para + 1):
+                touching[p].append(qi)
+    return touching
