@@ -76,6 +76,9 @@ PAGE = r"""<!doctype html>
     if (seg.kind !== "dialogue") return "#8a8a8a";
     return seg.speaker ? "hsl(" + hue(seg.speaker) + " 60% 38%)" : "#b06000";
   }
+  function href(path) {                      // a relative URL: "#", "%" and "?" are name characters here
+    return path.split("/").map(encodeURIComponent).join("/");
+  }
   function clock(t) {
     const m = Math.floor(t / 60), s = Math.floor(t % 60);
     return m + ":" + String(s).padStart(2, "0");
@@ -86,7 +89,6 @@ PAGE = r"""<!doctype html>
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.index = i;
-    b.innerHTML = "";
     b.append(ch.title);
     const small = document.createElement("small");
     small.textContent = clock(ch.duration);
@@ -99,7 +101,7 @@ PAGE = r"""<!doctype html>
   function load(i, play) {
     chapter = i;
     const ch = book.chapters[i];
-    audio.src = encodeURI(ch.file);
+    audio.src = href(ch.file);
     list.querySelectorAll("button").forEach(function (b) {
       b.setAttribute("aria-current", String(Number(b.dataset.index) === i));
     });

@@ -3,17 +3,16 @@ Debian's chromium, found on the PATH). Skips, saying why, where there is none; C
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from test_serve import serving
 
 pytestmark = pytest.mark.integration
 
@@ -93,30 +92,123 @@ def test_click_on_a_line_seeks_there_and_keys_play_and_pause(page):
         pg.screenshot(path=os.environ["AUDIOBOOK_SCREENSHOT"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_publishes_the_player_on_localhost(example_render):
     _, book = example_render
     root = book.parent.parent
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "audiobook", "serve", str(root), "--port", str(port)],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout
-        assert proc.stdout.readline().startswith(f"Serving {root} at http://127.0.0.1:{port}/")
-        url = proc.stdout.readline().strip()
-        assert url.endswith("/index.html")
-        for _ in range(50):
-            try:
-                page = urllib.request.urlopen(url, timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert '<script id="manifest"' in page
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serving(root) as (base, urls):
+        assert len(urls) == 1 and urls[0].endswith("/index.html")
+        with urllib.request.urlopen(urls[0], timeout=20) as r:
+            assert '<script id="manifest"' in r.read().decode()
+
+
+@pytest.fixture()
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+def test_over_serve_a_click_on_a_line_seeks_there_and_the_arrows_skip(context, example_render):
+    _, book = example_render
+    chapter = _manifest(book)["chapters"][0]
+    shown = [s for s in chapter["segments"] if s["end"] > s["start"]]
+    n = next(i for i, s in enumerate(shown) if s["speaker"] == "Tobias")
+    with serving(book.parent.parent) as (_, urls):
+        pg = context.new_page()
+        pg.goto(urls[0])
+        pg.wait_for_function("player.audio.seekable.length > 0 && "
+                             f"player.audio.seekable.end(0) > {chapter['duration'] - 0.5}", timeout=20000)
+        pg.locator("#transcript li").nth(n).click()
+        pg.wait_for_function(f"Math.abs(player.audio.currentTime - {shown[n]['start']}) < 0.5", timeout=20000)
+        pg.wait_for_function(f"document.querySelector('#transcript li.current') === "
+                             f"document.querySelectorAll('#transcript li')[{n}]", timeout=20000)
+        assert pg.locator("#transcript li.current .who").inner_text().lower() == "tobias"
+        pg.locator("body").press("Space")
+        pg.wait_for_function("player.audio.paused", timeout=20000)
+        at = pg.evaluate("player.audio.currentTime")
+        pg.locator("body").press("ArrowRight")
+        pg.wait_for_function(f"Math.abs(player.audio.currentTime - {at + 5}) < 0.1", timeout=20000)
+        pg.locator("body").press("ArrowLeft")
+        pg.wait_for_function(f"Math.abs(player.audio.currentTime - {at}) < 0.1", timeout=20000)
+
+
+ODD_TITLE = "100% Pure #1 & 'Co'? Zoë"
+ODD_AUTHOR = "Ada Ångström & Co"
+ODD_STORY = """## Issue #5: 50% & 'Why?'
+
+Wren swept the step before the shop opened.
+
+## Ünïcødé café #2 ?q=1&x
+
+Wren shut the shop at noon.
+"""
+MARKUP = ["<!-- <script>", "</script>", "]]>", "&amp;", "\u2028"]
+MARKUP_TITLE = "Tags </title> <!-- & ]]>"
+MARKUP_STORY = """## The <!-- slate --> & </script>
+
+The clerk chalked <!-- <script> on the slate, then </script> under it, and ]]> lower down.
+
+"It says &amp; here," said Wren.
+
+The note broke here\u2028and carried on.
+"""
+
+
+def _render(tmp_path_factory, name: str, story: str, title: str, author: str) -> tuple[Path, Path]:
+    from audiobook.pipeline import generate
+
+    work = tmp_path_factory.mktemp(name)
+    (work / "story.md").write_text(story, encoding="utf-8")
+    report = generate(work / "story.md", None, work / "out", info={"title": title, "author": author}, jobs=1)
+    return work / "out", Path(report.output_dir)
+
+
+@pytest.fixture(scope="module")
+def odd_render(tmp_path_factory):
+    """A short book whose title, author and chapter titles hold # % ? ' & spaces and letters beyond ASCII."""
+    root, book = _render(tmp_path_factory, "odd", ODD_STORY, ODD_TITLE, ODD_AUTHOR)
+    assert "#" in book.name and "%" in book.name and "#" in _manifest(book)["chapters"][0]["file"]
+    return root, book
+
+
+@pytest.mark.parametrize("over", ["file", "serve"])
+def test_a_book_with_odd_characters_in_its_titles_plays_every_chapter(context, odd_render, over):
+    root, book = odd_render
+    chapters = _manifest(book)["chapters"]
+    with contextlib.ExitStack() as stack:
+        if over == "file":
+            url = (book / "index.html").as_uri()
+        else:
+            _, urls = stack.enter_context(serving(root))
+            assert len(urls) == 1
+            with urllib.request.urlopen(urls[0], timeout=20) as r:
+                assert r.status == 200
+            url = urls[0]
+        pg = context.new_page()
+        pg.goto(url)
+        assert pg.title() == ODD_TITLE and pg.locator("#title").inner_text() == ODD_TITLE
+        assert pg.locator("#byline").inner_text() == f"by {ODD_AUTHOR}"
+        for i, ch in enumerate(chapters):
+            pg.evaluate(f"player.load({i}, true)")
+            pg.wait_for_function("player.audio.currentTime > 0.3 || player.audio.error !== null", timeout=20000)
+            assert pg.evaluate("player.audio.error") is None
+            src = pg.evaluate("decodeURIComponent(new URL(player.audio.src).pathname)")
+            assert src.endswith("/" + ch["file"])
+
+
+def test_story_text_that_looks_like_markup_is_shown_literally(context, tmp_path_factory):
+    _, book = _render(tmp_path_factory, "markup", MARKUP_STORY, MARKUP_TITLE, "Wren & <Co>")
+    pg = context.new_page()
+    pg.goto((book / "index.html").as_uri())
+    chapter = _manifest(book)["chapters"][0]
+    expected = [s["text"] if s["kind"] != "dialogue" else f"\u201c{s['text']}\u201d"
+                for s in chapter["segments"] if s["end"] > s["start"]]
+    pg.wait_for_function("document.querySelectorAll('#transcript .text').length > 0", timeout=20000)
+    shown = pg.evaluate("[...document.querySelectorAll('#transcript .text')].map(e => e.textContent)")
+    assert shown == expected
+    for text in MARKUP:
+        assert any(text in line for line in shown), text
+    assert pg.title() == MARKUP_TITLE and pg.locator("#title").inner_text() == MARKUP_TITLE
+    assert pg.locator("#byline").inner_text() == "by Wren & <Co>"
+    assert pg.locator("#chapters button").first.inner_text().split("\n")[0] == chapter["title"]
+    assert pg.locator("script").count() == 2                         # the manifest and the player

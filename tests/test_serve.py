@@ -1,0 +1,183 @@
+"""`audiobook serve`: byte ranges (what lets a browser seek in the player's audio) and page URLs that
+answer whatever the book's title holds. Through the real command, run as a subprocess on a free port
+of 127.0.0.1 and stopped at the end; and `audiobook.serve` called directly."""
+
+from __future__ import annotations
+
+import http.client
+import queue
+import subprocess
+import sys
+import threading
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import ROOT
+
+DATA = bytes(range(256)) * 40             # 10,240 bytes, every offset recognisable
+SIZE = len(DATA)
+ODD_AUTHOR = "Zoë Ångström & Co"
+ODD_TITLE = "100% Pure #1 & 'Friends' ü"     # what `safe_name` keeps of such a title: # % & ' spaces
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[tuple[str, list[str]]]:
+    """`audiobook serve FOLDER --port 0` as a subprocess: (base URL, the page URLs it printed)."""
+    proc = subprocess.Popen([sys.executable, "-m", "audiobook", "serve", str(folder), "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stdout
+
+    def read(stream) -> None:
+        for line in stream:
+            lines.put(line.rstrip("\n"))
+        lines.put("")                             # end of output
+
+    threading.Thread(target=read, args=(proc.stdout,), daemon=True).start()
+    try:
+        first = lines.get(timeout=60)
+        assert first.startswith(f"Serving {folder} at http://127.0.0.1:"), (first, proc.stderr)
+        base = first.rsplit(" ", 1)[1]
+        urls = []
+        while (line := lines.get(timeout=60)) != "Press Ctrl-C to stop.":
+            assert line.startswith("  "), line
+            urls.append(line.strip())
+        yield base, urls
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _get(base: str, path: str, method: str = "GET", **headers: str) -> tuple[int, dict[str, str], bytes]:
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
+    try:
+        conn.request(method, path, headers=headers)
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("served")
+    (root / "chapter.mp3").write_bytes(DATA)
+    (root / "empty.bin").write_bytes(b"")
+    book = root / ODD_AUTHOR / ODD_TITLE
+    book.mkdir(parents=True)
+    (book / "index.html").write_text("<!doctype html><title>odd</title>", encoding="utf-8")
+    (book / "01 - Issue #5 - 50% off.mp3").write_bytes(DATA[:300])
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(folder):
+    with serving(folder) as (base, urls):
+        yield base, urls
+
+
+def test_a_whole_file_says_it_takes_ranges(served):
+    base, _ = served
+    status, head, body = _get(base, "/chapter.mp3")
+    assert (status, body) == (200, DATA)
+    assert head["accept-ranges"] == "bytes" and head["content-length"] == str(SIZE)
+    assert head["content-type"] == "audio/mpeg"
+
+
+@pytest.mark.parametrize("spec, first, last", [
+    ("bytes=100-199", 100, 199),
+    ("bytes=0-0", 0, 0),
+    ("bytes=100-", 100, SIZE - 1),                # open: to the end
+    ("bytes=-500", SIZE - 500, SIZE - 1),         # suffix: the last 500 bytes
+    ("bytes=-99999", 0, SIZE - 1),                # a suffix longer than the file: all of it
+    ("bytes=9000-99999", 9000, SIZE - 1),         # a last byte past the end: up to the end
+    ("bytes=0-", 0, SIZE - 1),                    # what a browser asks first for media
+])
+def test_a_byte_range_is_answered_with_206(served, spec, first, last):
+    base, _ = served
+    status, head, body = _get(base, "/chapter.mp3", Range=spec)
+    assert status == 206
+    assert head["content-range"] == f"bytes {first}-{last}/{SIZE}"
+    assert head["content-length"] == str(last - first + 1)
+    assert head["accept-ranges"] == "bytes"
+    assert body == DATA[first:last + 1]
+
+
+@pytest.mark.parametrize("spec", ["bytes=10240-", "bytes=20000-30000", "bytes=-0"])
+def test_a_range_outside_the_file_is_416(served, spec):
+    base, _ = served
+    status, head, body = _get(base, "/chapter.mp3", Range=spec)
+    assert status == 416
+    assert head["content-range"] == f"bytes */{SIZE}"
+    assert body == b""
+
+
+@pytest.mark.parametrize("spec", ["bytes=0-1,5-6", "items=0-10", "bytes=abc", "bytes=50-10", "bytes=-"])
+def test_a_range_it_does_not_take_gets_the_whole_file(served, spec):
+    base, _ = served
+    status, head, body = _get(base, "/chapter.mp3", Range=spec)
+    assert (status, body, head["content-length"]) == (200, DATA, str(SIZE))
+    assert head["accept-ranges"] == "bytes"
+
+
+def test_head_and_if_range(served):
+    base, _ = served
+    status, head, body = _get(base, "/chapter.mp3", "HEAD", Range="bytes=-500")
+    assert (status, head["content-length"], body) == (206, "500", b"")
+    assert head["content-range"] == f"bytes {SIZE - 500}-{SIZE - 1}/{SIZE}"
+    modified = _get(base, "/chapter.mp3", "HEAD")[1]["last-modified"]
+    assert _get(base, "/chapter.mp3", Range="bytes=5-9", **{"If-Range": modified})[:3:2] == (206, DATA[5:10])
+    stale = "Thu, 01 Jan 2004 00:00:00 GMT"                 # the file changed since: all of it
+    assert _get(base, "/chapter.mp3", Range="bytes=5-9", **{"If-Range": stale})[:3:2] == (200, DATA)
+
+
+def test_an_empty_file_and_folders_still_work(served):
+    base, _ = served
+    status, head, body = _get(base, "/empty.bin", Range="bytes=0-")
+    assert (status, head["content-length"], head["accept-ranges"], body) == (200, "0", "bytes", b"")
+    assert _get(base, "/nothing.mp3")[0] == 404
+    author = urllib.parse.quote(ODD_AUTHOR)
+    status, head, _ = _get(base, f"/{author}")
+    assert status == 301 and head["location"].endswith(f"/{author}/")
+    assert _get(base, f"/{author}/")[0] == 200                     # the listing
+
+
+def test_the_printed_urls_answer_whatever_the_title_holds(served, folder):
+    base, urls = served
+    assert urls == [base + urllib.parse.quote(f"{ODD_AUTHOR}/{ODD_TITLE}/index.html")]
+    with urllib.request.urlopen(urls[0], timeout=20) as r:
+        assert (r.status, r.read()) == (200, (folder / ODD_AUTHOR / ODD_TITLE / "index.html").read_bytes())
+    chapter = urls[0].rsplit("/", 1)[0] + "/" + urllib.parse.quote("01 - Issue #5 - 50% off.mp3")
+    with urllib.request.urlopen(urllib.request.Request(chapter, headers={"Range": "bytes=-10"}), timeout=20) as r:
+        assert (r.status, r.read()) == (206, DATA[290:300])
+
+
+def test_parse_range_and_the_server_in_a_thread(folder):
+    from audiobook.serve import parse_range, running
+
+    assert parse_range("bytes=-500", 1000) == range(500, 1000)
+    assert parse_range("bytes=100-", 1000) == range(100, 1000)
+    assert parse_range("bytes=1000-", 1000) == range(0)
+    assert parse_range("bytes=0-", 0) is None
+    with running(folder) as server:
+        assert server.base.startswith("http://127.0.0.1:") and server.server_address[0] == "127.0.0.1"
+        assert _get(server.base, "/chapter.mp3", Range="bytes=-500")[0] == 206
+        assert len(server.pages()) == 1
+    with pytest.raises(OSError):                            # stopped and closed
+        _get(server.base, "/chapter.mp3")
+
+
+def test_a_port_in_use_is_one_line_naming_the_fix(folder):
+    from audiobook.errors import OutputError
+    from audiobook.serve import running
+
+    with running(folder) as server:
+        with pytest.raises(OutputError, match="choose another with --port"):
+            with running(folder, server.server_address[1]):
+                pass
