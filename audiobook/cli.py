@@ -7,19 +7,83 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
+from .engines import ENGINE_NAMES
 from .errors import AudiobookError, ExitCode
 
 _DEBUG = {"on": False}
 
 
-def _default_config(source: str) -> str | None:
-    """voices.yaml beside the story, when there is one."""
-    beside = Path(source).parent / "voices.yaml"
-    return str(beside) if beside.is_file() else None
+def voices_yaml(source: str, config: str | None) -> Path:
+    """The voices.yaml of SOURCE, one rule for every command: -c when given, else voices.yaml in the
+    folder of SOURCE (which need not exist yet: `cast --write` creates it there)."""
+    if config and _same_file(config, source):
+        raise click.BadParameter(f"{config} is the story itself; give the voices.yaml", param_hint="-c")
+    return Path(config) if config else Path(source).parent / "voices.yaml"
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (a typo that would write over the user's story)."""
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def _config_to_read(source: str, config: str | None) -> str | None:
+    """The voices.yaml to read for SOURCE, or None (no file beside it: every character is auto-cast).
+    A -c file that is missing is still returned: reading it says so."""
+    path = voices_yaml(source, config)
+    return str(path) if config or path.is_file() else None
+
+
+def config_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-c/--config, spelled and resolved (`voices_yaml`) the same way by every command."""
+    return click.option("-c", "--config", "config", type=click.Path(path_type=str), default=None,
+                        metavar="VOICES.YAML", help=f"{help} (default: voices.yaml beside SOURCE).")
+
+
+def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--year as a tag player apps read: YYYY or YYYY-MM-DD."""
+    import datetime
+    import re
+
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}", value) or (re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+                                              and datetime.date.fromisoformat(value)):
+            return value
+    except ValueError:
+        pass
+    raise click.BadParameter(f"{value!r} is not a year; give YYYY or YYYY-MM-DD (e.g. 2024 or 2024-03-15)")
+
+
+def duration(seconds: float) -> str:
+    """A length as a person reads it: "12 s", "4 min 05 s", "11 h 8 min"."""
+    whole = int(round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    hours, minutes = divmod(int(round(whole / 60)), 60)
+    return f"{hours} h {minutes} min"
+
+
+def _write(path: str, text: str, hint: str) -> None:
+    """A whole text file, atomically; one OutputError line naming `path` when it cannot be written."""
+    from .errors import OutputError
+    from .files import is_full, write_text
+
+    try:
+        write_text(path, text)
+    except OutputError as exc:
+        cause = exc.__cause__
+        if is_full(cause):
+            raise
+        reason = getattr(cause, "strerror", None) or str(cause or exc)
+        raise OutputError(f"{path}: cannot write ({reason}); {hint}") from cause
 
 
 class _Group(click.Group):
@@ -35,8 +99,11 @@ class _Group(click.Group):
                 traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(int(exc.exit_code))
+        except Terminated:
+            click.echo("Error: terminated; what was finished is kept in the cache", err=True)
+            ctx.exit(143)
         except KeyboardInterrupt:
-            click.echo("Error: interrupted", err=True)
+            click.echo("Error: interrupted; what was finished is kept in the cache", err=True)
             ctx.exit(130)
         except BrokenPipeError:   # `audiobook script … | head`: the reader left; not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -59,9 +126,7 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=True, path_type=str))
-@click.option("-c", "--config", "config", type=click.Path(path_type=str), default=None,
-              help="voices.yaml casting the narrator and characters (default: one beside SOURCE; "
-                   "none means every character is auto-cast).")
+@config_option("voices.yaml casting the narrator and characters; with none, every character is auto-cast")
 @click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output",
               show_default=True, help="Folder to write `<Book Title>/` into.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
@@ -73,7 +138,8 @@ def cli(debug: bool) -> None:
 @click.option("--title", default=None, help="Book title (default: the story's Title: header or file name).")
 @click.option("--author", default=None, help="Author (default: the story's Author: header).")
 @click.option("--narrator", default=None, help="Narrator credit, written as the composer tag.")
-@click.option("--year", default=None, help="Year tag (default: the story's Year: header, else this year).")
+@click.option("--year", default=None, callback=_year, metavar="YYYY[-MM-DD]",
+              help="Year tag (default: the story's Year: header, else this year).")
 @click.option("--cover", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="A JPEG or PNG cover: embedded in every file and saved as cover.jpg.")
 @click.option("--format", "fmt", type=click.Choice(["mp3", "m4b"]), default="mp3", show_default=True,
@@ -100,7 +166,7 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
             bar.update(n)
 
     try:
-        report = run(source, config or _default_config(source), output, progress=progress, on_start=on_start,
+        report = run(source, _config_to_read(source, config), output, progress=progress, on_start=on_start,
                      info={"title": title, "author": author, "narrator": narrator, "year": year, "cover": cover},
                      cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs or os.cpu_count() or 1,
                      bitrate_kbps=192 if preset == "acx" else 128, m4b=fmt == "m4b")
@@ -110,11 +176,11 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not quiet:
-        minutes, seconds = divmod(int(round(report.audio_seconds)), 60)
+        took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
         click.echo(
             f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
-            f"{minutes} min {seconds:02d} s of audio; {report.segments} segments: {report.synthesized} "
-            f"synthesized, {report.reused} reused from the cache; in {report.wall_seconds:.1f} s.", err=True)
+            f"{duration(report.audio_seconds)} of audio; {report.segments} segments: {report.synthesized} "
+            f"synthesized, {report.reused} reused from the cache; in {took}.", err=True)
     if report.failed:
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)
@@ -123,18 +189,20 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=str))
-@click.option("-c", "--config", "config", type=click.Path(dir_okay=False, path_type=str), default="voices.yaml",
-              show_default=True, help="The voices.yaml to read and, with --write, to create or extend.")
+@config_option("The voices.yaml to read and, with --write, to create or extend")
 @click.option("--write", is_flag=True, help="Create voices.yaml, or add the characters it lacks; "
               "what is there already (settings, comments, order) is kept.")
-def cast(source: str, config: str, write: bool) -> None:
-    """Propose a cast for SOURCE: a distinct voice for every character who speaks."""
+def cast(source: str, config: str | None, write: bool) -> None:
+    """Show the voice `generate` gives every character who speaks in SOURCE; with --write, give the
+    ones voices.yaml lacks a distinct voice of their own in it."""
     from .pipeline import plan_cast
 
-    plan = plan_cast(source, config, write=write)
+    path = voices_yaml(source, config)
+    plan = plan_cast(source, path, write=write, required=config is not None)
+    origins = {"voices.yaml": "voices.yaml", "added": "added", "fallback": "fallback (add with --write)",
+               "auto": "auto-cast (keep with --write)"}
     rows = [("narrator", "", "", "", "", plan.narrator, "")] + [
-        (c.name, str(c.lines), str(c.words), c.gender, c.age, v, "voices.yaml" if known else "new")
-        for c, v, known in plan.rows]
+        (c.name, str(c.lines), str(c.words), c.gender, c.age, v, origins[origin]) for c, v, origin in plan.rows]
     width = max(len(r[0]) for r in rows)
     vw = max(len(r[5].voice_id) for r in rows)
     click.echo(f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  "
@@ -143,18 +211,21 @@ def cast(source: str, config: str, write: bool) -> None:
         click.echo(f"{name:<{width}}  {lines:>5}  {words:>6}  {gender:<7}  {age:<7}  {v.voice_id:<{vw}}  "
                    f"{v.rate:>4}  {v.pitch:>5}  {origin}")
     for name in plan.absent:
-        click.echo(f"Note: {name} is in {config} but does not speak in {source}; kept as it is.", err=True)
+        click.echo(f"Note: {name} is in {path} but does not speak in {source}; kept as it is.", err=True)
     if write:
         what = f"added {', '.join(plan.added)}" if plan.added else "nothing to add"
-        click.echo(f"Wrote {config}: {what}.", err=True)
+        click.echo(f"Wrote {path}: {what}.", err=True)
+    elif not plan.exists:
+        click.echo(f"Note: there is no {path}: `generate` auto-casts every character as above; "
+                   "--write keeps this cast there.", err=True)
 
 
 @cli.command()
 @click.argument("names", nargs=-1, required=True, metavar="[CHARACTER] SOURCE")
-@click.option("-c", "--config", "config", type=click.Path(path_type=str), default=None,
-              help="voices.yaml (default: one beside SOURCE).")
+@config_option("voices.yaml casting the narrator and characters")
 @click.option("--text", default=None, help="Say this instead of the character's own first lines.")
-@click.option("--lines", "count", default=3, show_default=True, help="How many of their lines to render.")
+@click.option("--lines", "count", type=click.IntRange(min=1), default=3, show_default=True,
+              help="How many of their lines to render.")
 @click.option("--all", "everyone", is_flag=True, help="Every cast voice on the same sentence, in one file.")
 @click.option("--play", is_flag=True, help="Play the preview with an audio player found on this machine.")
 @click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output", show_default=True)
@@ -162,14 +233,23 @@ def preview(names: tuple[str, ...], config: str | None, text: str | None, count:
             everyone: bool, play: bool, output: str) -> None:
     """Audition CHARACTER's voice (or "narrator") on their first lines in SOURCE, as a short MP3;
     with --all, every cast voice on one sentence."""
-    from .errors import InputError
+    from click.core import ParameterSource
+
     from .pipeline import prepare, preview as run
 
-    if len(names) > 2 or (len(names) == 1 and not everyone):
-        raise InputError("give CHARACTER and SOURCE (`audiobook preview Leo story.md`), "
-                         "or --all and SOURCE")
+    ctx = click.get_current_context()
+    if everyone and len(names) != 1:
+        raise click.UsageError("--all auditions every voice: give SOURCE alone, no CHARACTER "
+                               "(`audiobook preview --all story.md`)")
+    if not everyone and len(names) != 2:
+        raise click.UsageError("give CHARACTER and SOURCE (`audiobook preview Leo story.md`), or --all and SOURCE")
+    if text is not None and not text.strip():
+        raise click.BadParameter("give the words to say, or leave --text out", param_hint="'--text'")
+    if ctx.get_parameter_source("count") == ParameterSource.COMMANDLINE and (text is not None or everyone):
+        raise click.UsageError(f"--lines picks the character's own lines; it cannot go with "
+                               f"{'--text' if text is not None else '--all'}")
     character, source = (None, names[-1]) if len(names) == 1 else names
-    prep = prepare(source, config or _default_config(source))
+    prep = prepare(source, _config_to_read(source, config))
     path, _ = run(prep, output, None if everyone else character, text, count)
     click.echo(str(path))
     if play:
@@ -183,7 +263,7 @@ def _play(path: Path) -> None:
     for cmd in (["ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"], ["mpv", "--no-video"], ["mplayer"],
                 ["afplay"], ["cvlc", "--play-and-exit"], ["xdg-open"], ["open"]):
         if shutil.which(cmd[0]):
-            subprocess.run([*cmd, str(path)], check=False)
+            subprocess.run([*cmd, str(Path(path).resolve())], check=False)   # never taken for an option
             return
     click.echo("Warning: no audio player found here (ffplay, mpv, afplay, vlc); open the file above.", err=True)
 
@@ -193,29 +273,9 @@ def _play(path: Path) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve(folder: str, port: int) -> None:
     """Serve FOLDER's read-along players on localhost, for browsers that block pages opened from disk."""
-    import functools
-    import http.server
+    from .serve import serve as run
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None  # type: ignore[method-assign]
-    try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        from .errors import OutputError
-
-        raise OutputError(f"port {port} on 127.0.0.1: {exc.strerror}; choose another with --port") from exc
-    pages = sorted(Path(folder).glob("*/*/index.html"))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    click.echo(f"Serving {folder} at {base}")
-    for page in pages:
-        click.echo(f"  {base}{page.relative_to(folder).as_posix().replace(' ', '%20')}")
-    click.echo("Press Ctrl-C to stop.")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(folder, port, click.echo)
 
 
 UNSURE_BELOW = 0.7
@@ -233,12 +293,17 @@ UNSURE_BELOW = 0.7
 def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None) -> None:
     """Show every segment of SOURCE with its speaker and the rule that chose it."""
     from . import scriptfile
-    from .assemble import write_text_atomic
     from .pipeline import load_script
 
     parsed = load_script(source)
     if write_to:
-        write_text_atomic(Path(write_to), scriptfile.render(parsed, _relative_source(source, write_to)) + "\n")
+        # A script of a script names the story itself: that is what its offsets and text refer to.
+        story = scriptfile.story_of(source) if scriptfile.is_script_file(source) else Path(source)
+        if _same_file(write_to, story):
+            raise click.BadParameter(f"{write_to} is the story itself; write the script to another file",
+                                     param_hint="--write")
+        _write(write_to, scriptfile.render(parsed, _relative_source(str(story), write_to)) + "\n",
+               "choose another path for --write")
         click.echo(f"Wrote {write_to}: edit a speaker, then `audiobook generate {write_to}`.", err=True)
         return
     if stats:
@@ -289,7 +354,8 @@ def _print_stats(parsed: Any) -> None:
 
 @cli.command()
 @click.option("--lang", default=None, help="Only voices whose language starts with this (e.g. en).")
-@click.option("--engine", "engine_name", default="auto", show_default=True, help="auto, espeak or pyttsx3.")
+@click.option("--engine", "engine_name", type=click.Choice(ENGINE_NAMES), default="auto", show_default=True,
+              help="The engine whose voices to list (auto: this platform's).")
 def voices(lang: str | None, engine_name: str) -> None:
     """List the voice ids this machine's engine offers (and espeak-ng's +variants)."""
     from .engines import create_engine
@@ -309,6 +375,17 @@ def voices(lang: str | None, engine_name: str) -> None:
     click.echo(f"\n{len(rows)} voices, {len(variants)} variants ({engine.version})")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs (workers stopped, nothing half-written)."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `audiobook` command."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     cli.main(args=argv, prog_name="audiobook")

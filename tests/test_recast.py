@@ -34,7 +34,7 @@ def run(*args: str, cwd: Path | None = None):
 @pytest.fixture(scope="module")
 def cast_dir(tmp_path_factory, seed_path):
     d = tmp_path_factory.mktemp("cast")
-    r = run("cast", str(seed_path), "--write", cwd=d)
+    r = run("cast", str(seed_path), "--write", "-c", "voices.yaml", cwd=d)
     assert r.exit_code == 0, r.output
     return d
 
@@ -58,7 +58,7 @@ def test_recasting_keeps_hand_edits(cast_dir, seed_path):
     edited = text.replace("rate: 170", "rate: 151  # slower, by hand", 1).replace(
         "characters:", "# a note of my own\ncharacters:", 1)
     path.write_text(edited)
-    r = run("cast", str(seed_path), "--write", cwd=cast_dir)
+    r = run("cast", str(seed_path), "--write", "-c", "voices.yaml", cwd=cast_dir)
     assert r.exit_code == 0 and "nothing to add" in r.stderr
     after = path.read_text()
     assert after == edited
