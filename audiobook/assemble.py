@@ -67,10 +67,11 @@ class ChapterAudio:
     timings: list[Timing]
 
 
-def write_chapter(path: Path, lines: Sequence[CastLine], rendered: Iterator[list[Rendered]],
+def write_chapter(path: Path, lines: Sequence[CastLine], rendered: Iterator[Iterator[Rendered]],
                   report: BuildReport, progress: Callable[[int], None] | None = None) -> ChapterAudio:
     """Join a chapter's blocks into `path`: `rendered` yields the head's pause, then each line's
-    blocks (one per piece of a long line), then the tail's pause. Failures and cache use go to `report`."""
+    blocks (one per piece of a long line), then the tail's pause, each block written as it comes.
+    Failures and cache use go to `report`."""
     delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
     timings: list[Timing] = []
     out = ChapterFile(path)
@@ -79,21 +80,22 @@ def write_chapter(path: Path, lines: Sequence[CastLine], rendered: Iterator[list
             out.add(done.block)
         for _line, pieces in zip(lines, rendered):
             first = start = end = -1.0
+            failed = synthesized = False
             for done in pieces:
                 at = out.add(done.block) + delay
                 first = at if first < 0 else first
+                synthesized |= done.synthesized
                 if done.failed:
                     report.failed.append(done.failed)
+                    failed = True
                     continue
                 start = at if start < 0 else start
                 end = at + done.speech_seconds
             if start < 0:                       # no piece has audio
                 start = end = first
-            if not any(p.failed for p in pieces):     # a failure is counted in report.failed
-                if any(p.synthesized for p in pieces):
-                    report.synthesized += 1
-                else:
-                    report.reused += 1
+            if not failed:                      # a failure is counted in report.failed
+                report.synthesized += synthesized
+                report.reused += not synthesized
             if progress:
                 progress(1)
             timings.append(Timing(start, end))
@@ -130,6 +132,6 @@ def webvtt(cues: list[tuple[float, float, str, str]]) -> str:
     out = ["WEBVTT", ""]
     for i, (start, end, who, text) in enumerate(cues, 1):
         safe = html.escape(text, quote=False).replace("\n", " ")
-        name = who.replace(">", "").replace("<", "")
+        name = html.escape(" ".join(who.split()), quote=False)
         out += [str(i), f"{_vtt_time(start)} --> {_vtt_time(end)}", f"<v {name}>{safe}", ""]
     return "\n".join(out)

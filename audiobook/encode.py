@@ -34,6 +34,7 @@ MAX_GAIN_DB = 18.0
 # Room tone: very quiet noise under every line and pause. ACX flags digital silence, and a listener
 # hears a gap of it as a drop-out; -80 dBFS is far under anything heard, and LAME keeps it.
 ROOM_TONE_DB = -80.0
+_CHUNK = 1 << 16               # samples per step where a whole-line temporary would be 8 bytes a sample
 
 
 def encoding_id(bitrate_kbps: int = BITRATE_KBPS) -> str:
@@ -77,7 +78,8 @@ def level(clip: Audio, volume: float = 1.0) -> bytes:
     samples = np.frombuffer(clip.pcm, dtype="<i2")
     # The sum of squares in exact integers: a float reduction's result can depend on where the array
     # happens to sit in memory, and a line must come out the same in any process.
-    energy = int(np.square(samples, dtype=np.int64).sum())
+    energy = sum(int(np.square(samples[i:i + _CHUNK], dtype=np.int64).sum())
+                 for i in range(0, len(samples), _CHUNK))
     if energy == 0:
         return clip.pcm
     rms = math.sqrt(energy / len(samples)) / 32768.0
@@ -107,8 +109,10 @@ def _limit(x: Any, ceiling: float, rate: int) -> Any:
         held[k:] = np.minimum(held[k:], g[:-k])
         held[:-k] = np.minimum(held[:-k], g[k:])
     centers = np.arange(n) * size + size / 2
-    y = x * np.interp(np.arange(len(x)), centers, held).astype(np.float32)
-    return np.clip(y, -ceiling, ceiling)
+    for i in range(0, len(x), _CHUNK):       # in place, a chunk at a time: no full-length float64 copies
+        gain = np.interp(np.arange(i, min(i + _CHUNK, len(x))), centers, held).astype(np.float32)
+        x[i:i + _CHUNK] *= gain
+    return np.clip(x, -ceiling, ceiling, out=x)
 
 
 def encode(pcm: bytes, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS) -> bytes:

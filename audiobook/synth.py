@@ -4,6 +4,7 @@ spoken by the engine (in this process or a pool of workers), failures recorded."
 
 from __future__ import annotations
 
+import itertools
 import re
 import signal
 import sys
@@ -14,7 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from .encode import BITRATE_KBPS, Block, encoding_id, make_block
 from .cache import BlockCache, Stored, line_key
 from .engines.base import Audio, Engine
-from .errors import SynthesisError
+from .errors import EngineError, SynthesisError
 from .model import CastLine, VoiceSpec
 
 
@@ -201,6 +202,18 @@ def _work(job: Job) -> Rendered:
     return render_job(job, _worker["engine"], _worker["cache"])  # type: ignore[arg-type]
 
 
+def _next(made: Iterator[Rendered]) -> Rendered:
+    """The next line from the workers; a worker that died (killed, out of memory) ends the run with one
+    line, where a plain process pool would wait for it for ever."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return next(made)
+    except BrokenProcessPool as exc:
+        raise EngineError("a worker process died while speaking (killed, or out of memory); run the same "
+                          "command again: every line already made is kept in the cache") from exc
+
+
 class Renderer:
     """Renders jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or
     in a pool of worker processes, one engine each."""
@@ -215,19 +228,17 @@ class Renderer:
     def __enter__(self) -> "Renderer":
         if self.jobs > 1:
             import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
 
             ctx = mp.get_context("spawn" if sys.platform != "linux" else "forkserver")
-            self._pool = ctx.Pool(self.jobs, initializer=_init_worker,
-                                  initargs=(self.engine.name, self.cache_root))
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
+                                             initargs=(self.engine.name, self.cache_root))
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            if exc and exc[0] is not None:
-                self._pool.terminate()
-            else:
-                self._pool.close()
-            self._pool.join()
+            # Lines being spoken are finished (a few seconds at most) and kept; the rest are dropped.
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def render(self, jobs: Iterable[Job]) -> Iterator[Rendered]:
         """Each job's result, in order. Cached lines are read as their turn comes, so no more than
@@ -237,16 +248,17 @@ class Renderer:
         misses = [j for j, hit in zip(jobs, hits) if not hit]
         if self._pool is not None and misses:
             # Work units of a few lines keep both cores busy without holding much in flight.
-            made: Iterator[Rendered] = self._pool.imap(_work, misses, chunksize=4)
+            made: Iterator[Rendered] = self._pool.map(_work, misses, chunksize=4)
         else:
             made = (render_job(j, self.engine, self.cache) for j in misses)
         for job, hit in zip(jobs, hits):
             done = from_cache(job, self.cache) if hit else None
             # An entry that turned out damaged is made again here, in order.
-            yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else next(made))
+            yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else _next(made))
 
-    def render_lines(self, lines: Sequence[Sequence[Job]]) -> Iterator[list[Rendered]]:
-        """Like `render`, for lines of one or more jobs each: every line's results together."""
+    def render_lines(self, lines: Sequence[Sequence[Job]]) -> Iterator[Iterator[Rendered]]:
+        """Like `render`, for lines of one or more jobs each: an iterator of each line's results, to be
+        used up before the next line's is taken (a long line's blocks are never all in memory)."""
         flat = self.render(job for jobs in lines for job in jobs)
         for jobs in lines:
-            yield [next(flat) for _ in jobs]
+            yield itertools.islice(flat, len(jobs))

@@ -1,0 +1,79 @@
+"""Peak memory of whole renders: the PSS of the whole process tree (pool workers and the per-line
+espeak-ng children included), sampled every 50 ms.
+
+    python bench/memory.py [--paragraph-mb 0.5 2] [--novel PATH ...] [--jobs N]
+
+It renders:
+- a story that is one paragraph with no punctuation at all, at each size given (the worst case for a
+  line's length: it can only be cut between words), and prints each peak and the ratio of the
+  largest to the smallest: memory that does not grow with a line gives a ratio near 1;
+- each novel given (a real book: a public-domain text such as Pride and Prejudice, whose longest
+  quote, a letter, lasts 13 minutes), and prints its peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from render import run_measured  # noqa: E402
+
+WORDS = ("harbour", "lantern", "rope", "tide", "gull", "keeper", "stone", "salt", "north", "evening",
+         "window", "letter", "morning", "quiet", "water", "road")
+
+
+def one_paragraph(megabytes: float) -> str:
+    """A story of one paragraph with no punctuation, about `megabytes` long."""
+    target = int(megabytes * 1_000_000)
+    words, size, i = [], 0, 0
+    while size < target:
+        w = WORDS[(i * 7 + i // 5) % len(WORDS)]
+        words.append(w)
+        size += len(w) + 1
+        i += 1
+    return "Title: One Paragraph\nAuthor: Bench\n\n" + " ".join(words) + "\n"
+
+
+def render_peak(story: Path, work: Path, jobs: int) -> tuple[float, float]:
+    """(wall seconds, peak PSS in MB) of a cold render of `story`."""
+    out = work / f"out-{story.stem}"
+    exe = Path(sys.executable).parent / "audiobook"
+    wall, peak_kb = run_measured([str(exe), "generate", str(story), "-o", str(out), "-q", "--jobs", str(jobs)])
+    shutil.rmtree(out, ignore_errors=True)
+    return wall, peak_kb / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--paragraph-mb", type=float, nargs="*", default=[0.5, 2.0])
+    ap.add_argument("--novel", action="append", default=[], help="a real novel's text file (repeatable)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="audiobook-memory-"))
+    try:
+        peaks = []
+        for mb in args.paragraph_mb:
+            story = work / f"paragraph-{mb:g}mb.txt"
+            story.write_text(one_paragraph(mb), encoding="utf-8")
+            wall, peak = render_peak(story, work, args.jobs)
+            peaks.append(peak)
+            print(f"one paragraph of {mb:g} MB, no punctuation: peak {peak:.0f} MB (PSS, all processes), "
+                  f"rendered in {wall:.0f} s")
+        if len(peaks) > 1:
+            print(f"peak at {args.paragraph_mb[-1]:g} MB / peak at {args.paragraph_mb[0]:g} MB: "
+                  f"{peaks[-1] / peaks[0]:.2f}")
+        for novel in args.novel:
+            wall, peak = render_peak(Path(novel), work, args.jobs)
+            print(f"{Path(novel).name}: peak {peak:.0f} MB (PSS, all processes), rendered in {wall:.0f} s")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
