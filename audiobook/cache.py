@@ -16,6 +16,7 @@ import json
 import os
 import struct
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,22 @@ class BlockCache:
                 raise
         except OSError:
             pass
+
+    def remove_stale_temporaries(self, older_than_s: float = 3600) -> None:
+        """Remove the temporary files of writers that were killed (SIGKILL, a power cut) long ago; a
+        young one may belong to a render running now."""
+        cutoff = time.time() - older_than_s
+        try:
+            folders = [d for d in self.root.iterdir() if d.is_dir()]
+        except OSError:
+            return
+        for folder in folders:
+            for tmp in folder.glob(".tmp-*"):
+                try:
+                    if tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
+                except OSError:
+                    pass
 
     def __contains__(self, key: str) -> bool:
         return self._path(key).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from pathlib import Path
 
 from .errors import EngineError
 
@@ -22,10 +23,17 @@ def ffmpeg_exe() -> str:
         raise EngineError("ffmpeg not found: `pip install imageio-ffmpeg` (or install ffmpeg)") from exc
 
 
-def decode_pcm(path: str, sample_rate: int = 44100) -> bytes:
+def ffmpeg_file(path: str | Path) -> str:
+    """A file's path as ffmpeg must be given it to read or write only that file: ffmpeg reads "pipe:0",
+    "http:x.png" or "concat:a|b" as protocols, and "-x.png" could pass for an option."""
+    return "file:" + str(Path(path).resolve())
+
+
+def decode_pcm(path: str | Path, sample_rate: int = 44100) -> bytes:
     """Decode any audio file to mono s16le PCM at `sample_rate` (for checks and tests)."""
     out = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", path, "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "-"],
+        [ffmpeg_exe(), "-v", "error", "-i", ffmpeg_file(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate),
+         "-"],
         check=True, capture_output=True,
     )
     return out.stdout

@@ -11,15 +11,16 @@ from typing import Any, Callable
 
 from . import scriptfile
 from .assemble import ChapterAudio, write_chapter, write_transcript
+from .cache import BlockCache
 from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine
 from .errors import ConfigError, InputError, OutputError
 from .files import atomic_path, is_full, output_error, write_text
-from .ingest import load_book, read_source
+from .ingest import load_book
 from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
 from .lock import FolderLock
-from .publish import (BookFolder, Cover, ManifestWriter, chapter_entry, load_cover, safe_name, tag_mp3, write_cover,
+from .publish import (BookFolder, one_line, Cover, ManifestWriter, chapter_entry, load_cover, safe_name, tag_mp3, write_cover,
                       write_m4b, write_player)
 from .parse import parse_book
 from .synth import Pronouncer, Renderer, make_jobs, silence_job
@@ -63,7 +64,7 @@ def load_script(source: str | Path) -> Script:
     """Parse a story, or read an edited script file and apply its speakers to the story it names."""
     if scriptfile.is_script_file(source):
         story, edits = scriptfile.read(source)
-        return scriptfile.apply(parse_book(load_book(story)), edits, source, read_source(story))
+        return scriptfile.apply(parse_book(load_book(story)), edits, source)
     return parse_book(load_book(source))
 
 
@@ -112,6 +113,7 @@ def _cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -
     if root.exists() and not root.is_dir():
         raise OutputError(f"{root}: is a file, not a folder; give --cache-dir a folder, or use --no-cache")
     _check_output(root, "give --cache-dir a folder you can write, or use --no-cache")
+    BlockCache(root).remove_stale_temporaries()
     return root
 
 
@@ -206,7 +208,8 @@ def _render_book(prep: Prepared, folder: BookFolder, cache: Path | None, options
                 write_transcript(folder.file(f"{name}.vtt"), ch.lines, audio.timings)
                 manifest.add(chapter_entry(ch, audio, f"{name}.vtt"))
                 chapters.append({"title": ch.title, "file": audio.path.name, "duration": round(audio.duration, 3)})
-                playlist += [f"#EXTINF:{int(round(audio.duration))},{info.title} - {ch.title}", audio.path.name]
+                playlist += [f"#EXTINF:{int(round(audio.duration))},{one_line(f'{info.title} - {ch.title}')}",
+                             audio.path.name]
         manifest.close()
     except BaseException:
         manifest.abort()
@@ -218,7 +221,7 @@ def _render_book(prep: Prepared, folder: BookFolder, cache: Path | None, options
     write_player(folder.staging, info.title)
     folder.file("index.html")
     if options.m4b:
-        write_m4b(folder.staging, chapters, book_tags, cover, 96 if options.bitrate_kbps >= 192 else 64)
+        write_m4b(folder.staging, chapters, book_tags, cover, 128 if options.bitrate_kbps >= 192 else 96)
         folder.file("book.m4b")
 
 
@@ -267,12 +270,13 @@ class CastPlan:
     exists: bool = True                        # voices.yaml existed before this run
 
 
-def plan_cast(source: str | Path, config_path: str | Path, write: bool = False) -> CastPlan:
-    """The cast `generate SOURCE -c config_path` would use (with no such file: auto-cast), row by row;
+def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, required: bool = False) -> CastPlan:
+    """The cast `generate` would use with `config_path` (with no such file: auto-cast), row by row;
     with `write`, voices.yaml is created or the characters it lacks are added with a voice of their
-    own, nothing else touched, and the rows show the file as written."""
+    own, nothing else touched, and the rows show the file as written. `required`: the file was named
+    by the user, so (without `write`) its absence is an error, as it is for `generate`."""
     exists = Path(config_path).exists()
-    prep = prepare(source, config_path if exists else None)      # exactly what `generate` does
+    prep = prepare(source, config_path if exists or (required and not write) else None)   # as `generate` does
     speaking = [c for c in prep.script.characters if c.lines]
     known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
     casting, added = prep.casting, []

@@ -102,8 +102,7 @@ def _comparable(text: str) -> str:
     return _SPACE.sub(" ", _QUOTE_MARKS.sub("", text)).strip()
 
 
-def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], path: str | Path,
-          source_text: str) -> Script:
+def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], path: str | Path) -> Script:
     """The parsed story with the speakers the user wrote; refuse text that no longer matches.
     A speaker is matched without regard to case against 'narrator', '?', the story's characters and
     their aliases ("pip" is Pip); any other name is a new character, spelled as first written."""
@@ -128,8 +127,10 @@ def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], pa
             written, text, n = edits[key]
             who = names.setdefault(written.casefold(), written)     # a new name: this spelling from now on
             seen.add(key)
-            if _comparable(text) != _comparable(seg.text) or \
-                    _comparable(text) not in _comparable(source_text[seg.start:seg.end]):
+            # `seg` is parsed from the story as it is now: a story edited since the script was written
+            # shows here (or as offsets with no line). The source slice itself may hold markup that is
+            # not spoken (a Markdown link), so it is the spoken text that must match.
+            if _comparable(text) != _comparable(seg.text):
                 raise InputError(f"{path}:{n}: the text no longer matches the story at {seg.start}-{seg.end}; "
                                  "change only the speaker, or write the script again")
             segs.append(_recast(seg, who))

@@ -296,3 +296,118 @@ def test_an_interrupted_render_says_one_line_and_keeps_its_cache(tmp_path, sig, 
     assert entries and all(blocks.get(p.stem) is not None for p in entries)
     book = out / "Test Writer" / "The Long Night"
     assert not book.exists() or _visible(book) == []
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_a_worker_killed_mid_render_ends_the_run_with_one_line(tmp_path):
+    """A worker killed by the system (the OOM killer, say) must not leave the render waiting for ever."""
+    story = _long_story(tmp_path)
+    out = tmp_path / "out"
+    run = _cli("generate", str(story), "-o", str(out), "-j", "2", "-q", start_new_session=True)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and not workers:
+        if len(list((out / ".cache").rglob("*.block"))) >= 10:
+            server = [c for c in _children(run.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
+            workers = [w for s in server for w in _children(s)]
+        time.sleep(0.05)
+    assert workers and run.poll() is None, "no worker found while the render ran"
+    os.kill(workers[0], signal.SIGKILL)
+    try:
+        _, err = run.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate()
+        pytest.fail("the render hung after its worker died")
+    assert run.returncode == 6, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "worker process died" in lines[0], err
+    assert BlockCache(out / ".cache").get(next((out / ".cache").rglob("*.block")).stem) is not None
+
+
+# ---- more of the same kinds, found while fixing the above ---------------------------------------
+
+def test_a_cover_whose_name_looks_like_an_ffmpeg_protocol_is_read_as_a_file(tmp_path, monkeypatch):
+    from audiobook.publish import load_cover
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1",
+                    "-f", "image2", "-c:v", "png", "file:cache:art.png"], check=True)
+    assert Path("cache:art.png").is_file() and not Path("art.png").exists()
+    assert load_cover("cache:art.png").jpeg[:3] == b"\xff\xd8\xff"   # ffmpeg's cache: protocol is not asked
+
+
+def test_a_title_with_a_line_break_cannot_add_a_playlist_entry(tmp_path):
+    story = _story(tmp_path)
+    report = generate(story, None, tmp_path / "out", engine=FakeEngine(),
+                      info={"title": "Night\nevil.mp3", "author": "A\r\nB"})
+    book = Path(report.output_dir)
+    lines = (book / "playlist.m3u").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 2 * 2 and not [n for n in lines if n == "evil.mp3"]
+    assert all(n.startswith("#EXT") or n.endswith(".mp3") for n in lines)
+
+
+def test_windows_device_names_are_not_used_as_folder_names():
+    from audiobook.publish import safe_name
+
+    assert [safe_name(n) for n in ("CON", "nul", "Com1", "LPT9.txt", "Connor", "Auxiliary")] == \
+        ["CON (book)", "nul (book)", "Com1 (book)", "LPT9.txt (book)", "Connor", "Auxiliary"]
+
+
+def test_a_speaker_name_is_escaped_in_the_transcript():
+    from audiobook.assemble import webvtt
+
+    vtt = webvtt([(0.0, 1.0, "Tom & <Jerry>", "Run --> now & <b>")])
+    assert "<v Tom &amp; &lt;Jerry&gt;>Run --&gt; now &amp; &lt;b&gt;" in vtt
+
+
+def test_script_write_refuses_to_overwrite_the_story(tmp_path):
+    from click.testing import CliRunner
+
+    from audiobook.cli import cli
+
+    story = _story(tmp_path)
+    before = story.read_bytes()
+    r = CliRunner().invoke(cli, ["script", str(story), "--write", str(story)])
+    assert r.exit_code == 2 and "is the story itself" in r.output
+    assert story.read_bytes() == before
+    r = CliRunner().invoke(cli, ["cast", str(story), "-c", str(story), "--write"])
+    assert r.exit_code == 2 and "is the story itself" in r.output
+    assert story.read_bytes() == before
+
+
+def test_temporary_files_of_killed_cache_writers_are_removed_when_old(tmp_path):
+    story = _story(tmp_path)
+    out = tmp_path / "out"
+    old = out / ".cache" / "ab" / ".tmp-killed"
+    young = out / ".cache" / "cd" / ".tmp-running"
+    for f in (old, young):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(b"half")
+    os.utime(old, (time.time() - 86400, time.time() - 86400))
+    generate(story, None, out, engine=FakeEngine())
+    assert not old.exists() and young.exists()
+
+
+def test_an_unwritable_cache_dir_is_one_line_not_a_silent_miss(tmp_path):
+    from click.testing import CliRunner
+
+    from audiobook.cli import cli
+
+    story = _story(tmp_path)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["generate", str(story), "-o", str(tmp_path / "out"), "--cache-dir",
+                                 str(blocker / "cache"), "-j", "1"])
+    assert r.exit_code == 7, r.output
+    assert r.output.strip().splitlines()[-1].startswith(f"Error: {blocker / 'cache'}: cannot write there")
+    assert "--no-cache" in r.output

@@ -141,3 +141,18 @@ def test_speaker_names_are_matched_whatever_their_case(tmp_path):
         ("dialogue", "Bo Penhallow"), ("narration", None), ("dialogue", "Marta"), ("dialogue", "Bo Penhallow")]
     counts = {c.name: c.lines for c in after.characters}
     assert counts == {"Marta": 1, "Bo Penhallow": 2, "the cook": 2}
+
+
+def test_a_markdown_story_with_markup_in_its_speech_round_trips(tmp_path):
+    """The script holds the spoken text (a link read as its words); reading it back matches the story."""
+    story = tmp_path / "story.md"
+    story.write_text("# Chapter 1\n\nNora Vance pointed. \u201cTake the [lower road](https://example.org/map) "
+                     "and *hurry*,\u201d she said.\n\nFelix Vance nodded. \u201cI will.\u201d\n", encoding="utf-8")
+    script = tmp_path / "story.script"
+    r = CliRunner().invoke(cli, ["script", str(story), "--write", str(script)])
+    assert r.exit_code == 0, r.output
+    assert "https://" not in script.read_text(encoding="utf-8").split("\n", 3)[-1]
+    edited = script.read_text(encoding="utf-8").replace("Nora Vance | Take", "Felix Vance | Take")
+    script.write_text(edited, encoding="utf-8")
+    speakers = _speakers(load_script(script))
+    assert ("dialogue", "Felix Vance", "Take the lower road and hurry,") in speakers
