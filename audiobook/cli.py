@@ -71,21 +71,6 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min"
 
 
-def _write(path: str, text: str, hint: str) -> None:
-    """A whole text file, atomically; one OutputError line naming `path` when it cannot be written."""
-    from .errors import OutputError
-    from .files import is_full, write_text
-
-    try:
-        write_text(path, text)
-    except OutputError as exc:
-        cause = exc.__cause__
-        if is_full(cause):
-            raise
-        reason = getattr(cause, "strerror", None) or str(cause or exc)
-        raise OutputError(f"{path}: cannot write ({reason}); {hint}") from cause
-
-
 class _Group(click.Group):
     """Turns every failure into one `Error: ...` line and its exit code; tracebacks only with --debug."""
 
@@ -293,6 +278,7 @@ UNSURE_BELOW = 0.7
 def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None) -> None:
     """Show every segment of SOURCE with its speaker and the rule that chose it."""
     from . import scriptfile
+    from .files import write_text
     from .pipeline import load_script
 
     parsed = load_script(source)
@@ -302,8 +288,8 @@ def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | Non
         if _same_file(write_to, story):
             raise click.BadParameter(f"{write_to} is the story itself; write the script to another file",
                                      param_hint="--write")
-        _write(write_to, scriptfile.render(parsed, _relative_source(str(story), write_to)) + "\n",
-               "choose another path for --write")
+        write_text(write_to, scriptfile.render(parsed, _relative_source(str(story), write_to)) + "\n",
+                   "choose another path for --write")
         click.echo(f"Wrote {write_to}: edit a speaker, then `audiobook generate {write_to}`.", err=True)
         return
     if stats:

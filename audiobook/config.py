@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, OutputError
-from .files import is_full, write_text
+from .errors import ConfigError
+from .files import write_text
 from .model import VoiceSpec
 
 RATE_RANGE = (80, 450)
@@ -334,12 +334,5 @@ def write_cast(path: str | Path, additions: list[tuple[str, tuple[str, ...], Voi
         tree.yaml_set_comment_before_after_key("pauses", before="\nsilences, in milliseconds")
     out = io.StringIO()
     yaml.dump(tree, out)
-    try:
-        write_text(p, out.getvalue())
-    except OutputError as exc:
-        cause = exc.__cause__
-        if is_full(cause):
-            raise
-        reason = getattr(cause, "strerror", None) or str(cause or exc)
-        raise OutputError(f"{p}: cannot write ({reason}); give -c a path in a folder you can write") from cause
+    write_text(p, out.getvalue(), "give -c a path in a folder you can write")
     return added

@@ -40,20 +40,22 @@ def is_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in _NO_SPACE
 
 
-def output_error(path: Path, exc: OSError, needed: str = "") -> OutputError:
-    """The one line a user reads when `path` (a folder, or a file in one) cannot be written."""
+TO_OUTPUT = "choose another folder with -o"
+
+
+def output_error(path: Path, exc: OSError, needed: str = "", hint: str = TO_OUTPUT) -> OutputError:
+    """The one line a user reads when `path` (a folder, or a file in one) cannot be written; `hint`
+    is the fix to offer. A full disk names the folder, and the space needed when it is known."""
     if is_full(exc):
         folder = path if path.is_dir() else path.parent
         what = f"; about {needed} is needed" if needed else ""
-        return OutputError(f"{folder}: no space left on the device{what}; free some space or choose "
-                           "another folder with -o (lines already made are kept in the cache)")
-    reason = exc.strerror or str(exc)
-    path = Path(exc.filename) if isinstance(exc.filename, str) else path
-    return OutputError(f"{path}: cannot write ({reason}); check its permissions or choose another folder with -o")
+        return OutputError(f"{folder}: no space left on the device{what}; free some space or "
+                           f"{hint} (lines already made are kept in the cache)")
+    return OutputError(f"{path}: cannot write ({exc.strerror or exc}); {hint}")
 
 
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, hint: str = TO_OUTPUT) -> Iterator[Path]:
     """A unique temporary path beside `path` for the block to write (ffmpeg, say); when the block
     succeeds the file is synced to disk and renamed to `path`, when it fails it is removed and an
     OSError is raised as OutputError."""
@@ -62,7 +64,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         fd, name = tempfile.mkstemp(prefix=temp_name(path), suffix=TEMP_SUFFIX, dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise output_error(path, exc) from exc
+        raise output_error(path, exc, hint=hint) from exc
     tmp = Path(name)
     try:
         os.chmod(tmp, _MODE)          # mkstemp makes 0600; the user's umask decides, as for open()
@@ -73,23 +75,24 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise output_error(path, exc) from exc
+            raise output_error(path, exc, hint=hint) from exc
         raise
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8",
+                 hint: str = TO_OUTPUT) -> Iterator[IO[Any]]:
     """A file opened for writing under a unique temporary name beside `path`, renamed to `path` when
     the block succeeds (see `atomic_path`). Text is written with the line ends it holds."""
     binary = "b" in mode
-    with atomic_path(path) as tmp:
+    with atomic_path(path, hint) as tmp:
         with open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "") as f:
             yield f
 
 
-def write_text(path: str | Path, text: str) -> None:
+def write_text(path: str | Path, text: str, hint: str = TO_OUTPUT) -> None:
     """A whole text file, atomically (UTF-8, line ends as given)."""
-    with atomic_write(path, "w") as f:
+    with atomic_write(path, "w", hint=hint) as f:
         f.write(text)
 
 

@@ -32,12 +32,18 @@ class Paragraph:
         """Offset in the source of character `i` of `text` (`i == len(text)` gives `end`)."""
         if i >= len(self.text):
             return self.end
-        base_text, base_src = 0, self.start
-        for text_at, src_at in self.pieces:
-            if text_at > i:
-                break
-            base_text, base_src = text_at, src_at
-        return base_src + (i - base_text)
+        return piece_offset(self.pieces, self.start, i)
+
+
+def piece_offset(pieces: tuple[tuple[int, int], ...], start: int, i: int) -> int:
+    """Offset in the source of character `i` of a text made of `pieces` ((index in the text, offset in
+    the source) where each contiguous run begins, ascending), the first at `start`."""
+    base_text, base_src = 0, start
+    for text_at, src_at in pieces:
+        if text_at > i:
+            break
+        base_text, base_src = text_at, src_at
+    return base_src + (i - base_text)
 
 
 @dataclass(frozen=True)

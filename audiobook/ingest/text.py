@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Book, ChapterText, Paragraph
+from ..model import Book, ChapterText, Paragraph, piece_offset
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -55,12 +55,7 @@ class Line:
 
     def offset(self, i: int) -> int:
         """Source offset of character `i` of `text`."""
-        base_text, base_src = 0, self.start
-        for text_at, src_at in self.pieces:
-            if text_at > i:
-                break
-            base_text, base_src = text_at, src_at
-        return base_src + (i - base_text)
+        return piece_offset(self.pieces, self.start, i)
 
 
 def _lines(source: str) -> list[Line]:
