@@ -68,7 +68,9 @@ class BlockCache:
         """The entry stored under `key`, or None (a damaged entry is removed and counts as a miss)."""
         path = self._path(key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read()
+                inode = os.fstat(f.fileno()).st_ino
         except OSError:
             return None
         if len(data) >= _HEADER.size:
@@ -79,7 +81,8 @@ class BlockCache:
                     and _checksum(key, fields, payload) == crc):
                 return Stored(bytes(payload), frames, speech, rate)
         try:
-            path.unlink()
+            if path.stat().st_ino == inode:     # not a good entry another writer has just put there
+                path.unlink()
         except OSError:
             pass
         return None

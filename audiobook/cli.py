@@ -52,7 +52,7 @@ def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
         return None
     value = value.strip()
     try:
-        if re.fullmatch(r"\d{4}", value) or (re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+        if re.fullmatch(r"[0-9]{4}", value) or (re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
                                               and datetime.date.fromisoformat(value)):
             return value
     except ValueError:
@@ -164,8 +164,8 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
         took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
         click.echo(
             f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
-            f"{duration(report.audio_seconds)} of audio; {report.segments} segments: {report.synthesized} "
-            f"synthesized, {report.reused} reused from the cache; in {took}.", err=True)
+            f"{duration(report.audio_seconds)} of audio; {report.segments} segment{'s' * (report.segments != 1)}: "
+            f"{report.synthesized} synthesized, {report.reused} reused from the cache; in {took}.", err=True)
     if report.failed:
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)
@@ -340,7 +340,7 @@ def _print_stats(parsed: Any) -> None:
 
 @cli.command()
 @click.option("--lang", default=None, help="Only voices whose language starts with this (e.g. en).")
-@click.option("--engine", "engine_name", type=click.Choice(ENGINE_NAMES), default="auto", show_default=True,
+@click.option("--engine", "engine_name", type=click.Choice([n for n in ENGINE_NAMES if n != "fake"]), default="auto", show_default=True,
               help="The engine whose voices to list (auto: this platform's).")
 def voices(lang: str | None, engine_name: str) -> None:
     """List the voice ids this machine's engine offers (and espeak-ng's +variants)."""

@@ -1,7 +1,7 @@
 """One way to write a file: under a temporary name unique to this writer, flushed to disk, then renamed
 into place. A crash, a full disk or a second process writing the same folder never leaves a truncated
 file under the final name, and never a temporary one behind (short of a power cut or SIGKILL, whose
-leftovers the next run in that folder removes: see `remove_leftovers`).
+leftovers the next run in that book folder removes: see `publish.clear_leftovers`).
 
 OSErrors become OutputError here, with the folder named and the fix; a full disk says so.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
@@ -102,11 +104,24 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         f.write(data)
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Remove the temporary files a killed writer left in `folder`. Call it only while holding the
-    folder's lock (see `lock.py`): no other writer of ours is at work there then."""
-    for stale in folder.glob(f".*{TEMP_SUFFIX}"):
-        try:
-            stale.unlink()
-        except OSError:
-            pass
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back until the block is done, then delivered, for steps that must not
+    stop half-way (Python runs signal handlers in the main thread only; elsewhere this does nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    before = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
+              for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+        if held:
+            handler = before[held[0]]
+            if callable(handler):
+                handler(held[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(held[0])

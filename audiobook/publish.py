@@ -11,6 +11,7 @@ Audiobookshelf, Apple Books, Smart AudioBook Player and VLC read the following:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from typing import Any
 from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
-from .files import atomic_path, write_bytes, write_text
+from .files import atomic_path, deferred_interrupts, write_bytes, write_text
 from .model import CastChapter
 
 
@@ -106,9 +107,11 @@ def write_m4b(book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, st
         with atomic_path(out) as tmp:
             done = subprocess.run([*cmd, ffmpeg_file(tmp)], capture_output=True)
             if done.returncode != 0:
-                message = done.stderr.decode(errors="replace").strip().splitlines()
-                raise OutputError(f"{out}: ffmpeg could not write the M4B "
-                                  f"({message[-1] if message else 'no message'})")
+                message = done.stderr.decode(errors="replace").strip()
+                if "No space left on device" in message:      # as an OSError: the caller names the folder
+                    raise OSError(errno.ENOSPC, "No space left on device", str(out))
+                last = message.splitlines()[-1] if message else "no message"
+                raise OutputError(f"{out.name}: ffmpeg could not write the M4B ({last})")
     return out
 
 
@@ -176,11 +179,16 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _RESERVED = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?", re.IGNORECASE)
 
 
-def safe_name(text: str, limit: int = 80) -> str:
-    """A file or folder name that every file system accepts (Windows' reserved device names too)."""
+def safe_name(text: str, limit: int = 80, limit_bytes: int = 160) -> str:
+    """A file or folder name that every file system accepts (Windows' reserved device names too): at
+    most `limit` characters and `limit_bytes` bytes of UTF-8, for file systems count a name's bytes
+    (255 at most) and a temporary name adds a few to it."""
     name = re.sub(r"\s*:\s*", " - ", text)
     name = re.sub(r"\s+", " ", _UNSAFE.sub("-", name)).strip(" .-") or "Untitled"
-    name = name[:limit].rstrip(" .-")
+    name = name[:limit]
+    while len(name.encode("utf-8")) > limit_bytes:
+        name = name[:-1]
+    name = name.rstrip(" .-") or "Untitled"
     return f"{name} (book)" if _RESERVED.fullmatch(name) else name
 
 
@@ -209,14 +217,21 @@ class BookFolder:
         return self.staging / name
 
     def publish(self) -> list[Path]:
-        """Move every file into place, the manifest last; returns their final paths."""
+        """Move every file into place, the manifest last; returns their final paths. Nothing is written
+        here, only renamed and removed, and Ctrl-C waits until it is done: a book is never left half
+        switched by anything short of SIGKILL or a power cut (which the next run repairs)."""
         previous = self._listing()
-        order = sorted(self.names, key=lambda n: n == "book.json")
-        for name in order:
-            os.replace(self.staging / name, self.folder / name)
-        write_text(self.folder / LISTING, "".join(f"{n}\n" for n in self.names))
-        for name in previous - set(self.names):
-            (self.folder / name).unlink(missing_ok=True)
+        listing = {n: self._identity(self.staging / n) for n in self.names}
+        write_text(self.staging / LISTING, "".join(f"{n}\t{size}\t{mtime}\n" for n, (size, mtime) in listing.items()))
+        order = sorted(self.names, key=lambda n: n == "book.json") + [LISTING]
+        with deferred_interrupts():
+            for name in order:
+                os.replace(self.staging / name, self.folder / name)
+            for name, identity in previous.items():
+                path = self.folder / name
+                # Only a file of ours, as we left it: one the user has since replaced is theirs.
+                if name not in listing and self._identity(path) == identity:
+                    path.unlink(missing_ok=True)
         self.discard()
         return [self.folder / n for n in self.names]
 
@@ -226,13 +241,28 @@ class BookFolder:
 
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def _listing(self) -> set[str]:
-        """The files the previous run published (plain names only: nothing outside this folder)."""
+    def _listing(self) -> dict[str, tuple[int, int]]:
+        """The files the previous run published, each with its size and modification time then (plain
+        names only: nothing outside this folder)."""
         try:
-            names = (self.folder / LISTING).read_text(encoding="utf-8").splitlines()
+            rows = (self.folder / LISTING).read_text(encoding="utf-8").splitlines()
         except OSError:
-            return set()
-        return {n for n in names if n and n == Path(n).name and not n.startswith(".")}
+            return {}
+        found = {}
+        for row in rows:
+            name, _, rest = row.partition("\t")
+            size, _, mtime = rest.partition("\t")
+            if name and name == Path(name).name and not name.startswith(".") and size.isdigit() and mtime.isdigit():
+                found[name] = (int(size), int(mtime))
+        return found
+
+    @staticmethod
+    def _identity(path: Path) -> tuple[int, int]:
+        try:
+            st = path.stat()
+        except OSError:
+            return (-1, -1)
+        return (st.st_size, st.st_mtime_ns)
 
 
 def clear_leftovers(folder: Path) -> None:

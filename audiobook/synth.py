@@ -4,10 +4,14 @@ spoken by the engine (in this process or a pool of workers), failures recorded."
 
 from __future__ import annotations
 
+import collections
 import itertools
+import os
 import re
 import signal
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -16,6 +20,7 @@ from .encode import BITRATE_KBPS, Block, encoding_id, make_block
 from .cache import BlockCache, Stored, line_key
 from .engines.base import Audio, Engine
 from .errors import EngineError, SynthesisError
+from .files import deferred_interrupts
 from .model import CastLine, VoiceSpec
 
 
@@ -187,7 +192,7 @@ def render_job(job: Job, engine: Engine, cache: BlockCache | None) -> Rendered:
 _worker: dict[str, object] = {}
 
 
-def _init_worker(engine_name: str, cache_root: str | None) -> None:
+def _init_worker(engine_name: str, cache_root: str | None, parent: int) -> None:
     from .engines import create_engine
 
     # Ctrl-C reaches every process of the terminal's group: the parent alone answers it (and ends
@@ -196,22 +201,49 @@ def _init_worker(engine_name: str, cache_root: str | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker["engine"] = create_engine(engine_name)
     _worker["cache"] = BlockCache(cache_root) if cache_root else None
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
-def _work(job: Job) -> Rendered:
-    return render_job(job, _worker["engine"], _worker["cache"])  # type: ignore[arg-type]
+def _exit_with(parent: int) -> None:
+    """A worker's watch on the process that started the render: when that one is gone (`kill -9`), the
+    worker goes too, instead of waiting on its queue for ever."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except OSError:
+            pass
 
 
-def _next(made: Iterator[Rendered]) -> Rendered:
-    """The next line from the workers; a worker that died (killed, out of memory) ends the run with one
-    line, where a plain process pool would wait for it for ever."""
+def _work(jobs: list[Job]) -> list[Rendered]:
+    return [render_job(job, _worker["engine"], _worker["cache"]) for job in jobs]  # type: ignore[arg-type]
+
+
+# Lines go to the workers in units of a few (enough to keep every core busy), and only a few units per
+# worker are in flight at once: finished lines wait for the writer in memory, so that is bounded too.
+UNIT = 4
+UNITS_PER_WORKER = 3
+
+
+def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Rendered]:
+    """Each job's result, in order, from `pool`, with at most UNITS_PER_WORKER units per worker in
+    flight. A worker that died (killed, out of memory) ends the run with one line, where a plain
+    process pool would wait for it for ever."""
     from concurrent.futures.process import BrokenProcessPool
 
-    try:
-        return next(made)
-    except BrokenProcessPool as exc:
-        raise EngineError("a worker process died while speaking (killed, or out of memory); run the same "
-                          "command again: every line already made is kept in the cache") from exc
+    units = (jobs[i:i + UNIT] for i in range(0, len(jobs), UNIT))
+    pending = collections.deque(pool.submit(_work, u) for u in itertools.islice(units, workers * UNITS_PER_WORKER))
+    while pending:
+        try:
+            done = pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise EngineError("a worker process died while speaking (killed, or out of memory); run the "
+                              "same command again: every line already made is kept in the cache") from exc
+        for unit in itertools.islice(units, 1):
+            pending.append(pool.submit(_work, unit))
+        yield from done
 
 
 class Renderer:
@@ -232,13 +264,15 @@ class Renderer:
 
             ctx = mp.get_context("spawn" if sys.platform != "linux" else "forkserver")
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                             initargs=(self.engine.name, self.cache_root))
+                                             initargs=(self.engine.name, self.cache_root, os.getpid()))
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            # Lines being spoken are finished (a few seconds at most) and kept; the rest are dropped.
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            # Lines being spoken are finished (a second or two) and kept; the rest are dropped. A second
+            # Ctrl-C meanwhile must not cut this short: the workers would never hear they may stop.
+            with deferred_interrupts():
+                self._pool.shutdown(wait=True, cancel_futures=True)
 
     def render(self, jobs: Iterable[Job]) -> Iterator[Rendered]:
         """Each job's result, in order. Cached lines are read as their turn comes, so no more than
@@ -247,14 +281,13 @@ class Renderer:
         hits = [self.cache is not None and j.key in self.cache for j in jobs]
         misses = [j for j, hit in zip(jobs, hits) if not hit]
         if self._pool is not None and misses:
-            # Work units of a few lines keep both cores busy without holding much in flight.
-            made: Iterator[Rendered] = self._pool.map(_work, misses, chunksize=4)
+            made: Iterator[Rendered] = _from_pool(self._pool, misses, self.jobs)
         else:
             made = (render_job(j, self.engine, self.cache) for j in misses)
         for job, hit in zip(jobs, hits):
             done = from_cache(job, self.cache) if hit else None
             # An entry that turned out damaged is made again here, in order.
-            yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else _next(made))
+            yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else next(made))
 
     def render_lines(self, lines: Sequence[Sequence[Job]]) -> Iterator[Iterator[Rendered]]:
         """Like `render`, for lines of one or more jobs each: an iterator of each line's results, to be

@@ -184,6 +184,11 @@ def test_the_folder_holds_exactly_what_the_last_run_made(tmp_path):
     assert "my notes.txt" in names
     (book / "my notes.txt").unlink()
     _check_book(book)
+    # A file of ours that the user has since replaced is theirs: it stays.
+    generate(story, None, out, engine=FakeEngine(), info={"cover": str(cover)})
+    (book / "cover.jpg").write_bytes(b"the user's own picture")
+    generate(story, None, out, engine=FakeEngine())
+    assert (book / "cover.jpg").read_bytes() == b"the user's own picture"
 
 
 def test_a_failed_run_leaves_the_previous_book_as_it_was(tmp_path, monkeypatch):
@@ -274,8 +279,10 @@ def _long_story(tmp_path: Path) -> Path:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("sig,code,word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
-def test_an_interrupted_render_says_one_line_and_keeps_its_cache(tmp_path, sig, code, word):
+@pytest.mark.parametrize("sig,code,word,times", [(signal.SIGINT, 130, "interrupted", 1),
+                                                 (signal.SIGINT, 130, "interrupted", 2),
+                                                 (signal.SIGTERM, 143, "terminated", 1)])
+def test_an_interrupted_render_says_one_line_and_keeps_its_cache(tmp_path, sig, code, word, times):
     story = _long_story(tmp_path)
     out = tmp_path / "out"
     run = _cli("generate", str(story), "-o", str(out), "-j", "2", "-q", start_new_session=True)
@@ -284,10 +291,12 @@ def test_an_interrupted_render_says_one_line_and_keeps_its_cache(tmp_path, sig, 
     while time.monotonic() < deadline and len(list(cache.rglob("*.block"))) < 20:
         time.sleep(0.05)
     assert run.poll() is None, "the render finished before it could be interrupted"
-    if sig == signal.SIGINT:
-        os.killpg(run.pid, sig)          # Ctrl-C: the terminal signals the whole process group
-    else:
-        run.send_signal(sig)             # kill PID: the main process alone
+    for _ in range(times):               # an impatient user presses Ctrl-C twice
+        if sig == signal.SIGINT:
+            os.killpg(run.pid, sig)      # Ctrl-C: the terminal signals the whole process group
+        else:
+            run.send_signal(sig)         # kill PID: the main process alone
+        time.sleep(0.1)
     _, err = run.communicate(timeout=60)
     assert run.returncode == code, err
     assert err.strip().splitlines() == [f"Error: {word}; what was finished is kept in the cache"], err
@@ -411,3 +420,83 @@ def test_an_unwritable_cache_dir_is_one_line_not_a_silent_miss(tmp_path):
     assert r.exit_code == 7, r.output
     assert r.output.strip().splitlines()[-1].startswith(f"Error: {blocker / 'cache'}: cannot write there")
     assert "--no-cache" in r.output
+
+
+def test_an_interrupt_while_publishing_waits_until_the_book_is_whole(tmp_path, monkeypatch):
+    import audiobook.publish as publish
+
+    story = _story(tmp_path)
+    out = tmp_path / "out"
+    book = Path(generate(story, None, out, engine=FakeEngine()).output_dir)
+    story.write_text(STORY.replace("forty years", "fifty long years"), encoding="utf-8")
+    real = os.replace
+    moved = []
+
+    def replace(src, dst):
+        if Path(dst).parent == book:                 # a staged file moving into place
+            moved.append(dst)
+            if len(moved) == 2:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between two of those renames
+        return real(src, dst)
+
+    monkeypatch.setattr(publish.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        generate(story, None, out, engine=FakeEngine())
+    monkeypatch.undo()
+    assert len(moved) > 2
+    manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
+    assert "fifty long years" in json.dumps(manifest)                   # the new book, all of it
+    _check_book(book)
+
+
+def test_long_titles_in_any_script_fit_the_file_system(tmp_path):
+    title = "\u6c34" * 300
+    story = _story(tmp_path, STORY.replace("## The Captain's Log", "## Stars " + "\U0001F600" * 60)
+                   .replace("Title: The Ferry Clock", f"Title: {title}"))
+    report = generate(story, None, tmp_path / "out", engine=FakeEngine())
+    book = Path(report.output_dir)
+    assert all(len(p.name.encode()) <= 170 for p in [book, *book.iterdir()])
+    assert json.loads((book / "book.json").read_text(encoding="utf-8"))["title"] == title
+    _check_book(book)
+
+
+def test_a_full_disk_while_writing_the_m4b_is_the_full_disk_line(tmp_path, small_disk):
+    from audiobook.publish import write_m4b
+
+    book = Path(generate(_story(tmp_path), None, tmp_path / "out", engine=FakeEngine()).output_dir)
+    manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
+    for ch in manifest["chapters"]:
+        (small_disk / ch["file"]).write_bytes((book / ch["file"]).read_bytes())
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * max(0, free - 8192))
+    with pytest.raises(OutputError, match="no space left on the device"):
+        write_m4b(small_disk, manifest["chapters"], {"album": "x"}, None)
+    assert sorted(p.name for p in small_disk.iterdir()) == sorted([c["file"] for c in manifest["chapters"]] + ["filler"])
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_workers_do_not_outlive_a_killed_render(tmp_path):
+    story = _long_story(tmp_path)
+    out = tmp_path / "out"
+    run = _cli("generate", str(story), "-o", str(out), "-j", "2", "-q", start_new_session=True)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    server: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        if len(list((out / ".cache").rglob("*.block"))) >= 10:
+            server = [c for c in _children(run.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
+            workers = [w for s in server for w in _children(s)]
+        time.sleep(0.05)
+    assert len(workers) == 2, "no workers found while the render ran"
+    run.kill()                                           # kill -9: no clean-up runs in the main process
+    run.wait()                                           # (a shell reaps it at once too)
+    helpers = workers + server
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in helpers):
+        time.sleep(0.2)
+    alive = [p for p in helpers if Path(f"/proc/{p}").exists()]
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    run.communicate()
+    assert alive == [], "processes left running after the render was killed"
