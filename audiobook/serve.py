@@ -56,6 +56,11 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self) -> Any:
         self._left = None
+        # Hidden files and folders (the line cache, our lock and listing) are ours, not the listener's.
+        parts = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).split("/")
+        if any(part.startswith(".") for part in parts if part):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
         path = self.translate_path(self.path)
         if os.path.isdir(path) or path.endswith("/"):
             return super().send_head()

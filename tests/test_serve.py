@@ -181,3 +181,23 @@ def test_a_port_in_use_is_one_line_naming_the_fix(folder):
         with pytest.raises(OutputError, match="choose another with --port"):
             with running(folder, server.server_address[1]):
                 pass
+
+
+def test_hidden_files_are_not_served(tmp_path):
+    """The line cache, the lock and the listing are ours: a listener's browser never sees them."""
+    import urllib.error
+
+    from audiobook.serve import running
+
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "x.block").write_bytes(b"frames")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / ".audiobook-files").write_text("a\n", encoding="utf-8")
+    (tmp_path / "book" / "a.mp3").write_bytes(b"mp3")
+    with running(tmp_path) as server:
+        for hidden in (".cache/", ".cache/x.block", "book/.audiobook-files", "book/%2Eaudiobook-files"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(server.base + hidden, timeout=10)
+            assert err.value.code == 404, hidden
+        with urllib.request.urlopen(server.base + "book/a.mp3", timeout=10) as r:
+            assert r.read() == b"mp3"
