@@ -315,21 +315,27 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-@pytest.mark.integration
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
-def test_a_worker_killed_mid_render_ends_the_run_with_one_line(tmp_path):
-    """A worker killed by the system (the OOM killer, say) must not leave the render waiting for ever."""
-    story = _long_story(tmp_path)
-    out = tmp_path / "out"
-    run = _cli("generate", str(story), "-o", str(out), "-j", "2", "-q", start_new_session=True)
+def _render_with_workers(tmp_path: Path, out: Path) -> tuple[subprocess.Popen, list[int], list[int]]:
+    """A `-j 2` render under way, with (its forkserver, its two workers) once they have made lines."""
+    run = _cli("generate", str(_long_story(tmp_path)), "-o", str(out), "-j", "2", "-q", start_new_session=True)
     deadline = time.monotonic() + 120
+    server: list[int] = []
     workers: list[int] = []
-    while time.monotonic() < deadline and not workers:
+    while time.monotonic() < deadline and len(workers) < 2:
         if len(list((out / ".cache").rglob("*.block"))) >= 10:
             server = [c for c in _children(run.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
             workers = [w for s in server for w in _children(s)]
         time.sleep(0.05)
-    assert workers and run.poll() is None, "no worker found while the render ran"
+    assert len(workers) == 2 and run.poll() is None, "no workers found while the render ran"
+    return run, server, workers
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_a_worker_killed_mid_render_ends_the_run_with_one_line(tmp_path):
+    """A worker killed by the system (the OOM killer, say) must not leave the render waiting for ever."""
+    out = tmp_path / "out"
+    run, _, workers = _render_with_workers(tmp_path, out)
     os.kill(workers[0], signal.SIGKILL)
     try:
         _, err = run.communicate(timeout=120)
@@ -477,18 +483,7 @@ def test_a_full_disk_while_writing_the_m4b_is_the_full_disk_line(tmp_path, small
 @pytest.mark.integration
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 def test_workers_do_not_outlive_a_killed_render(tmp_path):
-    story = _long_story(tmp_path)
-    out = tmp_path / "out"
-    run = _cli("generate", str(story), "-o", str(out), "-j", "2", "-q", start_new_session=True)
-    deadline = time.monotonic() + 120
-    workers: list[int] = []
-    server: list[int] = []
-    while time.monotonic() < deadline and len(workers) < 2:
-        if len(list((out / ".cache").rglob("*.block"))) >= 10:
-            server = [c for c in _children(run.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
-            workers = [w for s in server for w in _children(s)]
-        time.sleep(0.05)
-    assert len(workers) == 2, "no workers found while the render ran"
+    run, server, workers = _render_with_workers(tmp_path, tmp_path / "out")
     run.kill()                                           # kill -9: no clean-up runs in the main process
     run.wait()                                           # (a shell reaps it at once too)
     helpers = workers + server
