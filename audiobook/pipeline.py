@@ -169,11 +169,11 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
             except BaseException:
                 folder.discard()
                 raise
-    except (OSError, OutputError) as exc:
-        cause = exc if isinstance(exc, OSError) else exc.__cause__
-        if isinstance(exc, OSError) or is_full(cause):
-            assert isinstance(cause, OSError)
-            raise output_error(book_dir, cause, _size(estimate_bytes(prep.cast, options))) from exc
+    except OSError as exc:
+        raise output_error(book_dir, exc, _size(estimate_bytes(prep.cast, options))) from exc
+    except OutputError as exc:
+        if isinstance(exc.__cause__, OSError) and is_full(exc.__cause__):   # said again with the space needed
+            raise output_error(book_dir, exc.__cause__, _size(estimate_bytes(prep.cast, options))) from exc
         raise
     report.chapters = len(prep.cast.chapters)
     report.wall_seconds = time.monotonic() - started
