@@ -25,6 +25,10 @@ _CLOSE_PUNCT = set(",.!?;:\u2026\u2014\u2013-")
 _SURE_SINGLE_CLOSE = re.compile(r"[,.!?\u2026\u2014\u2013-][\u2019'](?![A-Za-z])")
 _SPEECH_PUNCT = re.compile(r"[.!?,;:\u2026\u2014\u2013]|--")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# The only characters `_opener` and `_closes` can answer yes for (a scan skips every other one).
+_MAY_OPEN = re.compile("[\u201c\u201e\u00ab\"\u2018'\u201a]")
+_MAY_CLOSE = {DOUBLE: re.compile("[\u201d\u201c\"]"), GUILLEMET: re.compile("\u00bb"),
+              SINGLE: re.compile("[\u2019']")}
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,11 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
         state: tuple[int, int, str, list[str]] | None = carry
         carry = None
         while i < len(text):
+            # Jump to the next character that could open (or close) a quote: no other one can.
+            found = (_MAY_OPEN if state is None else _MAY_CLOSE[state[2]]).search(text, i)
+            if found is None:
+                break
+            i = found.start()
             if state is None:
                 style = _opener(text, i)
                 if style:
