@@ -20,8 +20,8 @@ from .files import atomic_path, is_full, output_error, write_text
 from .ingest import load_book
 from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
 from .lock import FolderLock
-from .publish import (BookFolder, one_line, Cover, ManifestWriter, chapter_entry, load_cover, safe_name, tag_mp3, write_cover,
-                      write_m4b, write_player)
+from .publish import (BookFolder, Cover, ManifestWriter, chapter_entry, load_cover, one_line, safe_name, tag_mp3,
+                      write_cover, write_m4b, write_player)
 from .parse import parse_book
 from .synth import Pronouncer, Renderer, make_jobs, silence_job
 
@@ -216,13 +216,10 @@ def _render_book(prep: Prepared, folder: BookFolder, cache: Path | None, options
         raise
     write_text(folder.file("playlist.m3u"), "\n".join(playlist) + "\n")
     if cover:
-        write_cover(folder.staging, cover)
-        folder.file("cover.jpg")
-    write_player(folder.staging, info.title)
-    folder.file("index.html")
+        folder.keep(write_cover(folder.staging, cover))
+    folder.keep(write_player(folder.staging, info.title))
     if options.m4b:
-        write_m4b(folder.staging, chapters, book_tags, cover, 128 if options.bitrate_kbps >= 192 else 96)
-        folder.file("book.m4b")
+        folder.keep(write_m4b(folder.staging, chapters, book_tags, cover, 128 if options.bitrate_kbps >= 192 else 96))
 
 
 def estimate_bytes(cast: CastScript, options: RenderOptions) -> int:

@@ -140,9 +140,10 @@ def _escape(value: str) -> str:
     return value
 
 
-def write_cover(book_dir: Path, cover: Cover) -> None:
+def write_cover(book_dir: Path, cover: Cover) -> Path:
     """cover.jpg beside the files, for players that look for it."""
     write_bytes(book_dir / "cover.jpg", cover.jpeg)
+    return book_dir / "cover.jpg"
 
 
 def write_player(book_dir: Path, title: str) -> Path:
@@ -215,6 +216,10 @@ class BookFolder:
         if name not in self.names:
             self.names.append(name)
         return self.staging / name
+
+    def keep(self, path: Path) -> None:
+        """Publish `path` too: a file that a writer named itself in the staging folder."""
+        self.file(path.name)
 
     def publish(self) -> list[Path]:
         """Move every file into place, the manifest last; returns their final paths. Nothing is written

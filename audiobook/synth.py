@@ -157,9 +157,7 @@ def _job(text: str, voice: VoiceSpec, pause_ms: int, where: str, engine: Engine,
 
 def silence_job(ms: int, engine: Engine, bitrate_kbps: int = BITRATE_KBPS) -> Job:
     """A job that is only a pause, with room tone (a chapter's head or tail)."""
-    voice = VoiceSpec(engine.name, "silence")
-    key = line_key("", voice, engine.name, engine.version, ms, encoding_id(bitrate_kbps))
-    return Job("", voice, ms, key, "silence", bitrate_kbps)
+    return _job("", VoiceSpec(engine.name, "silence"), ms, "silence", engine, bitrate_kbps)
 
 
 def from_cache(job: Job, cache: BlockCache | None) -> Rendered | None:
@@ -241,7 +239,8 @@ def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Rendered]:
         except BrokenProcessPool as exc:
             raise EngineError("a worker process died while speaking (killed, or out of memory); run the "
                               "same command again: every line already made is kept in the cache") from exc
-        for unit in itertools.islice(units, 1):
+        unit = next(units, None)
+        if unit:
             pending.append(pool.submit(_work, unit))
         yield from done
 
