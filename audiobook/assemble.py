@@ -18,6 +18,7 @@ from .files import write_text
 from .model import BuildReport, CastLine
 from .synth import Rendered
 
+
 class ChapterFile:
     """A chapter's blocks written one after another to `path` (a file in the book's staging folder,
     see publish.BookFolder, so a run that fails never leaves it where a player looks)."""
@@ -67,8 +68,13 @@ class ChapterAudio:
     timings: list[Timing]
 
 
-def write_chapter(path: Path, lines: Sequence[CastLine], rendered: Iterator[Iterator[Rendered]],
-                  report: BuildReport, progress: Callable[[int], None] | None = None) -> ChapterAudio:
+def write_chapter(
+    path: Path,
+    lines: Sequence[CastLine],
+    rendered: Iterator[Iterator[Rendered]],
+    report: BuildReport,
+    progress: Callable[[int], None] | None = None,
+) -> ChapterAudio:
     """Join a chapter's blocks into `path`: `rendered` yields the head's pause, then each line's
     blocks (one per piece of a long line), then the tail's pause, each block written as it comes.
     Failures and cache use go to `report`."""
@@ -91,9 +97,9 @@ def write_chapter(path: Path, lines: Sequence[CastLine], rendered: Iterator[Iter
                     continue
                 start = at if start < 0 else start
                 end = at + done.speech_seconds
-            if start < 0:                       # no piece has audio
+            if start < 0:  # no piece has audio
                 start = end = first
-            if not failed:                      # a failure is counted in report.failed
+            if not failed:  # a failure is counted in report.failed
                 report.synthesized += synthesized
                 report.reused += not synthesized
             if progress:

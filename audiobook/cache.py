@@ -23,16 +23,25 @@ from pathlib import Path
 
 from .model import VoiceSpec
 
-_FIELDS = struct.Struct("<IIII")      # frames, speech samples, sample rate, payload length
-_HEADER = struct.Struct("<8s16sI")    # magic, the fields, crc32 of key + fields + payload
+_FIELDS = struct.Struct("<IIII")  # frames, speech samples, sample rate, payload length
+_HEADER = struct.Struct("<8s16sI")  # magic, the fields, crc32 of key + fields + payload
 FORMAT_VERSION = 2
 
 
-def line_key(text: str, voice: VoiceSpec, engine_name: str, engine_version: str, pause_ms: int,
-             encoding: str) -> str:
+def line_key(text: str, voice: VoiceSpec, engine_name: str, engine_version: str, pause_ms: int, encoding: str) -> str:
     """The identity of a rendered line: a hash of everything that changes how it sounds."""
-    ident = [FORMAT_VERSION, engine_name, engine_version, voice.voice_id, voice.rate, voice.pitch,
-             round(voice.volume, 4), pause_ms, encoding, text]
+    ident = [
+        FORMAT_VERSION,
+        engine_name,
+        engine_version,
+        voice.voice_id,
+        voice.rate,
+        voice.pitch,
+        round(voice.volume, 4),
+        pause_ms,
+        encoding,
+        text,
+    ]
     return hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -75,13 +84,12 @@ class BlockCache:
             return None
         if len(data) >= _HEADER.size:
             magic, fields, crc = _HEADER.unpack_from(data)
-            payload = memoryview(data)[_HEADER.size:]
+            payload = memoryview(data)[_HEADER.size :]
             frames, speech, rate, length = _FIELDS.unpack(fields)
-            if (magic == self._MAGIC and len(payload) == length and rate > 0
-                    and _checksum(key, fields, payload) == crc):
+            if magic == self._MAGIC and len(payload) == length and rate > 0 and _checksum(key, fields, payload) == crc:
                 return Stored(bytes(payload), frames, speech, rate)
         try:
-            if path.stat().st_ino == inode:     # not a good entry another writer has just put there
+            if path.stat().st_ino == inode:  # not a good entry another writer has just put there
                 path.unlink()
         except OSError:
             pass

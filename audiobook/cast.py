@@ -17,11 +17,24 @@ _ESPEAK_NARRATOR = ("gmw/en-gb-x-rp", 165, 42)
 _ESPEAK_FALLBACK = ("gmw/en-us", 170, 55)
 _ESPEAK_PALETTE: dict[tuple[str, str], list[tuple[str, int, int]]] = {
     # (gender, age): [(voice id, rate, pitch)]
-    ("female", "adult"): [("gmw/en-us+f2", 170, 50), ("gmw/en-us+f1", 170, 50), ("gmw/en-us+f5", 170, 45),
-                          ("gmw/en-us+steph", 175, 50), ("gmw/en-us+f3", 165, 40), ("gmw/en-us+f4", 170, 55)],
-    ("male", "adult"): [("gmw/en-us+m1", 170, 45), ("gmw/en-us+Gene", 170, 50), ("gmw/en-us+Reed", 175, 45),
-                        ("gmw/en-us+m7", 170, 50), ("gmw/en-us+Denis", 165, 50), ("gmw/en-us+victor", 170, 50),
-                        ("gmw/en-us+mike2", 170, 50), ("gmw/en-us+klatt4", 170, 50)],
+    ("female", "adult"): [
+        ("gmw/en-us+f2", 170, 50),
+        ("gmw/en-us+f1", 170, 50),
+        ("gmw/en-us+f5", 170, 45),
+        ("gmw/en-us+steph", 175, 50),
+        ("gmw/en-us+f3", 165, 40),
+        ("gmw/en-us+f4", 170, 55),
+    ],
+    ("male", "adult"): [
+        ("gmw/en-us+m1", 170, 45),
+        ("gmw/en-us+Gene", 170, 50),
+        ("gmw/en-us+Reed", 175, 45),
+        ("gmw/en-us+m7", 170, 50),
+        ("gmw/en-us+Denis", 165, 50),
+        ("gmw/en-us+victor", 170, 50),
+        ("gmw/en-us+mike2", 170, 50),
+        ("gmw/en-us+klatt4", 170, 50),
+    ],
     ("male", "child"): [("gmw/en-us+Nguyen", 185, 72), ("gmw/en-us+ed", 185, 80)],
     ("female", "child"): [("gmw/en-us+anika", 185, 62), ("gmw/en-us+Andrea", 185, 65)],
     ("male", "elderly"): [("gmw/en-us+grandpa", 145, 40), ("gmw/en-us+croak", 145, 45)],
@@ -36,8 +49,8 @@ class Casting:
 
     narrator: VoiceSpec
     fallback: VoiceSpec
-    characters: dict[str, VoiceSpec]       # canonical script name -> voice
-    roles: dict[str, str]                  # canonical script name -> voices.yaml name
+    characters: dict[str, VoiceSpec]  # canonical script name -> voice
+    roles: dict[str, str]  # canonical script name -> voices.yaml name
 
 
 def _age_key(c: Character) -> tuple[str, str]:
@@ -64,9 +77,12 @@ def _generic_palette(voices: list[VoiceInfo]) -> dict[tuple[str, str], list[tupl
     return pal
 
 
-def auto_cast(characters: tuple[Character, ...] | list[Character], engine: str,
-              voices: list[VoiceInfo], taken: set[str] | None = None
-              ) -> tuple[VoiceSpec, VoiceSpec, dict[str, VoiceSpec]]:
+def auto_cast(
+    characters: tuple[Character, ...] | list[Character],
+    engine: str,
+    voices: list[VoiceInfo],
+    taken: set[str] | None = None,
+) -> tuple[VoiceSpec, VoiceSpec, dict[str, VoiceSpec]]:
     """(narrator, fallback, {character: voice}): no two characters share a timbre while one is free,
     and none takes a voice id in `taken` (cast by hand already)."""
     ids = {v.id for v in voices}
@@ -86,8 +102,11 @@ def auto_cast(characters: tuple[Character, ...] | list[Character], engine: str,
     # Most lines first: the prominent characters get the clearest voices.
     for c in sorted(characters, key=lambda c: (-c.lines, -c.words, c.name)):
         key = _age_key(c)
-        options = [o for o in palette.get(key) or palette[("unknown", "adult")] if o[0] not in busy] \
-            or palette.get(key) or palette[("unknown", "adult")]
+        options = (
+            [o for o in palette.get(key) or palette[("unknown", "adult")] if o[0] not in busy]
+            or palette.get(key)
+            or palette[("unknown", "adult")]
+        )
         i = used.get(key, 0)
         choice = options[i % len(options)]
         if i >= len(options):
@@ -114,13 +133,13 @@ def match_entries(characters: tuple[Character, ...], entries: tuple[CharacterEnt
     return out
 
 
-def make_casting(script: Script, config: VoicesConfig, engine: str, voices: list[VoiceInfo],
-                 auto_all: bool) -> Casting:
+def make_casting(script: Script, config: VoicesConfig, engine: str, voices: list[VoiceInfo], auto_all: bool) -> Casting:
     """Voices for the narrator and every character: voices.yaml first, auto-cast for the rest when
     `auto_all` (no voices.yaml was given), else the fallback voice."""
     entries = match_entries(script.characters, config.characters)
-    hand_cast = {e.voice.voice for e in config.characters if e.voice.voice} | \
-        ({config.narrator.voice} if config.narrator.voice else set())
+    hand_cast = {e.voice.voice for e in config.characters if e.voice.voice} | (
+        {config.narrator.voice} if config.narrator.voice else set()
+    )
     uncast = [c for c in script.characters if c.name not in entries]
     narrator_auto, fallback_auto, auto = auto_cast(uncast, engine, voices, hand_cast)
     narrator = config.narrator.spec(engine, narrator_auto)

@@ -39,8 +39,15 @@ def _config_to_read(source: str, config: str | None) -> str | None:
 
 def config_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """-c/--config, spelled and resolved (`voices_yaml`) the same way by every command."""
-    return click.option("-c", "--config", "config", type=click.Path(path_type=str), default=None,
-                        metavar="VOICES.YAML", help=f"{help} (default: voices.yaml beside SOURCE).")
+    return click.option(
+        "-c",
+        "--config",
+        "config",
+        type=click.Path(path_type=str),
+        default=None,
+        metavar="VOICES.YAML",
+        help=f"{help} (default: voices.yaml beside SOURCE).",
+    )
 
 
 def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -52,8 +59,9 @@ def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
         return None
     value = value.strip()
     try:
-        if re.fullmatch(r"[0-9]{4}", value) or (re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
-                                              and datetime.date.fromisoformat(value)):
+        if re.fullmatch(r"[0-9]{4}", value) or (
+            re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) and datetime.date.fromisoformat(value)
+        ):
             return value
     except ValueError:
         pass
@@ -90,14 +98,15 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Error: interrupted; what was finished is kept in the cache", err=True)
             ctx.exit(130)
-        except BrokenPipeError:   # `audiobook script … | head`: the reader left; not an error
+        except BrokenPipeError:  # `audiobook script … | head`: the reader left; not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except Exception as exc:  # a bug: one line, the traceback with --debug
             if _DEBUG["on"]:
                 traceback.print_exc()
-            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
-                       err=True)
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True
+            )
             ctx.exit(int(ExitCode.FAILURE))
 
 
@@ -112,28 +121,77 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("source", type=click.Path(dir_okay=True, path_type=str))
 @config_option("voices.yaml casting the narrator and characters; with none, every character is auto-cast")
-@click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output",
-              show_default=True, help="Folder to write `<Book Title>/` into.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=str),
+    default="output",
+    show_default=True,
+    help="Folder to write `<Book Title>/` into.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Where synthesized clips are kept for re-use (default: OUTPUT/.cache).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Where synthesized clips are kept for re-use (default: OUTPUT/.cache).",
+)
 @click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores; 1 renders in this process).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores; 1 renders in this process).",
+)
 @click.option("--title", default=None, help="Book title (default: the story's Title: header or file name).")
 @click.option("--author", default=None, help="Author (default: the story's Author: header).")
 @click.option("--narrator", default=None, help="Narrator credit, written as the composer tag.")
-@click.option("--year", default=None, callback=_year, metavar="YYYY[-MM-DD]",
-              help="Year tag (default: the story's Year: header, else this year).")
-@click.option("--cover", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="A JPEG or PNG cover: embedded in every file and saved as cover.jpg.")
-@click.option("--format", "fmt", type=click.Choice(["mp3", "m4b"]), default="mp3", show_default=True,
-              help="m4b: also one M4B (AAC) of the whole book with chapter markers.")
-@click.option("--preset", type=click.Choice(["standard", "acx"]), default="standard", show_default=True,
-              help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).")
-def generate(source: str, config: str | None, output: str, quiet: bool, cache_dir: str | None,
-             no_cache: bool, jobs: int | None, title: str | None, author: str | None, narrator: str | None,
-             year: str | None, cover: str | None, fmt: str, preset: str) -> None:
+@click.option(
+    "--year",
+    default=None,
+    callback=_year,
+    metavar="YYYY[-MM-DD]",
+    help="Year tag (default: the story's Year: header, else this year).",
+)
+@click.option(
+    "--cover",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="A JPEG or PNG cover: embedded in every file and saved as cover.jpg.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mp3", "m4b"]),
+    default="mp3",
+    show_default=True,
+    help="m4b: also one M4B (AAC) of the whole book with chapter markers.",
+)
+@click.option(
+    "--preset",
+    type=click.Choice(["standard", "acx"]),
+    default="standard",
+    show_default=True,
+    help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).",
+)
+def generate(
+    source: str,
+    config: str | None,
+    output: str,
+    quiet: bool,
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int | None,
+    title: str | None,
+    author: str | None,
+    narrator: str | None,
+    year: str | None,
+    cover: str | None,
+    fmt: str,
+    preset: str,
+) -> None:
     """Render SOURCE to chapter MP3s with transcripts, a manifest and a playlist."""
     from .pipeline import generate as run
 
@@ -151,10 +209,19 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
             bar.update(n)
 
     try:
-        report = run(source, _config_to_read(source, config), output, progress=progress, on_start=on_start,
-                     info={"title": title, "author": author, "narrator": narrator, "year": year, "cover": cover},
-                     cache_dir=cache_dir, use_cache=not no_cache, jobs=jobs or os.cpu_count() or 1,
-                     bitrate_kbps=192 if preset == "acx" else 128, m4b=fmt == "m4b")
+        report = run(
+            source,
+            _config_to_read(source, config),
+            output,
+            progress=progress,
+            on_start=on_start,
+            info={"title": title, "author": author, "narrator": narrator, "year": year, "cover": cover},
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            jobs=jobs or os.cpu_count() or 1,
+            bitrate_kbps=192 if preset == "acx" else 128,
+            m4b=fmt == "m4b",
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -165,7 +232,9 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
         click.echo(
             f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
             f"{duration(report.audio_seconds)} of audio; {report.segments} segment{'s' * (report.segments != 1)}: "
-            f"{report.synthesized} synthesized, {report.reused} reused from the cache; in {took}.", err=True)
+            f"{report.synthesized} synthesized, {report.reused} reused from the cache; in {took}.",
+            err=True,
+        )
     if report.failed:
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)
@@ -175,8 +244,12 @@ def generate(source: str, config: str | None, output: str, quiet: bool, cache_di
 @cli.command()
 @click.argument("source", type=click.Path(path_type=str))
 @config_option("The voices.yaml to read and, with --write, to create or extend")
-@click.option("--write", is_flag=True, help="Create voices.yaml, or add the characters it lacks; "
-              "what is there already (settings, comments, order) is kept.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Create voices.yaml, or add the characters it lacks; "
+    "what is there already (settings, comments, order) is kept.",
+)
 def cast(source: str, config: str | None, write: bool) -> None:
     """Show the voice `generate` gives every character who speaks in SOURCE; with --write, give the
     ones voices.yaml lacks a distinct voice of their own in it."""
@@ -184,38 +257,56 @@ def cast(source: str, config: str | None, write: bool) -> None:
 
     path = voices_yaml(source, config)
     plan = plan_cast(source, path, write=write, required=config is not None)
-    origins = {"voices.yaml": "voices.yaml", "added": "added", "fallback": "fallback (add with --write)",
-               "auto": "auto-cast (keep with --write)"}
+    origins = {
+        "voices.yaml": "voices.yaml",
+        "added": "added",
+        "fallback": "fallback (add with --write)",
+        "auto": "auto-cast (keep with --write)",
+    }
     rows = [("narrator", "", "", "", "", plan.narrator, "")] + [
-        (c.name, str(c.lines), str(c.words), c.gender, c.age, v, origins[origin]) for c, v, origin in plan.rows]
+        (c.name, str(c.lines), str(c.words), c.gender, c.age, v, origins[origin]) for c, v, origin in plan.rows
+    ]
     width = max(len(r[0]) for r in rows)
     vw = max(len(r[5].voice_id) for r in rows)
-    click.echo(f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  "
-               f"{'VOICE':<{vw}}  RATE  PITCH  FROM")
+    click.echo(
+        f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  "
+        f"{'VOICE':<{vw}}  RATE  PITCH  FROM"
+    )
     for name, lines, words, gender, age, v, origin in rows:
-        click.echo(f"{name:<{width}}  {lines:>5}  {words:>6}  {gender:<7}  {age:<7}  {v.voice_id:<{vw}}  "
-                   f"{v.rate:>4}  {v.pitch:>5}  {origin}")
+        click.echo(
+            f"{name:<{width}}  {lines:>5}  {words:>6}  {gender:<7}  {age:<7}  {v.voice_id:<{vw}}  "
+            f"{v.rate:>4}  {v.pitch:>5}  {origin}"
+        )
     for name in plan.absent:
         click.echo(f"Note: {name} is in {path} but does not speak in {source}; kept as it is.", err=True)
     if write:
         what = f"added {', '.join(plan.added)}" if plan.added else "nothing to add"
         click.echo(f"Wrote {path}: {what}.", err=True)
     elif not plan.exists:
-        click.echo(f"Note: there is no {path}: `generate` auto-casts every character as above; "
-                   "--write keeps this cast there.", err=True)
+        click.echo(
+            f"Note: there is no {path}: `generate` auto-casts every character as above; --write keeps this cast there.",
+            err=True,
+        )
 
 
 @cli.command()
 @click.argument("names", nargs=-1, required=True, metavar="[CHARACTER] SOURCE")
 @config_option("voices.yaml casting the narrator and characters")
 @click.option("--text", default=None, help="Say this instead of the character's own first lines.")
-@click.option("--lines", "count", type=click.IntRange(min=1), default=3, show_default=True,
-              help="How many of their lines to render.")
+@click.option(
+    "--lines",
+    "count",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="How many of their lines to render.",
+)
 @click.option("--all", "everyone", is_flag=True, help="Every cast voice on the same sentence, in one file.")
 @click.option("--play", is_flag=True, help="Play the preview with an audio player found on this machine.")
 @click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output", show_default=True)
-def preview(names: tuple[str, ...], config: str | None, text: str | None, count: int,
-            everyone: bool, play: bool, output: str) -> None:
+def preview(
+    names: tuple[str, ...], config: str | None, text: str | None, count: int, everyone: bool, play: bool, output: str
+) -> None:
     """Audition CHARACTER's voice (or "narrator") on their first lines in SOURCE, as a short MP3;
     with --all, every cast voice on one sentence."""
     from click.core import ParameterSource
@@ -224,15 +315,17 @@ def preview(names: tuple[str, ...], config: str | None, text: str | None, count:
 
     ctx = click.get_current_context()
     if everyone and len(names) != 1:
-        raise click.UsageError("--all auditions every voice: give SOURCE alone, no CHARACTER "
-                               "(`audiobook preview --all story.md`)")
+        raise click.UsageError(
+            "--all auditions every voice: give SOURCE alone, no CHARACTER (`audiobook preview --all story.md`)"
+        )
     if not everyone and len(names) != 2:
         raise click.UsageError("give CHARACTER and SOURCE (`audiobook preview Leo story.md`), or --all and SOURCE")
     if text is not None and not text.strip():
         raise click.BadParameter("give the words to say, or leave --text out", param_hint="'--text'")
     if ctx.get_parameter_source("count") == ParameterSource.COMMANDLINE and (text is not None or everyone):
-        raise click.UsageError(f"--lines picks the character's own lines; it cannot go with "
-                               f"{'--text' if text is not None else '--all'}")
+        raise click.UsageError(
+            f"--lines picks the character's own lines; it cannot go with {'--text' if text is not None else '--all'}"
+        )
     character, source = (None, names[-1]) if len(names) == 1 else names
     prep = prepare(source, _config_to_read(source, config))
     path, _ = run(prep, output, None if everyone else character, text, count)
@@ -245,10 +338,17 @@ def _play(path: Path) -> None:
     import shutil
     import subprocess
 
-    for cmd in (["ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"], ["mpv", "--no-video"], ["mplayer"],
-                ["afplay"], ["cvlc", "--play-and-exit"], ["xdg-open"], ["open"]):
+    for cmd in (
+        ["ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"],
+        ["mpv", "--no-video"],
+        ["mplayer"],
+        ["afplay"],
+        ["cvlc", "--play-and-exit"],
+        ["xdg-open"],
+        ["open"],
+    ):
         if shutil.which(cmd[0]):
-            subprocess.run([*cmd, str(Path(path).resolve())], check=False)   # never taken for an option
+            subprocess.run([*cmd, str(Path(path).resolve())], check=False)  # never taken for an option
             return
     click.echo("Warning: no audio player found here (ffplay, mpv, afplay, vlc); open the file above.", err=True)
 
@@ -268,13 +368,27 @@ UNSURE_BELOW = 0.7
 
 @cli.command()
 @click.argument("source", type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
-              help="text: one reviewable line per segment; jsonl: one JSON object per segment.")
-@click.option("--unsure", is_flag=True,
-              help=f"Only the dialogue whose speaker is unknown or chosen with confidence under {UNSURE_BELOW}.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: one reviewable line per segment; jsonl: one JSON object per segment.",
+)
+@click.option(
+    "--unsure",
+    is_flag=True,
+    help=f"Only the dialogue whose speaker is unknown or chosen with confidence under {UNSURE_BELOW}.",
+)
 @click.option("--stats", is_flag=True, help="A summary per character: lines, words, gender, age, aliases.")
-@click.option("--write", "write_to", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write an editable script (a speaker in front of every line) that `generate` accepts.")
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Write an editable script (a speaker in front of every line) that `generate` accepts.",
+)
 def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None) -> None:
     """Show every segment of SOURCE with its speaker and the rule that chose it."""
     from . import scriptfile
@@ -286,10 +400,14 @@ def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | Non
         # A script of a script names the story itself: that is what its offsets and text refer to.
         story = scriptfile.story_of(source) if scriptfile.is_script_file(source) else Path(source)
         if _same_file(write_to, story):
-            raise click.BadParameter(f"{write_to} is the story itself; write the script to another file",
-                                     param_hint="--write")
-        write_text(write_to, scriptfile.render(parsed, _relative_source(str(story), write_to)) + "\n",
-                   "choose another path for --write")
+            raise click.BadParameter(
+                f"{write_to} is the story itself; write the script to another file", param_hint="--write"
+            )
+        write_text(
+            write_to,
+            scriptfile.render(parsed, _relative_source(str(story), write_to)) + "\n",
+            "choose another path for --write",
+        )
         click.echo(f"Wrote {write_to}: edit a speaker, then `audiobook generate {write_to}`.", err=True)
         return
     if stats:
@@ -303,10 +421,21 @@ def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | Non
             if unsure and (seg.kind != "dialogue" or (seg.speaker and seg.confidence >= UNSURE_BELOW)):
                 continue
             if fmt == "jsonl":
-                click.echo(json.dumps({
-                    "chapter": ch.index, "kind": seg.kind, "speaker": seg.speaker, "start": seg.start,
-                    "end": seg.end, "text": seg.text, "rule": seg.rule, "confidence": seg.confidence,
-                }, ensure_ascii=False))
+                click.echo(
+                    json.dumps(
+                        {
+                            "chapter": ch.index,
+                            "kind": seg.kind,
+                            "speaker": seg.speaker,
+                            "start": seg.start,
+                            "end": seg.end,
+                            "text": seg.text,
+                            "rule": seg.rule,
+                            "confidence": seg.confidence,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
             elif seg.kind == "narration":
                 line = f"    {seg.text}"
                 click.echo(click.style(line, dim=True) if color else line)
@@ -334,21 +463,32 @@ def _print_stats(parsed: Any) -> None:
         click.echo(f"{c.name:<{width}}  {c.lines:>5}  {c.words:>6}  {c.gender:<7}  {c.age:<7}  {', '.join(c.aliases)}")
     unknown = sum(1 for ch in parsed.chapters for s in ch.segments if s.kind == "dialogue" and not s.speaker)
     total = sum(1 for ch in parsed.chapters for s in ch.segments if s.kind == "dialogue")
-    click.echo(f"\n{total} lines of dialogue, {unknown} with no speaker found; "
-               f"{sum(1 for c in parsed.characters if not c.lines)} more characters named who never speak.")
+    click.echo(
+        f"\n{total} lines of dialogue, {unknown} with no speaker found; "
+        f"{sum(1 for c in parsed.characters if not c.lines)} more characters named who never speak."
+    )
 
 
 @cli.command()
 @click.option("--lang", default=None, help="Only voices whose language starts with this (e.g. en).")
-@click.option("--engine", "engine_name", type=click.Choice([n for n in ENGINE_NAMES if n != "fake"]), default="auto", show_default=True,
-              help="The engine whose voices to list (auto: this platform's).")
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice([n for n in ENGINE_NAMES if n != "fake"]),
+    default="auto",
+    show_default=True,
+    help="The engine whose voices to list (auto: this platform's).",
+)
 def voices(lang: str | None, engine_name: str) -> None:
     """List the voice ids this machine's engine offers (and espeak-ng's +variants)."""
     from .engines import create_engine
 
     engine = create_engine(engine_name)
-    rows = [v for v in engine.voices() if v.kind == "voice"
-            and (not lang or any(x.lower().startswith(lang.lower()) for x in v.languages))]
+    rows = [
+        v
+        for v in engine.voices()
+        if v.kind == "voice" and (not lang or any(x.lower().startswith(lang.lower()) for x in v.languages))
+    ]
     variants = [v for v in engine.voices() if v.kind == "variant"]
     width = max((len(v.id) for v in rows), default=2)
     click.echo(f"{'ID':<{width}}  {'GENDER':<7}  {'LANGUAGE':<16}  NAME")

@@ -1,12 +1,12 @@
 """voices.yaml -> VoicesConfig, validated; every message names the file, the line and the key.
 
-    engine: auto                 # auto | espeak | pyttsx3
-    narrator: {voice: gmw/en-gb-x-rp, rate: 165, pitch: 40, volume: 1.0}
-    characters:
-      Leo: {aliases: [Leo Carson], voice: gmw/en-us+Nguyen, rate: 185, pitch: 70}
-    fallback: {voice: gmw/en-us+m1}        # dialogue by anyone not listed, or by no one known
-    pauses: {within_paragraph: 250, paragraph: 650, scene_break: 1800, head: 700, tail: 1500}
-    pronunciations: {Okafor: Oh-KAH-for, gif: jif}   # whole words; a lower-case key matches any case
+engine: auto                 # auto | espeak | pyttsx3
+narrator: {voice: gmw/en-gb-x-rp, rate: 165, pitch: 40, volume: 1.0}
+characters:
+  Leo: {aliases: [Leo Carson], voice: gmw/en-us+Nguyen, rate: 185, pitch: 70}
+fallback: {voice: gmw/en-us+m1}        # dialogue by anyone not listed, or by no one known
+pauses: {within_paragraph: 250, paragraph: 650, scene_break: 1800, head: 700, tail: 1500}
+pronunciations: {Okafor: Oh-KAH-for, gif: jif}   # whole words; a lower-case key matches any case
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class VoiceEntry:
     rate: int | None = None
     pitch: int | None = None
     volume: float | None = None
-    line: int = 0             # where `voice` is, for errors found later (an id the engine lacks)
+    line: int = 0  # where `voice` is, for errors found later (an id the engine lacks)
 
     def spec(self, engine: str, base: VoiceSpec) -> VoiceSpec:
         """This entry over `base`: fields it leaves unset come from there."""
@@ -130,8 +130,11 @@ class _Reader:
         if allowed is not None:
             for k in node:
                 if not isinstance(k, str) or k not in allowed:
-                    raise self.fail(self.line_of(node, k), f"{key}.{k}" if key else str(k),
-                                    f"unknown key; {_suggest(str(k), allowed)}")
+                    raise self.fail(
+                        self.line_of(node, k),
+                        f"{key}.{k}" if key else str(k),
+                        f"unknown key; {_suggest(str(k), allowed)}",
+                    )
         return node
 
     def number(self, node: Any, key: str, line: int | None, lo: float, hi: float, integer: bool) -> Any:
@@ -220,11 +223,15 @@ def parse_config(tree: Any, path: str = "voices.yaml") -> VoicesConfig:
 
         engine = r.string(top["engine"], "engine", r.line_of(top, "engine"))
         if engine not in ENGINE_NAMES:
-            raise r.fail(r.line_of(top, "engine"), "engine",
-                         f"unknown engine {engine!r}; {_suggest(engine, ENGINE_NAMES)}")
+            raise r.fail(
+                r.line_of(top, "engine"), "engine", f"unknown engine {engine!r}; {_suggest(engine, ENGINE_NAMES)}"
+            )
     narrator = VoiceEntry(**r.voice(top.get("narrator"), "narrator", r.line_of(top, "narrator")))
-    fallback = (VoiceEntry(**r.voice(top["fallback"], "fallback", r.line_of(top, "fallback")))
-                if top.get("fallback") is not None else None)
+    fallback = (
+        VoiceEntry(**r.voice(top["fallback"], "fallback", r.line_of(top, "fallback")))
+        if top.get("fallback") is not None
+        else None
+    )
 
     characters: list[CharacterEntry] = []
     chars = r.mapping(top.get("characters"), "characters", r.line_of(top, "characters"), None)
@@ -244,15 +251,17 @@ def parse_config(tree: Any, path: str = "voices.yaml") -> VoicesConfig:
         aliases = tuple(a.strip() for a in aliases_node)
         for n in (name, *aliases):
             if n.lower() in claimed and claimed[n.lower()] != name:
-                raise r.fail(al_line, f"{key}.aliases",
-                             f"{n!r} is already a name of {claimed[n.lower()]!r}; a name can belong to one character")
+                raise r.fail(
+                    al_line,
+                    f"{key}.aliases",
+                    f"{n!r} is already a name of {claimed[n.lower()]!r}; a name can belong to one character",
+                )
             claimed[n.lower()] = name
         characters.append(CharacterEntry(name.strip(), aliases, VoiceEntry(**fields)))
 
     pauses = Pauses()
     pnode = r.mapping(top.get("pauses"), "pauses", r.line_of(top, "pauses"), _PAUSE_KEYS)
-    values = {k: r.number(v, f"pauses.{k}", r.line_of(pnode, k), *PAUSE_RANGE, integer=True)
-              for k, v in pnode.items()}
+    values = {k: r.number(v, f"pauses.{k}", r.line_of(pnode, k), *PAUSE_RANGE, integer=True) for k, v in pnode.items()}
     pauses = Pauses(**values)
 
     pronunciations: dict[str, str] = {}
@@ -286,8 +295,12 @@ def _voice_map(spec: VoiceSpec, aliases: tuple[str, ...] = ()) -> Any:
     return m
 
 
-def write_cast(path: str | Path, additions: list[tuple[str, tuple[str, ...], VoiceSpec, str]],
-               narrator: VoiceSpec, fallback: VoiceSpec) -> list[str]:
+def write_cast(
+    path: str | Path,
+    additions: list[tuple[str, tuple[str, ...], VoiceSpec, str]],
+    narrator: VoiceSpec,
+    fallback: VoiceSpec,
+) -> list[str]:
     """Create voices.yaml, or add characters to it in place: what the user wrote (settings, comments,
     order) stays as it was. `additions` are (name, aliases, voice, comment). Returns the names added."""
     import io
@@ -327,7 +340,9 @@ def write_cast(path: str | Path, additions: list[tuple[str, tuple[str, ...], Voi
         added.append(name)
     if "fallback" not in tree:
         tree["fallback"] = _voice_map(fallback)
-        tree.yaml_set_comment_before_after_key("fallback", before="\nanyone not listed above, and lines whose speaker is unknown")
+        tree.yaml_set_comment_before_after_key(
+            "fallback", before="\nanyone not listed above, and lines whose speaker is unknown"
+        )
     if "pauses" not in tree:
         pauses = CommentedMap(Pauses().__dict__)
         tree["pauses"] = pauses

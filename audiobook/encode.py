@@ -21,26 +21,28 @@ from .engines.base import Audio
 
 OUTPUT_RATE = 44100
 BITRATE_KBPS = 128
-ENCODER_QUALITY = 7            # LAME's algorithm quality: 7 is fast and clean for speech at 128 kbit/s
-FRAME_SAMPLES = 1152           # MPEG-1 Layer III, 44.1 kHz
+ENCODER_QUALITY = 7  # LAME's algorithm quality: 7 is fast and clean for speech at 128 kbit/s
+FRAME_SAMPLES = 1152  # MPEG-1 Layer III, 44.1 kHz
 # Samples of silence a decoder plays before a block's first sample (LAME's 576 + the decoder's 529),
 # measured on the decoded output: the manifest adds it to every line's start.
 BLOCK_DELAY_SAMPLES = 1104
 # Every clip is brought to this RMS level before it is joined, so no voice is quieter than another;
 # a voice's `volume` moves it from here (0.5 is 6 dB quieter). Peaks stay under PEAK_CEILING_DB.
 TARGET_RMS_DB = -20.0
-PEAK_CEILING_DB = -3.5          # ACX asks for peaks at or under -3 dBFS; MP3 encoding can add a little
+PEAK_CEILING_DB = -3.5  # ACX asks for peaks at or under -3 dBFS; MP3 encoding can add a little
 MAX_GAIN_DB = 18.0
 # Room tone: very quiet noise under every line and pause. ACX flags digital silence, and a listener
 # hears a gap of it as a drop-out; -80 dBFS is far under anything heard, and LAME keeps it.
 ROOM_TONE_DB = -80.0
-_CHUNK = 1 << 16               # samples per step where a whole-line temporary would be 8 bytes a sample
+_CHUNK = 1 << 16  # samples per step where a whole-line temporary would be 8 bytes a sample
 
 
 def encoding_id(bitrate_kbps: int = BITRATE_KBPS) -> str:
     """Everything about levelling and encoding that changes a line's block: part of its cache key."""
-    return (f"lame-q{ENCODER_QUALITY}-{bitrate_kbps}k-{OUTPUT_RATE}-rms{TARGET_RMS_DB}-peak{PEAK_CEILING_DB}"
-            f"-tone{ROOM_TONE_DB}")
+    return (
+        f"lame-q{ENCODER_QUALITY}-{bitrate_kbps}k-{OUTPUT_RATE}-rms{TARGET_RMS_DB}-peak{PEAK_CEILING_DB}"
+        f"-tone{ROOM_TONE_DB}"
+    )
 
 
 _TONE: dict[int, Any] = {}
@@ -53,17 +55,17 @@ def room_tone(samples: int, sample_rate: int) -> Any:
     table = _TONE.get(sample_rate)
     if table is None:
         rng = np.random.default_rng(20261127)
-        table = _TONE[sample_rate] = (rng.standard_normal(sample_rate * 7) * 32768 * 10 ** (ROOM_TONE_DB / 20))
+        table = _TONE[sample_rate] = rng.standard_normal(sample_rate * 7) * 32768 * 10 ** (ROOM_TONE_DB / 20)
     start = (samples * 7919) % len(table)
     reps = -(-(start + samples) // len(table))
-    return np.tile(table, reps)[start:start + samples]
+    return np.tile(table, reps)[start : start + samples]
 
 
 def _pydub():  # type: ignore[no-untyped-def]
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # "couldn't find ffmpeg": we never ask pydub to run it
+        warnings.simplefilter("ignore", RuntimeWarning)  # "couldn't find ffmpeg": we never ask pydub to run it
         from pydub import AudioSegment
     return AudioSegment
 
@@ -78,8 +80,7 @@ def level(clip: Audio, volume: float = 1.0) -> bytes:
     samples = np.frombuffer(clip.pcm, dtype="<i2")
     # The sum of squares in exact integers: a float reduction's result can depend on where the array
     # happens to sit in memory, and a line must come out the same in any process.
-    energy = sum(int(np.square(samples[i:i + _CHUNK], dtype=np.int64).sum())
-                 for i in range(0, len(samples), _CHUNK))
+    energy = sum(int(np.square(samples[i : i + _CHUNK], dtype=np.int64).sum()) for i in range(0, len(samples), _CHUNK))
     if energy == 0:
         return clip.pcm
     rms = math.sqrt(energy / len(samples)) / 32768.0
@@ -102,16 +103,16 @@ def _limit(x: Any, ceiling: float, rate: int) -> Any:
     size = max(1, rate // 400)
     n = -(-len(x) // size)
     padded = np.zeros(n * size, dtype=np.float32)
-    padded[:len(x)] = np.abs(x)
+    padded[: len(x)] = np.abs(x)
     g = np.minimum(1.0, ceiling / np.maximum(padded.reshape(n, size).max(axis=1), 1e-9))
     held = g.copy()
     for k in (1, 2, 3):
         held[k:] = np.minimum(held[k:], g[:-k])
         held[:-k] = np.minimum(held[:-k], g[k:])
     centers = np.arange(n) * size + size / 2
-    for i in range(0, len(x), _CHUNK):       # in place, a chunk at a time: no full-length float64 copies
+    for i in range(0, len(x), _CHUNK):  # in place, a chunk at a time: no full-length float64 copies
         gain = np.interp(np.arange(i, min(i + _CHUNK, len(x))), centers, held).astype(np.float32)
-        x[i:i + _CHUNK] *= gain
+        x[i : i + _CHUNK] *= gain
     return np.clip(x, -ceiling, ceiling, out=x)
 
 
@@ -160,8 +161,9 @@ class Block:
         return self.frames * FRAME_SAMPLES / OUTPUT_RATE
 
 
-def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: int,
-               bitrate_kbps: int = BITRATE_KBPS) -> Block:
+def make_block(
+    clip: Audio | None, volume: float, pause_ms: int, sample_rate: int, bitrate_kbps: int = BITRATE_KBPS
+) -> Block:
     """A line's clip, levelled, followed by its pause, with room tone under both, encoded on its own."""
     import numpy as np
 
@@ -171,8 +173,9 @@ def make_block(clip: Audio | None, volume: float, pause_ms: int, sample_rate: in
         pcm = bytes(seg.set_frame_rate(sample_rate).raw_data)
     # The next block starts with the encoder's delay, which is silence: it is part of this pause.
     silence = round(sample_rate * pause_ms / 1000) - round(BLOCK_DELAY_SAMPLES * sample_rate / OUTPUT_RATE)
-    x = np.concatenate([np.frombuffer(pcm, dtype="<i2").astype(np.float32),
-                        np.zeros(max(0, silence), dtype=np.float32)])
+    x = np.concatenate(
+        [np.frombuffer(pcm, dtype="<i2").astype(np.float32), np.zeros(max(0, silence), dtype=np.float32)]
+    )
     x += room_tone(len(x), sample_rate)
     mp3 = encode(np.clip(np.round(x), -32768, 32767).astype("<i2").tobytes(), sample_rate, bitrate_kbps)
     return Block(mp3, count_frames(mp3))

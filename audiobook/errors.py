@@ -12,13 +12,13 @@ class ExitCode(enum.IntEnum):
     """Process exit codes, one per class of failure."""
 
     OK = 0
-    FAILURE = 1          # an unexpected error (a bug): shown with --debug
-    USAGE = 2            # click's own code for bad options
-    SYNTHESIS = 3        # some lines could not be synthesized; the rest was written
-    INPUT = 4            # the story file cannot be read or understood
-    CONFIG = 5           # voices.yaml is wrong
-    ENGINE = 6           # the speech engine cannot run here
-    OUTPUT = 7           # the output folder cannot be written
+    FAILURE = 1  # an unexpected error (a bug): shown with --debug
+    USAGE = 2  # click's own code for bad options
+    SYNTHESIS = 3  # some lines could not be synthesized; the rest was written
+    INPUT = 4  # the story file cannot be read or understood
+    CONFIG = 5  # voices.yaml is wrong
+    ENGINE = 6  # the speech engine cannot run here
+    OUTPUT = 7  # the output folder cannot be written
 
 
 class AudiobookError(Exception):

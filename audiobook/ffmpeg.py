@@ -18,6 +18,7 @@ def ffmpeg_exe() -> str:
         return found
     try:
         import imageio_ffmpeg
+
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except Exception as exc:
         raise EngineError("ffmpeg not found: `pip install imageio-ffmpeg` (or install ffmpeg)") from exc
@@ -32,8 +33,8 @@ def ffmpeg_file(path: str | Path) -> str:
 def decode_pcm(path: str | Path, sample_rate: int = 44100) -> bytes:
     """Decode any audio file to mono s16le PCM at `sample_rate` (for checks and tests)."""
     out = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", ffmpeg_file(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate),
-         "-"],
-        check=True, capture_output=True,
+        [ffmpeg_exe(), "-v", "error", "-i", ffmpeg_file(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "-"],
+        check=True,
+        capture_output=True,
     )
     return out.stdout

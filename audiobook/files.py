@@ -51,8 +51,10 @@ def output_error(path: Path, exc: OSError, needed: str = "", hint: str = TO_OUTP
     if is_full(exc):
         folder = path if path.is_dir() else path.parent
         what = f"; about {needed} is needed" if needed else ""
-        return OutputError(f"{folder}: no space left on the device{what}; free some space or "
-                           f"{hint} (lines already made are kept in the cache)")
+        return OutputError(
+            f"{folder}: no space left on the device{what}; free some space or "
+            f"{hint} (lines already made are kept in the cache)"
+        )
     return OutputError(f"{path}: cannot write ({exc.strerror or exc}); {hint}")
 
 
@@ -69,7 +71,7 @@ def atomic_path(path: str | Path, hint: str = TO_OUTPUT) -> Iterator[Path]:
         raise output_error(path, exc, hint=hint) from exc
     tmp = Path(name)
     try:
-        os.chmod(tmp, _MODE)          # mkstemp makes 0600; the user's umask decides, as for open()
+        os.chmod(tmp, _MODE)  # mkstemp makes 0600; the user's umask decides, as for open()
         yield tmp
         with open(tmp, "rb+") as written:
             os.fsync(written.fileno())
@@ -82,8 +84,9 @@ def atomic_path(path: str | Path, hint: str = TO_OUTPUT) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8",
-                 hint: str = TO_OUTPUT) -> Iterator[IO[Any]]:
+def atomic_write(
+    path: str | Path, mode: str = "w", encoding: str | None = "utf-8", hint: str = TO_OUTPUT
+) -> Iterator[IO[Any]]:
     """A file opened for writing under a unique temporary name beside `path`, renamed to `path` when
     the block succeeds (see `atomic_path`). Text is written with the line ends it holds."""
     binary = "b" in mode
@@ -112,8 +115,9 @@ def deferred_interrupts() -> Iterator[None]:
         yield
         return
     held: list[int] = []
-    before = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
-              for sig in (signal.SIGINT, signal.SIGTERM)}
+    before = {
+        sig: signal.signal(sig, lambda signum, frame: held.append(signum)) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:

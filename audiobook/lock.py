@@ -28,21 +28,23 @@ class FolderLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise OutputError(f"{self.folder}: cannot write there ({exc.strerror}); "
-                              "choose another folder with -o") from exc
+            raise OutputError(
+                f"{self.folder}: cannot write there ({exc.strerror}); choose another folder with -o"
+            ) from exc
         if not _try_lock(fd):
             holder = _read_pid(fd)
             os.close(fd)
             who = f" (process {holder})" if holder else ""
-            raise OutputError(f"{self.folder}: another audiobook run{who} is writing this book; wait for it "
-                              "to finish, or choose another folder with -o")
+            raise OutputError(
+                f"{self.folder}: another audiobook run{who} is writing this book; wait for it "
+                "to finish, or choose another folder with -o"
+            )
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._fd is not None:
             _unlock(self._fd)
             os.close(self._fd)

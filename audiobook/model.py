@@ -16,13 +16,14 @@ Age = Literal["child", "adult", "elderly", "unknown"]
 
 # ---- ingest ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph of the source: its text with hard wraps joined, and where it lies in the file."""
 
-    text: str                 # as spoken: wrapped lines joined by single spaces
-    start: int                # offset of the first character in the source text
-    end: int                  # offset just past the last character
+    text: str  # as spoken: wrapped lines joined by single spaces
+    start: int  # offset of the first character in the source text
+    end: int  # offset just past the last character
     scene_break_before: bool = False
     # Where each joined source line begins: (index in `text`, offset in the source), ascending.
     # One piece when the paragraph is a single line; joining wrapped lines shifts offsets.
@@ -50,7 +51,7 @@ def piece_offset(pieces: tuple[tuple[int, int], ...], start: int, i: int) -> int
 class ChapterText:
     """A chapter as read: a title and its paragraphs."""
 
-    index: int                # 1-based
+    index: int  # 1-based
     title: str
     paragraphs: tuple[Paragraph, ...]
 
@@ -63,23 +64,24 @@ class Book:
     author: str
     path: str
     chapters: tuple[ChapterText, ...]
-    year: str = ""            # from a `Year:`/`Date:` header or front matter
-    narrator: str = ""        # from a `Narrator:` header
+    year: str = ""  # from a `Year:`/`Date:` header or front matter
+    narrator: str = ""  # from a `Narrator:` header
 
 
 # ---- parse ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Segment:
     """One unit of speech: narration, or a quote by one speaker."""
 
     kind: Kind
-    text: str                 # what is spoken (quote marks stripped for dialogue)
-    speaker: str | None       # canonical character name for dialogue; None for narration or unknown
-    start: int                # offsets into the source text, so every line traces back
+    text: str  # what is spoken (quote marks stripped for dialogue)
+    speaker: str | None  # canonical character name for dialogue; None for narration or unknown
+    start: int  # offsets into the source text, so every line traces back
     end: int
-    paragraph: int = 0        # index of the paragraph (within its chapter) the segment starts in
-    rule: str = ""            # why this speaker: "tag:after", "pronoun", "beat:before", ...
+    paragraph: int = 0  # index of the paragraph (within its chapter) the segment starts in
+    rule: str = ""  # why this speaker: "tag:after", "pronoun", "beat:before", ...
     confidence: float = 1.0
 
 
@@ -87,11 +89,11 @@ class Segment:
 class Character:
     """A person who speaks or is named, with every name the text uses for them."""
 
-    name: str                 # canonical name
+    name: str  # canonical name
     aliases: tuple[str, ...] = ()
     gender: Gender = "unknown"
     age: Age = "unknown"
-    lines: int = 0            # dialogue segments attributed to them
+    lines: int = 0  # dialogue segments attributed to them
     words: int = 0
 
 
@@ -102,7 +104,7 @@ class Chapter:
     index: int
     title: str
     segments: tuple[Segment, ...]
-    scene_breaks: frozenset[int] = frozenset()   # paragraph indices preceded by a scene break
+    scene_breaks: frozenset[int] = frozenset()  # paragraph indices preceded by a scene break
 
 
 def speech_counts(chapters: tuple[Chapter, ...] | list[Chapter]) -> tuple[dict[str, int], dict[str, int]]:
@@ -131,15 +133,16 @@ class Script:
 
 # ---- cast, synth, assemble -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class VoiceSpec:
     """Everything that changes how a line sounds; hashable, part of every clip's identity."""
 
     engine: str
     voice_id: str
-    rate: int = 175           # words per minute
-    pitch: int = 50           # 0-100
-    volume: float = 1.0       # 0.0-1.0
+    rate: int = 175  # words per minute
+    pitch: int = 50  # 0-100
+    volume: float = 1.0  # 0.0-1.0
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ class CastLine:
 
     segment: Segment
     voice: VoiceSpec
-    role: str                 # "narrator", a character name, or "fallback"
+    role: str  # "narrator", a character name, or "fallback"
     pause_after_ms: int
 
 
@@ -178,9 +181,9 @@ class BookInfo:
 
     title: str
     author: str
-    narrator: str = ""        # the composer tag, which Audiobookshelf reads as the narrator
+    narrator: str = ""  # the composer tag, which Audiobookshelf reads as the narrator
     year: str = ""
-    cover: str = ""           # path of a JPEG or PNG image, or ""
+    cover: str = ""  # path of a JPEG or PNG image, or ""
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ class RenderOptions:
     cache_dir: str | None = None
     use_cache: bool = True
     bitrate_kbps: int = 128
-    m4b: bool = False         # also one M4B (AAC) with chapter markers
+    m4b: bool = False  # also one M4B (AAC) with chapter markers
 
 
 @dataclass

@@ -20,8 +20,19 @@ from .files import atomic_path, is_full, output_error, write_text
 from .ingest import load_book
 from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
 from .lock import FolderLock
-from .publish import (BookFolder, Cover, ManifestWriter, chapter_entry, load_cover, one_line, safe_name, tag_mp3,
-                      write_cover, write_m4b, write_player)
+from .publish import (
+    BookFolder,
+    Cover,
+    ManifestWriter,
+    chapter_entry,
+    load_cover,
+    one_line,
+    safe_name,
+    tag_mp3,
+    write_cover,
+    write_m4b,
+    write_player,
+)
 from .parse import parse_book
 from .synth import Pronouncer, Renderer, make_jobs, silence_job
 
@@ -39,7 +50,7 @@ class Prepared:
     casting: Casting
     cast: CastScript
     warnings: list[str] = field(default_factory=list)
-    absent: list[str] = field(default_factory=list)     # in voices.yaml, never speaking in the story
+    absent: list[str] = field(default_factory=list)  # in voices.yaml, never speaking in the story
 
 
 def load_voices(config_path: str | Path | None) -> tuple[VoicesConfig, bool]:
@@ -55,8 +66,11 @@ def check_voices(config: VoicesConfig, engine: Engine) -> None:
         assert entry.voice is not None
         if not engine.has_voice(entry.voice):
             close = engine.suggest(entry.voice)
-            hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else \
-                "run `audiobook voices` to list the ids"
+            hint = (
+                f"did you mean {', '.join(repr(c) for c in close)}?"
+                if close
+                else "run `audiobook voices` to list the ids"
+            )
             raise ConfigError(f"{config.path}:{entry.line}: {key}.voice: unknown voice id {entry.voice!r}; {hint}")
 
 
@@ -68,8 +82,9 @@ def load_script(source: str | Path) -> Script:
     return parse_book(load_book(source))
 
 
-def prepare(source: str | Path, config_path: str | Path | None, engine: Engine | None = None,
-            auto_all: bool | None = None) -> Prepared:
+def prepare(
+    source: str | Path, config_path: str | Path | None, engine: Engine | None = None, auto_all: bool | None = None
+) -> Prepared:
     """Read, parse and cast a story; fail on bad input before anything is written. Characters that
     voices.yaml does not list are auto-cast when there is no voices.yaml (or `auto_all`), else they
     take the fallback voice."""
@@ -77,12 +92,15 @@ def prepare(source: str | Path, config_path: str | Path | None, engine: Engine |
     config, given = load_voices(config_path)
     engine = engine or create_engine(config.engine)
     check_voices(config, engine)
-    casting = make_casting(script, config, engine.name, engine.voices(),
-                           auto_all=not given if auto_all is None else auto_all)
+    casting = make_casting(
+        script, config, engine.name, engine.voices(), auto_all=not given if auto_all is None else auto_all
+    )
     speaking = {casting.roles[c.name] for c in script.characters if c.lines and c.name in casting.roles}
     absent = [c.name for c in config.characters if c.name not in speaking]
-    warnings = [f"{config.path}: characters.{name} never speaks in {Path(source).name}; "
-                "check the name or its aliases" for name in absent]
+    warnings = [
+        f"{config.path}: characters.{name} never speaks in {Path(source).name}; check the name or its aliases"
+        for name in absent
+    ]
     return Prepared(script, config, engine, casting, cast_script(script, casting, config), warnings, absent)
 
 
@@ -117,23 +135,39 @@ def _cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -
     return root
 
 
-def _render_chapter(prep: Prepared, renderer: Renderer, ch: CastChapter, path: Path, head_ms: int,
-                    tail_ms: int, report: BuildReport, progress: Progress | None = None,
-                    bitrate_kbps: int = 128) -> ChapterAudio:
+def _render_chapter(
+    prep: Prepared,
+    renderer: Renderer,
+    ch: CastChapter,
+    path: Path,
+    head_ms: int,
+    tail_ms: int,
+    report: BuildReport,
+    progress: Progress | None = None,
+    bitrate_kbps: int = 128,
+) -> ChapterAudio:
     """One chapter's audio into `path`: its lines' blocks between the head's and the tail's pauses."""
     engine = prep.engine
     pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
-    lines = [[silence_job(head_ms, engine, bitrate_kbps)]] + \
-        [make_jobs(line, engine, pronounce, bitrate_kbps) for line in ch.lines] + \
-        [[silence_job(tail_ms, engine, bitrate_kbps)]]
+    lines = (
+        [[silence_job(head_ms, engine, bitrate_kbps)]]
+        + [make_jobs(line, engine, pronounce, bitrate_kbps) for line in ch.lines]
+        + [[silence_job(tail_ms, engine, bitrate_kbps)]]
+    )
     audio = write_chapter(path, ch.lines, renderer.render_lines(lines), report, progress)
     report.segments += len(ch.lines)
     report.audio_seconds += audio.duration
     return audio
 
 
-def book_info(prep: Prepared, title: str | None = None, author: str | None = None, narrator: str | None = None,
-              year: str | None = None, cover: str | None = None) -> BookInfo:
+def book_info(
+    prep: Prepared,
+    title: str | None = None,
+    author: str | None = None,
+    narrator: str | None = None,
+    year: str | None = None,
+    cover: str | None = None,
+) -> BookInfo:
     """Tags for the book: options first, then the story's own header, then defaults."""
     import datetime
 
@@ -146,8 +180,14 @@ def book_info(prep: Prepared, title: str | None = None, author: str | None = Non
     )
 
 
-def render(prep: Prepared, out_root: str | Path, progress: Progress | None = None, source_name: str = "",
-           options: RenderOptions | None = None, info: BookInfo | None = None) -> BuildReport:
+def render(
+    prep: Prepared,
+    out_root: str | Path,
+    progress: Progress | None = None,
+    source_name: str = "",
+    options: RenderOptions | None = None,
+    info: BookInfo | None = None,
+) -> BuildReport:
     """Synthesize and assemble every chapter into `out_root/<Author>/<Title>/`, reusing cached lines
     (by default under `out_root/.cache/`); then the manifest, playlist, read-along page and, when asked,
     the M4B. One run at a time per book folder; the folder changes only when the whole book is done."""
@@ -172,7 +212,7 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
     except OSError as exc:
         raise output_error(book_dir, exc, _size(estimate_bytes(prep.cast, options))) from exc
     except OutputError as exc:
-        if isinstance(exc.__cause__, OSError) and is_full(exc.__cause__):   # said again with the space needed
+        if isinstance(exc.__cause__, OSError) and is_full(exc.__cause__):  # said again with the space needed
             raise output_error(book_dir, exc.__cause__, _size(estimate_bytes(prep.cast, options))) from exc
         raise
     report.chapters = len(prep.cast.chapters)
@@ -180,36 +220,77 @@ def render(prep: Prepared, out_root: str | Path, progress: Progress | None = Non
     return report
 
 
-def _render_book(prep: Prepared, folder: BookFolder, cache: Path | None, options: RenderOptions,
-                 info: BookInfo, cover: Cover | None, report: BuildReport, progress: Progress | None,
-                 source_name: str) -> None:
+def _render_book(
+    prep: Prepared,
+    folder: BookFolder,
+    cache: Path | None,
+    options: RenderOptions,
+    info: BookInfo,
+    cover: Cover | None,
+    report: BuildReport,
+    progress: Progress | None,
+    source_name: str,
+) -> None:
     """Every file of the book, into the folder's staging area."""
     cast = prep.cast
     total = len(cast.chapters)
     width = max(2, len(str(total)))
     playlist = ["#EXTM3U"]
-    book_tags = {"album": info.title, "artist": info.author, "album_artist": info.author,
-                 "composer": info.narrator, "genre": "Audiobook", "year": info.year}
-    manifest = ManifestWriter(folder.file("book.json"), {
-        "title": info.title, "author": info.author, "narrator": info.narrator, "year": info.year,
-        "source": source_name, "engine": prep.engine.version,
-        "characters": [{"name": c.name, "aliases": list(c.aliases), "gender": c.gender, "age": c.age,
-                        "lines": c.lines, "words": c.words,
-                        "voice": (prep.casting.characters.get(c.name) or prep.casting.fallback).voice_id}
-                       for c in prep.script.characters]})
+    book_tags = {
+        "album": info.title,
+        "artist": info.author,
+        "album_artist": info.author,
+        "composer": info.narrator,
+        "genre": "Audiobook",
+        "year": info.year,
+    }
+    manifest = ManifestWriter(
+        folder.file("book.json"),
+        {
+            "title": info.title,
+            "author": info.author,
+            "narrator": info.narrator,
+            "year": info.year,
+            "source": source_name,
+            "engine": prep.engine.version,
+            "characters": [
+                {
+                    "name": c.name,
+                    "aliases": list(c.aliases),
+                    "gender": c.gender,
+                    "age": c.age,
+                    "lines": c.lines,
+                    "words": c.words,
+                    "voice": (prep.casting.characters.get(c.name) or prep.casting.fallback).voice_id,
+                }
+                for c in prep.script.characters
+            ],
+        },
+    )
     chapters = []
     try:
         with Renderer(prep.engine, cache, options.jobs) as renderer:
             for ch in cast.chapters:
                 name = f"{ch.index:0{width}d} - {safe_name(ch.title)}"
-                audio = _render_chapter(prep, renderer, ch, folder.file(f"{name}.mp3"), cast.head_ms,
-                                        cast.tail_ms, report, progress, options.bitrate_kbps)
+                audio = _render_chapter(
+                    prep,
+                    renderer,
+                    ch,
+                    folder.file(f"{name}.mp3"),
+                    cast.head_ms,
+                    cast.tail_ms,
+                    report,
+                    progress,
+                    options.bitrate_kbps,
+                )
                 tag_mp3(audio.path, {**book_tags, "title": ch.title, "track": f"{ch.index}/{total}"}, cover)
                 write_transcript(folder.file(f"{name}.vtt"), ch.lines, audio.timings)
                 manifest.add(chapter_entry(ch, audio, f"{name}.vtt"))
                 chapters.append({"title": ch.title, "file": audio.path.name, "duration": round(audio.duration, 3)})
-                playlist += [f"#EXTINF:{int(round(audio.duration))},{one_line(f'{info.title} - {ch.title}')}",
-                             audio.path.name]
+                playlist += [
+                    f"#EXTINF:{int(round(audio.duration))},{one_line(f'{info.title} - {ch.title}')}",
+                    audio.path.name,
+                ]
         manifest.close()
     except BaseException:
         manifest.abort()
@@ -236,17 +317,24 @@ def _size(n: int) -> str:
     return f"{max(1, round(n / 1e6))} MB" if n < 1e9 else f"{n / 1e9:.1f} GB"
 
 
-def generate(source: str | Path, config_path: str | Path | None, out_root: str | Path,
-             progress: Progress | None = None, engine: Engine | None = None,
-             on_start: Callable[[int], None] | None = None, options: RenderOptions | None = None,
-             info: dict[str, str | None] | None = None, **option: Any) -> BuildReport:
+def generate(
+    source: str | Path,
+    config_path: str | Path | None,
+    out_root: str | Path,
+    progress: Progress | None = None,
+    engine: Engine | None = None,
+    on_start: Callable[[int], None] | None = None,
+    options: RenderOptions | None = None,
+    info: dict[str, str | None] | None = None,
+    **option: Any,
+) -> BuildReport:
     """The whole pipeline for one story file. `info` overrides tags (title, author, narrator, year,
     cover); keyword options (jobs, cache_dir, use_cache, bitrate_kbps, m4b) override `options`."""
     prep = prepare(source, config_path, engine)
     options = replace(options or RenderOptions(), **option)
     details = book_info(prep, **(info or {}))
     if details.cover:
-        load_cover(details.cover)                   # a bad cover fails before anything is written
+        load_cover(details.cover)  # a bad cover fails before anything is written
     if on_start:
         on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
     return render(prep, out_root, progress, os.path.basename(str(source)), options, details)
@@ -262,9 +350,9 @@ class CastPlan:
     rows: list[tuple[Any, Any, str]]
     narrator: Any
     fallback: Any
-    absent: list[str]                          # cast in voices.yaml, but not speaking in the story
+    absent: list[str]  # cast in voices.yaml, but not speaking in the story
     added: list[str] = field(default_factory=list)
-    exists: bool = True                        # voices.yaml existed before this run
+    exists: bool = True  # voices.yaml existed before this run
 
 
 def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, required: bool = False) -> CastPlan:
@@ -273,7 +361,7 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
     own, nothing else touched, and the rows show the file as written. `required`: the file was named
     by the user, so (without `write`) its absence is an error, as it is for `generate`."""
     exists = Path(config_path).exists()
-    prep = prepare(source, config_path if exists or (required and not write) else None)   # as `generate` does
+    prep = prepare(source, config_path if exists or (required and not write) else None)  # as `generate` does
     speaking = [c for c in prep.script.characters if c.lines]
     known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
     casting, added = prep.casting, []
@@ -281,11 +369,18 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
         from .config import write_cast
 
         proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.voices(), auto_all=True)
-        additions = [(c.name, tuple(a for a in c.aliases if a != c.name), proposal.characters[c.name],
-                      f"{c.lines} line{'s' * (c.lines != 1)}, {c.gender}, {c.age}")
-                     for c in speaking if c.name not in known]
+        additions = [
+            (
+                c.name,
+                tuple(a for a in c.aliases if a != c.name),
+                proposal.characters[c.name],
+                f"{c.lines} line{'s' * (c.lines != 1)}, {c.gender}, {c.age}",
+            )
+            for c in speaking
+            if c.name not in known
+        ]
         added = write_cast(config_path, additions, proposal.narrator, proposal.fallback)
-        config = load_config(config_path)       # the file as written, read as `generate` will read it
+        config = load_config(config_path)  # the file as written, read as `generate` will read it
         check_voices(config, prep.engine)
         casting = make_casting(prep.script, config, prep.engine.name, prep.engine.voices(), auto_all=False)
 
@@ -313,12 +408,20 @@ def _find_role(prep: Prepared, who: str) -> tuple[str, Any]:
         if wanted in {entry.name.lower(), *(a.lower() for a in entry.aliases)}:
             return entry.name, entry.voice.spec(prep.engine.name, prep.casting.fallback)
     speakers = [c.name for c in prep.script.characters if c.lines]
-    raise InputError(f"no character {who!r} in this story; its speakers are: {', '.join(speakers) or 'none'} "
-                     "(or 'narrator')")
+    raise InputError(
+        f"no character {who!r} in this story; its speakers are: {', '.join(speakers) or 'none'} (or 'narrator')"
+    )
 
 
-def preview(prep: Prepared, out_root: str | Path, who: str | None, text: str | None = None,
-            count: int = 3, cache_dir: str | Path | None = None, use_cache: bool = True) -> tuple[Path, BuildReport]:
+def preview(
+    prep: Prepared,
+    out_root: str | Path,
+    who: str | None,
+    text: str | None = None,
+    count: int = 3,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+) -> tuple[Path, BuildReport]:
     """A short MP3 auditioning one voice (its first `count` lines, or `text`), or every cast voice
     saying the same sentence when `who` is None."""
     root = _output_root(out_root)
@@ -343,8 +446,12 @@ def preview(prep: Prepared, out_root: str | Path, who: str | None, text: str | N
         if text:
             lines.append(line(text, voice, name, None if name == "narrator" else name))
         else:
-            said = [s for ch in prep.script.chapters for s in ch.segments
-                    if (s.kind == "narration" if name == "narrator" else s.speaker == name)][:count]
+            said = [
+                s
+                for ch in prep.script.chapters
+                for s in ch.segments
+                if (s.kind == "narration" if name == "narrator" else s.speaker == name)
+            ][:count]
             lines += [CastLine(s, voice, name, pause) for s in said]
         if not lines:
             raise InputError(f"{name!r} has no lines in this story; give one with --text")

@@ -44,8 +44,25 @@ def load_cover(path: str | Path) -> Cover:
     if data[:3] == b"\xff\xd8\xff":
         return Cover(data)
     if data[:8] == b"\x89PNG\r\n\x1a\n":
-        out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", ffmpeg_file(p), "-frames:v", "1", "-f", "image2",
-                              "-c:v", "mjpeg", "-q:v", "2", "-"], capture_output=True)
+        out = subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-i",
+                ffmpeg_file(p),
+                "-frames:v",
+                "1",
+                "-f",
+                "image2",
+                "-c:v",
+                "mjpeg",
+                "-q:v",
+                "2",
+                "-",
+            ],
+            capture_output=True,
+        )
         if out.returncode == 0 and out.stdout[:3] == b"\xff\xd8\xff":
             return Cover(out.stdout)
         raise InputError(f"{p}: this PNG could not be read; save the cover as JPEG")
@@ -56,8 +73,16 @@ def tag_mp3(path: Path, tags: dict[str, str], cover: Cover | None) -> None:
     """ID3v2.3 tags in place: title, album, artist, album artist, composer, track, genre, year, cover."""
     from mutagen.id3 import APIC, ID3, TALB, TCOM, TCON, TDRC, TIT2, TPE1, TPE2, TRCK
 
-    frames = {"title": TIT2, "album": TALB, "artist": TPE1, "album_artist": TPE2, "composer": TCOM,
-              "track": TRCK, "genre": TCON, "year": TDRC}
+    frames = {
+        "title": TIT2,
+        "album": TALB,
+        "artist": TPE1,
+        "album_artist": TPE2,
+        "composer": TCOM,
+        "track": TRCK,
+        "genre": TCON,
+        "year": TDRC,
+    }
     tag = ID3()
     for key, value in tags.items():
         if key in frames and value:
@@ -67,21 +92,28 @@ def tag_mp3(path: Path, tags: dict[str, str], cover: Cover | None) -> None:
     tag.save(path, v2_version=3)
 
 
-def write_m4b(book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, str], cover: Cover | None,
-              bitrate_kbps: int = 96) -> Path:
+def write_m4b(
+    book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, str], cover: Cover | None, bitrate_kbps: int = 96
+) -> Path:
     """One M4B of the whole book, with a chapter marker per chapter (at the same times as the
     chapter files) and the cover. Any path and title the file system accepts works: the chapter files
     are named to ffmpeg by absolute path, quoted in its concat syntax."""
     out = book_dir / "book.m4b"
     with tempfile.TemporaryDirectory() as work:
         listing = Path(work) / "chapters.txt"
-        listing.write_text("".join(f"file {_concat_quote(ffmpeg_file(book_dir / c['file']))}\n"
-                                   for c in chapters), encoding="utf-8")
+        listing.write_text(
+            "".join(f"file {_concat_quote(ffmpeg_file(book_dir / c['file']))}\n" for c in chapters), encoding="utf-8"
+        )
         meta = [";FFMETADATA1"]
-        for key, value in (("title", tags.get("album", "")), ("album", tags.get("album", "")),
-                           ("artist", tags.get("artist", "")), ("album_artist", tags.get("artist", "")),
-                           ("composer", tags.get("composer", "")), ("genre", "Audiobook"),
-                           ("date", tags.get("year", ""))):
+        for key, value in (
+            ("title", tags.get("album", "")),
+            ("album", tags.get("album", "")),
+            ("artist", tags.get("artist", "")),
+            ("album_artist", tags.get("artist", "")),
+            ("composer", tags.get("composer", "")),
+            ("genre", "Audiobook"),
+            ("date", tags.get("year", "")),
+        ):
             if value:
                 meta.append(f"{key}={_escape(value)}")
         at = 0
@@ -91,8 +123,7 @@ def write_m4b(book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, st
             at = end
         metafile = Path(work) / "meta.txt"
         metafile.write_text("\n".join(meta) + "\n", encoding="utf-8")
-        cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
-               "-i", str(metafile)]
+        cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(metafile)]
         maps = ["-map", "0:a"]
         if cover:
             art = Path(work) / "cover.jpg"
@@ -101,14 +132,32 @@ def write_m4b(book_dir: Path, chapters: list[dict[str, Any]], tags: dict[str, st
             maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
         # AAC overshoots the MP3s' peaks (measured on the example: 3 dB at 64 kbit/s, 0.4 dB at 96): at
         # 96 kbit/s or more, behind a limiter at -4 dBFS, the M4B's peaks stay under ACX's -3 dBFS.
-        cmd += [*maps, "-map_metadata", "1", "-map_chapters", "1", "-af", M4B_LIMITER,
-                "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "1",
-                "-movflags", "+faststart", "-f", "mp4"]
+        cmd += [
+            *maps,
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-af",
+            M4B_LIMITER,
+            "-c:a",
+            "aac",
+            "-b:a",
+            f"{bitrate_kbps}k",
+            "-ar",
+            "44100",
+            "-ac",
+            "1",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+        ]
         with atomic_path(out) as tmp:
             done = subprocess.run([*cmd, ffmpeg_file(tmp)], capture_output=True)
             if done.returncode != 0:
                 message = done.stderr.decode(errors="replace").strip()
-                if "No space left on device" in message:      # as an OSError: the caller names the folder
+                if "No space left on device" in message:  # as an OSError: the caller names the folder
                     raise OSError(errno.ENOSPC, "No space left on device", str(out))
                 last = message.splitlines()[-1] if message else "no message"
                 raise OutputError(f"{out.name}: ffmpeg could not write the M4B ({last})")
@@ -194,7 +243,7 @@ def safe_name(text: str, limit: int = 80, limit_bytes: int = 160) -> str:
 
 
 STAGING_PREFIX = ".staging-"
-LISTING = ".audiobook-files"     # what the last run published here: the next one removes what it drops
+LISTING = ".audiobook-files"  # what the last run published here: the next one removes what it drops
 
 
 class BookFolder:
@@ -288,7 +337,7 @@ class ManifestWriter:
         self.path = path
         self._f = open(path, "w", encoding="utf-8")
         text = json.dumps({**head, "chapters": []}, indent=2, ensure_ascii=False)
-        self._f.write(text[:text.rindex("[")] + "[")
+        self._f.write(text[: text.rindex("[")] + "[")
         self._first = True
 
     def add(self, chapter: dict[str, Any]) -> None:
@@ -314,12 +363,29 @@ def chapter_entry(ch: CastChapter, audio: ChapterAudio, transcript: str) -> dict
     segments = []
     for line, t in zip(ch.lines, audio.timings):
         seg = line.segment
-        segments.append({
-            "kind": seg.kind, "speaker": seg.speaker, "role": line.role, "voice": line.voice.voice_id,
-            "rate": line.voice.rate, "pitch": line.voice.pitch, "volume": line.voice.volume,
-            "start": round(t.start, 3), "end": round(t.end, 3),
-            "source_start": seg.start, "source_end": seg.end, "rule": seg.rule,
-            "confidence": seg.confidence, "text": seg.text,
-        })
-    return {"index": ch.index, "title": ch.title, "file": audio.path.name, "transcript": transcript,
-            "duration": round(audio.duration, 3), "segments": segments}
+        segments.append(
+            {
+                "kind": seg.kind,
+                "speaker": seg.speaker,
+                "role": line.role,
+                "voice": line.voice.voice_id,
+                "rate": line.voice.rate,
+                "pitch": line.voice.pitch,
+                "volume": line.voice.volume,
+                "start": round(t.start, 3),
+                "end": round(t.end, 3),
+                "source_start": seg.start,
+                "source_end": seg.end,
+                "rule": seg.rule,
+                "confidence": seg.confidence,
+                "text": seg.text,
+            }
+        )
+    return {
+        "index": ch.index,
+        "title": ch.title,
+        "file": audio.path.name,
+        "transcript": transcript,
+        "duration": round(audio.duration, 3),
+        "segments": segments,
+    }

@@ -38,9 +38,13 @@ def is_script_file(path: str | Path) -> bool:
 
 def render(script: Script, source: str | Path) -> str:
     """The editable text of a parsed script."""
-    out = [MAGIC, f"{_SOURCE}{source}",
-           "# Edit the name before | to change who says a line: a character, 'narrator', or '?'.",
-           "# Leave the text after | as it is. Lines starting with # are comments.", ""]
+    out = [
+        MAGIC,
+        f"{_SOURCE}{source}",
+        "# Edit the name before | to change who says a line: a character, 'narrator', or '?'.",
+        "# Leave the text after | as it is. Lines starting with # are comments.",
+        "",
+    ]
     for ch in script.chapters:
         out.append(f"## {ch.index} {ch.title}")
         for seg in ch.segments:
@@ -69,7 +73,7 @@ def story_of(path: str | Path) -> Path:
     with open(p, encoding="utf-8") as f:
         for line in f:
             if line.startswith(_SOURCE):
-                return _story_path(p, line.rstrip("\r\n")[len(_SOURCE):])
+                return _story_path(p, line.rstrip("\r\n")[len(_SOURCE) :])
     raise InputError(f"{p}: has no '# source:' line naming the story it belongs to")
 
 
@@ -81,7 +85,7 @@ def read(path: str | Path) -> tuple[Path, dict[tuple[int, int], tuple[str, str, 
     edits: dict[tuple[int, int], tuple[str, str, int]] = {}
     for n, line in enumerate(lines, 1):
         if line.startswith(_SOURCE) and source is None:
-            source = _story_path(p, line[len(_SOURCE):])
+            source = _story_path(p, line[len(_SOURCE) :])
             continue
         if not line.strip() or line.startswith("#"):
             continue
@@ -109,7 +113,7 @@ def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], pa
     seen: set[tuple[int, int]] = set()
     new_names: dict[str, Character] = {}
     names: dict[str, str] = {}
-    for c in script.characters:                  # aliases first, so a character's own name wins
+    for c in script.characters:  # aliases first, so a character's own name wins
         for alias in c.aliases:
             names.setdefault(alias.casefold(), c.name)
     names.update({c.name.casefold(): c.name for c in script.characters})
@@ -123,16 +127,19 @@ def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], pa
             if key not in edits:
                 raise InputError(
                     f"{path}: has no line for offsets {seg.start}-{seg.end} of the story "
-                    f"({_one_line(seg.text)[:40]!r}); the story changed: write the script again")
+                    f"({_one_line(seg.text)[:40]!r}); the story changed: write the script again"
+                )
             written, text, n = edits[key]
-            who = names.setdefault(written.casefold(), written)     # a new name: this spelling from now on
+            who = names.setdefault(written.casefold(), written)  # a new name: this spelling from now on
             seen.add(key)
             # `seg` is parsed from the story as it is now: a story edited since the script was written
             # shows here (or as offsets with no line). The source slice itself may hold markup that is
             # not spoken (a Markdown link), so it is the spoken text that must match.
             if _comparable(text) != _comparable(seg.text):
-                raise InputError(f"{path}:{n}: the text no longer matches the story at {seg.start}-{seg.end}; "
-                                 "change only the speaker, or write the script again")
+                raise InputError(
+                    f"{path}:{n}: the text no longer matches the story at {seg.start}-{seg.end}; "
+                    "change only the speaker, or write the script again"
+                )
             segs.append(_recast(seg, who))
             if who not in (NARRATOR, UNKNOWN) and who not in known:
                 new_names.setdefault(who, Character(name=who))
@@ -140,11 +147,14 @@ def apply(script: Script, edits: dict[tuple[int, int], tuple[str, str, int]], pa
     extra = sorted(set(edits) - seen)
     if extra:
         _, _, n = edits[extra[0]]
-        raise InputError(f"{path}:{n}: no such segment in the story (offsets {extra[0][0]}-{extra[0][1]}); "
-                         "write the script again")
+        raise InputError(
+            f"{path}:{n}: no such segment in the story (offsets {extra[0][0]}-{extra[0][1]}); write the script again"
+        )
     lines, words = speech_counts(chapters)
-    characters = tuple(replace(c, lines=lines.get(c.name, 0), words=words.get(c.name, 0))
-                       for c in script.characters + tuple(new_names.values()))
+    characters = tuple(
+        replace(c, lines=lines.get(c.name, 0), words=words.get(c.name, 0))
+        for c in script.characters + tuple(new_names.values())
+    )
     return replace(script, chapters=tuple(chapters), characters=characters)
 
 

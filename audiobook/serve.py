@@ -39,12 +39,12 @@ def parse_range(header: str, size: int) -> range | None:
     m = _RANGE.match(spec)
     if not m or not (m.group(1) or m.group(2)):
         return None
-    if not m.group(1):                                      # a suffix: the last N bytes
+    if not m.group(1):  # a suffix: the last N bytes
         return range(max(0, size - int(m.group(2))), size)
     first = int(m.group(1))
     last = int(m.group(2)) if m.group(2) else size - 1
     if m.group(2) and last < first:
-        return None                                         # invalid: ignored
+        return None  # invalid: ignored
     return range(first, min(last, size - 1) + 1) if first < size else range(0)
 
 
@@ -52,7 +52,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
     """SimpleHTTPRequestHandler that answers byte ranges: 206 with Content-Range, 416 with
     `Content-Range: bytes */size`, and `Accept-Ranges: bytes` on every file. Logs nothing."""
 
-    _left: int | None = None        # bytes of the open file still to send; None: all of it
+    _left: int | None = None  # bytes of the open file still to send; None: all of it
 
     def send_head(self) -> Any:
         self._left = None
@@ -75,7 +75,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             modified = self.date_time_string(int(stat.st_mtime))
             wanted = parse_range(self.headers["Range"], size) if "Range" in self.headers else None
             if wanted is not None and self.headers.get("If-Range", modified) != modified:
-                wanted = None                               # the file changed: all of it, afresh
+                wanted = None  # the file changed: all of it, afresh
             if wanted is not None and not wanted:
                 f.close()
                 self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
@@ -138,12 +138,14 @@ class BookServer(http.server.ThreadingHTTPServer):
         """The URL of every read-along page under the folder (`Author/Title/index.html`), each path
         component percent-encoded: titles hold `#`, `%`, spaces and letters beyond ASCII."""
         pages = sorted(self.folder.glob("*/*/index.html"))
-        return [self.base + "/".join(urllib.parse.quote(p, safe="") for p in page.relative_to(self.folder).parts)
-                for page in pages]
+        return [
+            self.base + "/".join(urllib.parse.quote(p, safe="") for p in page.relative_to(self.folder).parts)
+            for page in pages
+        ]
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):
-            return                  # a browser dropping a media request it no longer needs: routine
+            return  # a browser dropping a media request it no longer needs: routine
         super().handle_error(request, client_address)
 
 

@@ -48,8 +48,9 @@ class Pronouncer:
         for table_, fold in ((self._exact, False), (self._folded, True)):
             if table_:
                 alt = "|".join(re.escape(k) for k in sorted(table_, key=len, reverse=True))
-                self._rx.append((re.compile(rf"(?<![\w'\u2019-])(?:{alt})(?![\w-])", re.IGNORECASE if fold else 0),
-                                 table_, fold))
+                self._rx.append(
+                    (re.compile(rf"(?<![\w'\u2019-])(?:{alt})(?![\w-])", re.IGNORECASE if fold else 0), table_, fold)
+                )
 
     def __call__(self, text: str) -> str:
         for rx, table, fold in self._rx:
@@ -62,20 +63,20 @@ class Rendered:
     """A line ready to join: its encoded block, how long its speech lasts, and what it cost."""
 
     block: Block
-    speech_seconds: float       # the clip's length (the block adds the pause after it)
-    synthesized: bool           # the engine was asked (else the line came from the cache)
-    failed: str = ""            # why the line has no audio, when it has none
+    speech_seconds: float  # the clip's length (the block adds the pause after it)
+    synthesized: bool  # the engine was asked (else the line came from the cache)
+    failed: str = ""  # why the line has no audio, when it has none
 
 
 @dataclass(frozen=True)
 class Job:
     """One line to render, as a worker needs it: picklable, no engine inside."""
 
-    text: str                   # exactly what the engine says (pronunciations applied)
+    text: str  # exactly what the engine says (pronunciations applied)
     voice: VoiceSpec
     pause_ms: int
-    key: str                    # where it is kept in the cache
-    where: str                  # for error messages: "offset 1234"
+    key: str  # where it is kept in the cache
+    where: str  # for error messages: "offset 1234"
     bitrate_kbps: int = BITRATE_KBPS
 
 
@@ -116,7 +117,7 @@ def _split(text: str, limit: int, level: int, after: str, out: list[tuple[str, s
         return
     if level == len(_BREAKS):
         cuts = range(0, len(text), limit)
-        out.extend((text[i:i + limit], "word" if i + limit < len(text) else after) for i in cuts)
+        out.extend((text[i : i + limit], "word" if i + limit < len(text) else after) for i in cuts)
         return
     kind, rx = _BREAKS[level]
     packed: list[str] = []
@@ -135,8 +136,9 @@ def _split(text: str, limit: int, level: int, after: str, out: list[tuple[str, s
         _split(piece.strip(), limit, level + 1, kind if i < len(packed) - 1 else after, out)
 
 
-def make_jobs(line: CastLine, engine: Engine, pronounce: Pronouncer | None = None,
-              bitrate_kbps: int = BITRATE_KBPS) -> list[Job]:
+def make_jobs(
+    line: CastLine, engine: Engine, pronounce: Pronouncer | None = None, bitrate_kbps: int = BITRATE_KBPS
+) -> list[Job]:
     """The jobs for a line, each with its cache key: one, or one per piece of a long line (the last
     piece carries the line's own pause)."""
     pieces = split_speech(spoken_text(line, pronounce))
@@ -231,14 +233,16 @@ def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Rendered]:
     process pool would wait for it for ever."""
     from concurrent.futures.process import BrokenProcessPool
 
-    units = (jobs[i:i + UNIT] for i in range(0, len(jobs), UNIT))
+    units = (jobs[i : i + UNIT] for i in range(0, len(jobs), UNIT))
     pending = collections.deque(pool.submit(_work, u) for u in itertools.islice(units, workers * UNITS_PER_WORKER))
     while pending:
         try:
             done = pending.popleft().result()
         except BrokenProcessPool as exc:
-            raise EngineError("a worker process died while speaking (killed, or out of memory); run the "
-                              "same command again: every line already made is kept in the cache") from exc
+            raise EngineError(
+                "a worker process died while speaking (killed, or out of memory); run the "
+                "same command again: every line already made is kept in the cache"
+            ) from exc
         unit = next(units, None)
         if unit:
             pending.append(pool.submit(_work, unit))
@@ -262,8 +266,12 @@ class Renderer:
             from concurrent.futures import ProcessPoolExecutor
 
             ctx = mp.get_context("spawn" if sys.platform != "linux" else "forkserver")
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
-                                             initargs=(self.engine.name, self.cache_root, os.getpid()))
+            self._pool = ProcessPoolExecutor(
+                self.jobs,
+                mp_context=ctx,
+                initializer=_init_worker,
+                initargs=(self.engine.name, self.cache_root, os.getpid()),
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -23,10 +23,18 @@ sys.path.insert(0, str(ROOT))
 
 from audiobook.ffmpeg import decode_pcm  # noqa: E402
 
-STORY = "Title: Two at Once\nAuthor: Bench\n\n" + "\n\n".join(
-    f"## Part {c}\n\n" + "\n\n".join(
-        f'"Line {i} of part {c} is here," said {"Iris" if i % 2 else "Owen"}, and the tide turned again.'
-        for i in range(12)) for c in range(1, 4)) + "\n"
+STORY = (
+    "Title: Two at Once\nAuthor: Bench\n\n"
+    + "\n\n".join(
+        f"## Part {c}\n\n"
+        + "\n\n".join(
+            f'"Line {i} of part {c} is here," said {"Iris" if i % 2 else "Owen"}, and the tide turned again.'
+            for i in range(12)
+        )
+        for c in range(1, 4)
+    )
+    + "\n"
+)
 
 
 def problems(book: Path) -> list[str]:
@@ -61,8 +69,7 @@ def main() -> None:
         cmd = [sys.executable, "-m", "audiobook", "generate", str(story), "-o", str(out), "-q", "-j", "1"]
         cmd += ["--no-cache"] if args.no_cache else []
         for n in range(1, args.rounds + 1):
-            runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                    for _ in range(2)]
+            runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
             for run in runs:
                 _, err = run.communicate()
                 lines = err.strip().splitlines()
@@ -76,9 +83,11 @@ def main() -> None:
             for p in problems(out / "Bench" / "Two at Once"):
                 counts["invalid"] += 1
                 print(f"round {n}: {p}")
-        print(f"{args.rounds} rounds of two concurrent renders ({'no cache' if args.no_cache else 'one cache'}): "
-              f"{counts['wrote']} wrote a valid book, {counts['refused']} refused in one line, "
-              f"{counts['invalid']} invalid")
+        print(
+            f"{args.rounds} rounds of two concurrent renders ({'no cache' if args.no_cache else 'one cache'}): "
+            f"{counts['wrote']} wrote a valid book, {counts['refused']} refused in one line, "
+            f"{counts['invalid']} invalid"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if counts["invalid"] else 0)

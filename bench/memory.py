@@ -24,8 +24,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from render import run_measured  # noqa: E402
 
-WORDS = ("harbour", "lantern", "rope", "tide", "gull", "keeper", "stone", "salt", "north", "evening",
-         "window", "letter", "morning", "quiet", "water", "road")
+WORDS = (
+    "harbour",
+    "lantern",
+    "rope",
+    "tide",
+    "gull",
+    "keeper",
+    "stone",
+    "salt",
+    "north",
+    "evening",
+    "window",
+    "letter",
+    "morning",
+    "quiet",
+    "water",
+    "road",
+)
 
 
 def one_paragraph(megabytes: float) -> str:
@@ -63,11 +79,15 @@ def main() -> None:
             story.write_text(one_paragraph(mb), encoding="utf-8")
             wall, peak = render_peak(story, work, args.jobs)
             peaks.append(peak)
-            print(f"one paragraph of {mb:g} MB, no punctuation: peak {peak:.0f} MB (PSS, all processes), "
-                  f"rendered in {wall:.0f} s")
+            print(
+                f"one paragraph of {mb:g} MB, no punctuation: peak {peak:.0f} MB (PSS, all processes), "
+                f"rendered in {wall:.0f} s"
+            )
         if len(peaks) > 1:
-            print(f"peak at {args.paragraph_mb[-1]:g} MB / peak at {args.paragraph_mb[0]:g} MB: "
-                  f"{peaks[-1] / peaks[0]:.2f}")
+            print(
+                f"peak at {args.paragraph_mb[-1]:g} MB / peak at {args.paragraph_mb[0]:g} MB: "
+                f"{peaks[-1] / peaks[0]:.2f}"
+            )
         for novel in args.novel:
             wall, peak = render_peak(Path(novel), work, args.jobs)
             print(f"{Path(novel).name}: peak {peak:.0f} MB (PSS, all processes), rendered in {wall:.0f} s")

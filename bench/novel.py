@@ -1,6 +1,6 @@
 """A deterministic synthetic novel of our own, for benchmarks: chapters, narration, dialogue, a cast.
 
-    python bench/novel.py --words 100000 > /tmp/novel.md
+python bench/novel.py --words 100000 > /tmp/novel.md
 """
 
 from __future__ import annotations
@@ -9,10 +9,26 @@ import argparse
 import random
 import sys
 
-CAST = [("Mara Quill", "she"), ("Tobias Quill", "he"), ("Pip", "he"), ("Dr. Rhys Okafor", "he"),
-        ("Ines Calder", "she"), ("Owen Bright", "he"), ("Hattie Pryce", "she"), ("Felix Vance", "he")]
-PLACES = ["the harbour", "the lantern room", "the village green", "the cliff path", "the boathouse",
-          "the chapel", "the market", "the old pier"]
+CAST = [
+    ("Mara Quill", "she"),
+    ("Tobias Quill", "he"),
+    ("Pip", "he"),
+    ("Dr. Rhys Okafor", "he"),
+    ("Ines Calder", "she"),
+    ("Owen Bright", "he"),
+    ("Hattie Pryce", "she"),
+    ("Felix Vance", "he"),
+]
+PLACES = [
+    "the harbour",
+    "the lantern room",
+    "the village green",
+    "the cliff path",
+    "the boathouse",
+    "the chapel",
+    "the market",
+    "the old pier",
+]
 NOUNS = ["the tide", "the lamp", "a letter", "the storm", "the ferry", "a lantern", "the map", "the bell"]
 VERBS = ["watched", "remembered", "carried", "mended", "counted", "followed", "studied", "painted"]
 ADJ = ["grey", "quiet", "bright", "cold", "narrow", "patient", "restless", "salt-stained"]
@@ -24,19 +40,31 @@ WEIGHTS = [5, 4, 3, 2.2, 1.6, 1.2, 0.8, 0.6]
 def _sentence(r: random.Random) -> str:
     who, pron = r.choice(CAST)
     first = who.split()[0] if not who.startswith("Dr.") else "Dr. Okafor"
-    return r.choice([
-        f"{first} {r.choice(VERBS)} {r.choice(NOUNS)} near {r.choice(PLACES)}, and {pron} did not hurry.",
-        f"The {r.choice(ADJ)} light fell across {r.choice(PLACES)} while {first} waited.",
-        f"Nobody in {r.choice(PLACES)} had seen {r.choice(NOUNS)} so {r.choice(ADJ)} before.",
-        f"{first} thought about {r.choice(NOUNS)} for a long time.",
-    ])
+    return r.choice(
+        [
+            f"{first} {r.choice(VERBS)} {r.choice(NOUNS)} near {r.choice(PLACES)}, and {pron} did not hurry.",
+            f"The {r.choice(ADJ)} light fell across {r.choice(PLACES)} while {first} waited.",
+            f"Nobody in {r.choice(PLACES)} had seen {r.choice(NOUNS)} so {r.choice(ADJ)} before.",
+            f"{first} thought about {r.choice(NOUNS)} for a long time.",
+        ]
+    )
 
 
 def _speech(r: random.Random) -> str:
-    return " ".join(r.choice([
-        "We should go before dark.", "I never said that.", "Look at the water.", "Is it ready yet?",
-        "Tell me what you saw.", "The bell rang twice tonight.", "Wait for me by the gate.",
-    ]) for _ in range(r.randint(1, 3)))
+    return " ".join(
+        r.choice(
+            [
+                "We should go before dark.",
+                "I never said that.",
+                "Look at the water.",
+                "Is it ready yet?",
+                "Tell me what you saw.",
+                "The bell rang twice tonight.",
+                "Wait for me by the gate.",
+            ]
+        )
+        for _ in range(r.randint(1, 3))
+    )
 
 
 def novel(words: int, seed: int = 7) -> str:
@@ -58,9 +86,12 @@ def novel(words: int, seed: int = 7) -> str:
                 while b == a:
                     b = r.choices(names, WEIGHTS)[0]
                 a1, b1 = a.split()[-1] if a.startswith("Dr.") else a.split()[0], b.split()[0]
-                lines = [f"\u201c{_speech(r)}\u201d {r.choice(SPEECH)} {a1}.",
-                         f"{b1} turned. \u201c{_speech(r)}\u201d",
-                         f"\u201c{_speech(r)}\u201d", f"\u201c{_speech(r)}\u201d"]
+                lines = [
+                    f"\u201c{_speech(r)}\u201d {r.choice(SPEECH)} {a1}.",
+                    f"{b1} turned. \u201c{_speech(r)}\u201d",
+                    f"\u201c{_speech(r)}\u201d",
+                    f"\u201c{_speech(r)}\u201d",
+                ]
                 para = lines[: r.randint(2, 4)]
             else:
                 para = [" ".join(_sentence(r) for _ in range(r.randint(3, 7)))]

@@ -33,8 +33,11 @@ def timed(text: str, name: str) -> tuple[int, float]:
 
 _NUMBER = r"(?:\d+|[ivxlcdm]+|[a-z]+(?:[- ][a-z]+)?)"
 # "## Chapter 3", "CHAPTER IV.", "Chapter Twelve: The Ball", "VOLUME II", "Prologue"
-_HEADING_LINE = re.compile(rf"^\s*(?:#{{1,3}}\s.*|(?:chapter|part|book|volume)\s+{_NUMBER}\.?(?:\s*[:.\u2013\u2014-]\s*\S.*)?"
-                           r"|prologue|epilogue)\s*$", re.IGNORECASE)
+_HEADING_LINE = re.compile(
+    rf"^\s*(?:#{{1,3}}\s.*|(?:chapter|part|book|volume)\s+{_NUMBER}\.?(?:\s*[:.\u2013\u2014-]\s*\S.*)?"
+    r"|prologue|epilogue)\s*$",
+    re.IGNORECASE,
+)
 
 
 def without_headings(text: str) -> str:
@@ -48,9 +51,11 @@ def compare_headings(text: str, name: str) -> None:
     stripped = without_headings(text)
     chapters = len(read_text(stripped, name, name).chapters)
     _, without_s = timed(stripped, name)
-    print(f"{name} without chapter headings ({chapters} chapter{'s' * (chapters != 1)}): {words:,} words parsed in "
-          f"{without_s:.2f} s "
-          f"= {without_s / with_s:.2f}x the {with_s:.2f} s with them")
+    print(
+        f"{name} without chapter headings ({chapters} chapter{'s' * (chapters != 1)}): {words:,} words parsed in "
+        f"{without_s:.2f} s "
+        f"= {without_s / with_s:.2f}x the {with_s:.2f} s with them"
+    )
 
 
 def main() -> None:
@@ -59,16 +64,20 @@ def main() -> None:
     ap.add_argument("--gold", default="/tmp/pdnc")
     args = ap.parse_args()
     words, seconds = timed(novel(args.words), "synthetic")
-    print(f"synthetic novel: {words:,} words parsed in {seconds:.2f} s = {words / seconds:,.0f} words/s "
-          f"({seconds / 2.0:.2f}x the 2-second budget for 100,000 words, scaled: "
-          f"{seconds * 100_000 / words:.2f} s per 100,000 words)")
+    print(
+        f"synthetic novel: {words:,} words parsed in {seconds:.2f} s = {words / seconds:,.0f} words/s "
+        f"({seconds / 2.0:.2f}x the 2-second budget for 100,000 words, scaled: "
+        f"{seconds * 100_000 / words:.2f} s per 100,000 words)"
+    )
     compare_headings(novel(args.words), "synthetic")
     emma = Path(args.gold, "Emma.json")
     if emma.exists():
         text = json.loads(emma.read_text())["text"]
         w, s = timed(text, "Emma")
-        print(f"Emma (PDNC): {w:,} words parsed in {s:.2f} s = {w / s:,.0f} words/s "
-              f"({s * 100_000 / w:.2f} s per 100,000 words)")
+        print(
+            f"Emma (PDNC): {w:,} words parsed in {s:.2f} s = {w / s:,.0f} words/s "
+            f"({s * 100_000 / w:.2f} s per 100,000 words)"
+        )
         compare_headings(text, "Emma")
 
 

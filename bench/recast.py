@@ -45,8 +45,11 @@ def main() -> None:
             raise SystemExit(f"{args.character!r} is not cast in {config}")
         block = head.group(0)
         pitch = re.search(r"pitch: (\d+)", block)
-        changed = (block.replace(pitch.group(0), f"pitch: {int(pitch.group(1)) + 6}") if pitch
-                   else block.rstrip("\n") + "\n    pitch: 56\n")
+        changed = (
+            block.replace(pitch.group(0), f"pitch: {int(pitch.group(1)) + 6}")
+            if pitch
+            else block.rstrip("\n") + "\n    pitch: 56\n"
+        )
         config.write_text(text.replace(block, changed), encoding="utf-8")
         started = time.perf_counter()
         warm = generate(args.story, config, work / "out")
@@ -54,8 +57,10 @@ def main() -> None:
 
         print(f"story: {Path(args.story).name}, {cold.segments} lines, {cold.audio_seconds / 60:.1f} min of audio")
         print(f"cold render:   {cold_s:6.2f} s  ({cold.synthesized} lines synthesized and encoded)")
-        print(f"after recasting {args.character} (pitch +6): {warm_s:6.2f} s  ({warm.synthesized} synthesized, "
-              f"{warm.reused} reused)")
+        print(
+            f"after recasting {args.character} (pitch +6): {warm_s:6.2f} s  ({warm.synthesized} synthesized, "
+            f"{warm.reused} reused)"
+        )
         print(f"ratio warm/cold: {warm_s / cold_s:.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -115,9 +115,35 @@ def _encode_share(args: tuple[float, list[str]]) -> None:
     from audiobook.model import VoiceSpec
 
     sample = EspeakEngine()._speak(novel(400, seed=3), VoiceSpec("espeak", "gmw/en-us", 175, 50))
-    proc = subprocess.Popen([ffmpeg_exe(), "-v", "error", "-f", "s16le", "-ar", str(sample.sample_rate), "-ac", "1",
-                             "-i", "pipe:0", "-ar", "44100", "-ac", "1", "-c:a", "libmp3lame", "-b:a", "128k", *extra,
-                             "-f", "mp3", "-y", os.devnull], stdin=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "s16le",
+            "-ar",
+            str(sample.sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            "44100",
+            "-ac",
+            "1",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "128k",
+            *extra,
+            "-f",
+            "mp3",
+            "-y",
+            os.devnull,
+        ],
+        stdin=subprocess.PIPE,
+    )
     assert proc.stdin
     left = int(seconds * sample.sample_rate) * 2
     while left > 0:
@@ -170,28 +196,36 @@ def main() -> None:
         wall, peak, story, out = cold_render(args.words, args.jobs, work)
         if args.memory_only:
             big_wall, big_peak, _, _ = cold_render(args.big, args.jobs, work)
-            print(f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
-                  f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold renders took {wall:.1f} s and "
-                  f"{big_wall:.1f} s")
+            print(
+                f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
+                f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold renders took {wall:.1f} s and "
+                f"{big_wall:.1f} s"
+            )
             return
         import json
 
         manifest = json.loads(next(out.glob("*/*/book.json")).read_text())
         audio = sum(c["duration"] for c in manifest["chapters"])
-        print(f"cold render (--jobs {args.jobs}): {wall:.1f} s for {audio / 3600:.2f} h of audio "
-              f"= {audio / wall:.0f}x realtime; peak memory {peak / 1024:.0f} MB (PSS, all processes)")
+        print(
+            f"cold render (--jobs {args.jobs}): {wall:.1f} s for {audio / 3600:.2f} h of audio "
+            f"= {audio / wall:.0f}x realtime; peak memory {peak / 1024:.0f} MB (PSS, all processes)"
+        )
 
         synth_wall, synth_audio = limit_synthesis(text, args.jobs)
         enc_wall = limit_encoding(synth_audio, args.jobs)
         limit = synth_wall + enc_wall
-        print(f"limit on this machine: espeak-ng alone {synth_wall:.1f} s ({synth_audio / 3600:.2f} h) + "
-              f"ffmpeg encoding alone {enc_wall:.1f} s = {limit:.1f} s")
+        print(
+            f"limit on this machine: espeak-ng alone {synth_wall:.1f} s ({synth_audio / 3600:.2f} h) + "
+            f"ffmpeg encoding alone {enc_wall:.1f} s = {limit:.1f} s"
+        )
         print(f"cold render / limit: {wall / limit:.2f}")
         # We encode with LAME's quality 7 (fast, clean for speech); ffmpeg's default is slower. The same
         # setting for ffmpeg gives a stricter limit, printed too.
         strict = synth_wall + limit_encoding(synth_audio, args.jobs, ["-compression_level", "7"])
-        print(f"stricter limit (ffmpeg at the same LAME quality 7): {strict:.1f} s; cold render / that: "
-              f"{wall / strict:.2f}")
+        print(
+            f"stricter limit (ffmpeg at the same LAME quality 7): {strict:.1f} s; cold render / that: "
+            f"{wall / strict:.2f}"
+        )
 
         # Recast the character whose share of the lines is closest to 10%.
         counts: dict[str, int] = {}
@@ -206,27 +240,35 @@ def main() -> None:
 
         plan_cast(story, config, write=True)
         exe = Path(sys.executable).parent / "audiobook"
-        subprocess.run([str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q",
-                        "--jobs", str(args.jobs)], check=True)      # the same cast, now from voices.yaml
+        subprocess.run(
+            [str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q", "--jobs", str(args.jobs)],
+            check=True,
+        )  # the same cast, now from voices.yaml
         cfg = config.read_text()
         block = re.search(rf"^  {re.escape(who)}:.*?(?=^  \S|^\S|\Z)", cfg, re.MULTILINE | re.DOTALL)
         assert block, who
         pitch = re.search(r"pitch: (\d+)", block.group(0))
         assert pitch
-        config.write_text(cfg.replace(block.group(0), block.group(0).replace(
-            pitch.group(0), f"pitch: {int(pitch.group(1)) + 6}")))
-        warm, _ = run_measured([str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q",
-                                "--jobs", str(args.jobs)])
-        print(f"recast {who} ({counts[who]} of {total} lines, {counts[who] / total:.0%}): {warm:.1f} s "
-              f"= {warm / wall:.2f} of the cold render")
+        config.write_text(
+            cfg.replace(block.group(0), block.group(0).replace(pitch.group(0), f"pitch: {int(pitch.group(1)) + 6}"))
+        )
+        warm, _ = run_measured(
+            [str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q", "--jobs", str(args.jobs)]
+        )
+        print(
+            f"recast {who} ({counts[who]} of {total} lines, {counts[who] / total:.0%}): {warm:.1f} s "
+            f"= {warm / wall:.2f} of the cold render"
+        )
         shutil.rmtree(out, ignore_errors=True)
 
         if not args.skip_big:
             big_wall, big_peak, _, big_out = cold_render(args.big, args.jobs, work)
             shutil.rmtree(big_out, ignore_errors=True)
-            print(f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
-                  f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold render at {args.big:,} words "
-                  f"took {big_wall:.1f} s")
+            print(
+                f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
+                f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold render at {args.big:,} words "
+                f"took {big_wall:.1f} s"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -32,11 +32,11 @@ def median_f0(x: np.ndarray, rate: int = RATE) -> float:
     lo, hi = int(rate / 450), int(rate / 60)
     found = []
     for i in range(0, len(x) - frame, frame):
-        w = x[i:i + frame]
+        w = x[i : i + frame]
         if np.sqrt(np.mean(w * w)) < 0.02:
             continue
         w = w - w.mean()
-        c = np.correlate(w, w, "full")[frame - 1:]
+        c = np.correlate(w, w, "full")[frame - 1 :]
         k = lo + int(np.argmax(c[lo:hi]))
         if c[k] > 0.3 * c[0]:
             found.append(rate / k)
@@ -44,4 +44,4 @@ def median_f0(x: np.ndarray, rate: int = RATE) -> float:
 
 
 def span(x: np.ndarray, start: float, end: float, rate: int = RATE) -> np.ndarray:
-    return x[int(start * rate):int(end * rate)]
+    return x[int(start * rate) : int(end * rate)]

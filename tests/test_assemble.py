@@ -43,13 +43,18 @@ def rendered(tmp_path):
 
 def test_layout_and_names(rendered):
     report, book, manifest, _ = rendered
-    assert (book.parent.name, book.name) == ("Test Writer", "Two Rooms")       # Author/Title
+    assert (book.parent.name, book.name) == ("Test Writer", "Two Rooms")  # Author/Title
     files = sorted(p.name for p in book.iterdir() if not p.name.startswith("."))
-    assert files == ["01 - Chapter 1 - Morning.mp3", "01 - Chapter 1 - Morning.vtt",
-                     "02 - Chapter 2 - Night.mp3", "02 - Chapter 2 - Night.vtt", "book.json", "index.html",
-                     "playlist.m3u"]
-    assert sorted(p.name for p in book.iterdir() if p.name.startswith(".")) == [".audiobook-files",
-                                                                                ".audiobook.lock"]
+    assert files == [
+        "01 - Chapter 1 - Morning.mp3",
+        "01 - Chapter 1 - Morning.vtt",
+        "02 - Chapter 2 - Night.mp3",
+        "02 - Chapter 2 - Night.vtt",
+        "book.json",
+        "index.html",
+        "playlist.m3u",
+    ]
+    assert sorted(p.name for p in book.iterdir() if p.name.startswith(".")) == [".audiobook-files", ".audiobook.lock"]
     assert manifest["title"] == "Two Rooms" and manifest["author"] == "Test Writer"
     playlist = (book / "playlist.m3u").read_text().splitlines()
     assert playlist[0] == "#EXTM3U" and playlist[2] == "01 - Chapter 1 - Morning.mp3"
@@ -67,14 +72,15 @@ def test_timeline_is_exact(rendered):
     sr = engine.sample_rate
     for ch in manifest["chapters"]:
         segs = ch["segments"]
-        assert p.head / 1000 <= segs[0]["start"] <= p.head / 1000 + SLACK + 1104 / 44100   # the first block's own delay
+        assert p.head / 1000 <= segs[0]["start"] <= p.head / 1000 + SLACK + 1104 / 44100  # the first block's own delay
         for a, b in zip(segs, segs[1:]):
             spec = VoiceSpec("fake", a["voice"], a["rate"], a["pitch"], a["volume"])
             length = FakeEngine.frames_for(speakable(a["text"]), spec, sr) / sr
             assert a["end"] - a["start"] == pytest.approx(length, abs=2e-3)
             gap = (b["start"] - a["end"]) * 1000
-            assert any(pause <= gap <= pause + SLACK * 1000
-                       for pause in (p.within_paragraph, p.paragraph, p.scene_break)), gap
+            assert any(
+                pause <= gap <= pause + SLACK * 1000 for pause in (p.within_paragraph, p.paragraph, p.scene_break)
+            ), gap
         assert p.tail / 1000 - 0.026 <= ch["duration"] - segs[-1]["end"] <= p.tail / 1000 + SLACK
 
 
@@ -85,8 +91,13 @@ def test_pauses_follow_context(rendered):
     kinds = []
     for a, b in zip(segs, segs[1:]):
         gap = (b["start"] - a["end"]) * 1000
-        kinds.append(next(name for name, ms in (("within", p.within_paragraph), ("paragraph", p.paragraph),
-                                                ("scene", p.scene_break)) if ms <= gap <= ms + SLACK * 1000))
+        kinds.append(
+            next(
+                name
+                for name, ms in (("within", p.within_paragraph), ("paragraph", p.paragraph), ("scene", p.scene_break))
+                if ms <= gap <= ms + SLACK * 1000
+            )
+        )
     # narration / quote / tag / quote in one paragraph, then a new paragraph, ..., then the scene break
     assert kinds[:3] == ["within"] * 3
     assert kinds[3] == "paragraph"
@@ -113,7 +124,7 @@ def test_tags(rendered):
     assert str(tags["TRCK"]) == "2/2"
     assert str(tags["TCON"]) == "Audiobook"
     assert str(tags["TPE2"]) == "Test Writer"
-    assert str(tags["TCOM"]).startswith("audiobook text-to-speech")      # the narrator credit
+    assert str(tags["TCOM"]).startswith("audiobook text-to-speech")  # the narrator credit
     assert str(tags["TDRC"]).isdigit()
 
 
@@ -127,17 +138,33 @@ def test_options_override_tags_and_embed_a_cover(tmp_path):
     src = tmp_path / "two-rooms.txt"
     src.write_text(STORY, encoding="utf-8")
     png = tmp_path / "cover.png"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=teal:s=300x300", "-frames:v", "1",
-                    "-y", str(png)], check=True)
-    report = generate(src, None, tmp_path / "out", engine=FakeEngine(), info={
-        "title": "Other Rooms", "author": "A. Writer", "narrator": "Robo Reader", "year": "1999",
-        "cover": str(png)})
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=teal:s=300x300", "-frames:v", "1", "-y", str(png)],
+        check=True,
+    )
+    report = generate(
+        src,
+        None,
+        tmp_path / "out",
+        engine=FakeEngine(),
+        info={
+            "title": "Other Rooms",
+            "author": "A. Writer",
+            "narrator": "Robo Reader",
+            "year": "1999",
+            "cover": str(png),
+        },
+    )
     book = Path(report.output_dir)
     assert (book.parent.name, book.name) == ("A. Writer", "Other Rooms")
     assert (book / "cover.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
     tags = ID3(next(book.glob("01 - *.mp3")))
-    assert (str(tags["TALB"]), str(tags["TPE1"]), str(tags["TCOM"]), str(tags["TDRC"])) == \
-        ("Other Rooms", "A. Writer", "Robo Reader", "1999")
+    assert (str(tags["TALB"]), str(tags["TPE1"]), str(tags["TCOM"]), str(tags["TDRC"])) == (
+        "Other Rooms",
+        "A. Writer",
+        "Robo Reader",
+        "1999",
+    )
     assert tags.getall("APIC")[0].data[:3] == b"\xff\xd8\xff"
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 
-
 from audiobook.cache import BlockCache, Stored, line_key
 from audiobook.engines.fake import FakeEngine
 from audiobook.model import VoiceSpec
 from audiobook.pipeline import generate
 from audiobook.synth import Pronouncer
 
-STORY = ("Chapter 1\n\nNora Vance opened the gate. \u201cThe okapi is loose,\u201d she said.\n\n"
-         "Felix Vance laughed. \u201cAn okapi? Here?\u201d\n\n\u201cNo, the goat.\u201d\n")
+STORY = (
+    "Chapter 1\n\nNora Vance opened the gate. \u201cThe okapi is loose,\u201d she said.\n\n"
+    "Felix Vance laughed. \u201cAn okapi? Here?\u201d\n\n\u201cNo, the goat.\u201d\n"
+)
 
 
 def test_roundtrip_and_damage(tmp_path):
@@ -22,15 +23,15 @@ def test_roundtrip_and_damage(tmp_path):
     store.put(key, entry)
     assert store.get(key) == entry
     path = next(tmp_path.rglob("*.block"))
-    path.write_bytes(path.read_bytes()[:-7])            # truncated
+    path.write_bytes(path.read_bytes()[:-7])  # truncated
     assert store.get(key) is None and not path.exists()
     store.put(key, entry)
     data = bytearray(path.read_bytes())
-    data[-1] ^= 0xFF                                     # corrupted
+    data[-1] ^= 0xFF  # corrupted
     path.write_bytes(bytes(data))
     assert store.get(key) is None
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"")                                # empty
+    path.write_bytes(b"")  # empty
     assert store.get(key) is None
 
 
@@ -40,9 +41,16 @@ def test_key_covers_every_setting():
     def key(text="Hi.", voice=base, engine="espeak", version="1.52", pause=250, enc="e1"):
         return line_key(text, voice, engine, version, pause, enc)
 
-    keys = {key(voice=v) for v in (
-        base, VoiceSpec("espeak", "gmw/en-us+f2", 170, 50, 1.0), VoiceSpec("espeak", "gmw/en-us", 171, 50, 1.0),
-        VoiceSpec("espeak", "gmw/en-us", 170, 51, 1.0), VoiceSpec("espeak", "gmw/en-us", 170, 50, 0.9))}
+    keys = {
+        key(voice=v)
+        for v in (
+            base,
+            VoiceSpec("espeak", "gmw/en-us+f2", 170, 50, 1.0),
+            VoiceSpec("espeak", "gmw/en-us", 171, 50, 1.0),
+            VoiceSpec("espeak", "gmw/en-us", 170, 51, 1.0),
+            VoiceSpec("espeak", "gmw/en-us", 170, 50, 0.9),
+        )
+    }
     keys |= {key(text="Hi!"), key(version="1.53"), key(engine="pyttsx3"), key(pause=251), key(enc="e2")}
     assert len(keys) == 10
 
@@ -70,7 +78,7 @@ def test_pronunciation_changes_only_its_lines(tmp_path):
     again = _render(tmp_path, "")
     assert (again.synthesized, again.reused) == (0, again.segments)
     changed = _render(tmp_path, "pronunciations:\n  okapi: oh-KAH-pee\n")
-    assert changed.synthesized == 2                       # the two lines that say "okapi"
+    assert changed.synthesized == 2  # the two lines that say "okapi"
     assert changed.reused == changed.segments - 2
 
 

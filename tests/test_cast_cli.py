@@ -13,11 +13,13 @@ from audiobook import pipeline
 from audiobook.cli import cli
 from audiobook.errors import ExitCode, InputError
 
-TALE = ("# The Mill Race\n\n"
-        "Wren Talbot pushed the gate open. \u201cThe wheel has stopped again,\u201d she said.\n\n"
-        "Osric Hale wiped his hands on his apron. \u201cThen the sluice is blocked,\u201d he said.\n\n"
-        "\u201cI can fetch the long hook,\u201d said Wren Talbot.\n\n"
-        "Osric Hale nodded. \u201cBring the lamp down too.\u201d\n")
+TALE = (
+    "# The Mill Race\n\n"
+    "Wren Talbot pushed the gate open. \u201cThe wheel has stopped again,\u201d she said.\n\n"
+    "Osric Hale wiped his hands on his apron. \u201cThen the sluice is blocked,\u201d he said.\n\n"
+    "\u201cI can fetch the long hook,\u201d said Wren Talbot.\n\n"
+    "Osric Hale nodded. \u201cBring the lamp down too.\u201d\n"
+)
 
 
 def run(*args: str):
@@ -40,7 +42,7 @@ def _rows(stdout: str) -> dict[str, list[str]]:
     for line in stdout.splitlines()[1:]:
         for name in ("narrator", "Wren Talbot", "Osric Hale"):
             if line.startswith(name + " "):
-                cells = line[len(name):].split()
+                cells = line[len(name) :].split()
                 out[name] = cells if name == "narrator" else cells[4:]
     return out
 
@@ -52,8 +54,9 @@ def test_cast_write_goes_beside_the_story_and_generate_reads_it(tale):
     assert beside.is_file() and not Path("voices.yaml").exists()
     assert f"Wrote {beside}: added Wren Talbot, Osric Hale." in r.stderr
     # A voice no auto-cast would choose: `generate` (no -c) must read it from beside the story.
-    beside.write_text(beside.read_text(encoding="utf-8").replace("gmw/en-us+m1", "gmw/en-gb-scotland+m3"),
-                      encoding="utf-8")
+    beside.write_text(
+        beside.read_text(encoding="utf-8").replace("gmw/en-us+m1", "gmw/en-gb-scotland+m3"), encoding="utf-8"
+    )
     r = run("generate", str(tale), "-o", "out", "-q", "-j", "1")
     assert r.exit_code == 0, r.output
     book = json.loads(next(Path("out").rglob("book.json")).read_text(encoding="utf-8"))
@@ -65,8 +68,10 @@ def test_cast_write_goes_beside_the_story_and_generate_reads_it(tale):
 
 def test_cast_shows_the_fallback_for_whoever_voices_yaml_lacks(tale):
     cfg = tale.parent / "voices.yaml"
-    cfg.write_text("characters:\n  Wren Talbot:\n    voice: gmw/en-us+f5\n"
-                   "fallback:\n  voice: gmw/en-us+klatt2\n  rate: 160\n", encoding="utf-8")
+    cfg.write_text(
+        "characters:\n  Wren Talbot:\n    voice: gmw/en-us+f5\nfallback:\n  voice: gmw/en-us+klatt2\n  rate: 160\n",
+        encoding="utf-8",
+    )
     r = run("cast", str(tale))
     assert r.exit_code == 0, r.output
     rows = _rows(r.stdout)
@@ -87,7 +92,7 @@ def test_cast_shows_the_fallback_for_whoever_voices_yaml_lacks(tale):
     prep = pipeline.prepare(tale, cfg)
     osric = next(line for ch in prep.cast.chapters for line in ch.lines if line.segment.speaker == "Osric Hale")
     assert [osric.voice.voice_id, str(osric.voice.rate), str(osric.voice.pitch)] == rows["Osric Hale"][:3]
-    assert "Wren Talbot:\n    voice: gmw/en-us+f5\n" in cfg.read_text(encoding="utf-8")   # kept as written
+    assert "Wren Talbot:\n    voice: gmw/en-us+f5\n" in cfg.read_text(encoding="utf-8")  # kept as written
 
 
 def test_cast_without_voices_yaml_shows_the_auto_cast(tale):
@@ -101,7 +106,7 @@ def test_cast_without_voices_yaml_shows_the_auto_cast(tale):
 
 def test_every_command_resolves_voices_yaml_the_same_way(tale, tmp_path, monkeypatch):
     """-c when given, else voices.yaml beside SOURCE (not the working folder's)."""
-    Path("voices.yaml").write_text("characters: {}\n", encoding="utf-8")      # in the way: never read
+    Path("voices.yaml").write_text("characters: {}\n", encoding="utf-8")  # in the way: never read
     seen: list[object] = []
 
     def spy(source, config_path, *a, **k):
@@ -112,7 +117,7 @@ def test_every_command_resolves_voices_yaml_the_same_way(tale, tmp_path, monkeyp
     commands = (["generate", str(tale)], ["preview", "Wren Talbot", str(tale)], ["cast", str(tale)])
     for cmd in commands:
         run(*cmd)
-    assert seen == [None, None, None]              # nothing beside the story: auto-cast, all three
+    assert seen == [None, None, None]  # nothing beside the story: auto-cast, all three
     beside = tale.parent / "voices.yaml"
     beside.write_text("characters: {}\n", encoding="utf-8")
     seen.clear()
@@ -138,8 +143,9 @@ def _one_error_line(result, code: int, *fragments: str) -> str:
 
 def test_cast_with_a_missing_c_file_fails_as_generate_does(tale):
     r = run("cast", str(tale), "-c", "nope.yaml")
-    assert _one_error_line(r, ExitCode.CONFIG, "nope.yaml: no such file") == \
-        _one_error_line(run("generate", str(tale), "-c", "nope.yaml"), ExitCode.CONFIG)
+    assert _one_error_line(r, ExitCode.CONFIG, "nope.yaml: no such file") == _one_error_line(
+        run("generate", str(tale), "-c", "nope.yaml"), ExitCode.CONFIG
+    )
 
 
 def test_cast_write_where_it_cannot_is_one_error_line_and_exit_7(tale):

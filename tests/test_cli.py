@@ -89,7 +89,7 @@ def test_unknown_voice_id(tmp_path, story):
     cfg.write_text("narrator:\n  voice: gmw/en-us\ncharacters:\n  Nora Vance:\n    voice: gmw/en-us+F3\n")
     r = run("generate", str(story), "-c", str(cfg), "-o", str(tmp_path / "out"))
     line = _one_error_line(r, "voices.yaml:5:", "characters.Nora Vance.voice", "unknown voice id 'gmw/en-us+F3'")
-    assert "gmw/en-us+f3" in line      # the closest real id is suggested
+    assert "gmw/en-us+f3" in line  # the closest real id is suggested
     _nothing_written(tmp_path / "out")
 
 
@@ -103,8 +103,10 @@ def test_unwritable_output_folder(tmp_path, story):
     _one_error_line(r, "is a file, not a folder")
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
-                    reason="root writes through read-only permissions; the a-file-in-the-way case covers this")
+@pytest.mark.skipif(
+    os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+    reason="root writes through read-only permissions; the a-file-in-the-way case covers this",
+)
 def test_read_only_output_folder(tmp_path, story):
     ro = tmp_path / "ro"
     ro.mkdir()
@@ -128,7 +130,7 @@ def test_script_jsonl_offsets_point_at_the_quotes(story):
     assert [row["speaker"] for row in dialogue] == ["Nora Vance", "Nora Vance"]
     for row in dialogue:
         assert source[row["start"]] == "\u201c" and source[row["end"] - 1] == "\u201d"
-        assert row["text"] in source[row["start"]:row["end"]]
+        assert row["text"] in source[row["start"] : row["end"]]
         assert set(row) >= {"chapter", "kind", "speaker", "start", "end", "text", "rule"}
 
 
@@ -153,6 +155,7 @@ def test_help_for_every_command():
 
 # --- issue 9, item 14 -------------------------------------------------------------------------------
 
+
 def _usage_error(result, option: str, *fragments: str) -> str:
     """Exit 2 (click's usage error), no traceback, one `Error:` line that names the option."""
     assert result.exit_code == ExitCode.USAGE, result.output
@@ -172,19 +175,22 @@ def test_script_write_where_it_cannot_is_one_error_line_and_exit_7(tmp_path, sto
     r = run("script", str(story), "--write", str(tmp_path / "a-file" / "x.script"))
     _one_error_line(r, "a-file/x.script: cannot write")
     assert r.exit_code == ExitCode.OUTPUT
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "story.txt"]    # nothing left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "story.txt"]  # nothing left behind
 
 
-@pytest.mark.parametrize("args,option,fragment", [
-    (["--lines", "-1", "Nora Vance"], "--lines", "-1 is not in the range x>=1"),
-    (["--lines", "0", "Nora Vance"], "--lines", "0 is not in the range x>=1"),
-    (["--all", "Nora Vance"], "--all", "no CHARACTER"),
-    (["--text", "", "Nora Vance"], "--text", "give the words to say"),
-    (["--text", "  ", "--all"], "--text", "give the words to say"),
-    (["--lines", "2", "--text", "Good evening.", "Nora Vance"], "--lines", "cannot go with --text"),
-    (["--lines", "2", "--all"], "--lines", "cannot go with --all"),
-    ([], "CHARACTER and SOURCE", ""),
-])
+@pytest.mark.parametrize(
+    "args,option,fragment",
+    [
+        (["--lines", "-1", "Nora Vance"], "--lines", "-1 is not in the range x>=1"),
+        (["--lines", "0", "Nora Vance"], "--lines", "0 is not in the range x>=1"),
+        (["--all", "Nora Vance"], "--all", "no CHARACTER"),
+        (["--text", "", "Nora Vance"], "--text", "give the words to say"),
+        (["--text", "  ", "--all"], "--text", "give the words to say"),
+        (["--lines", "2", "--text", "Good evening.", "Nora Vance"], "--lines", "cannot go with --text"),
+        (["--lines", "2", "--all"], "--lines", "cannot go with --all"),
+        ([], "CHARACTER and SOURCE", ""),
+    ],
+)
 def test_preview_options_are_checked(tmp_path, story, args, option, fragment):
     r = run("preview", *args, str(story), "-o", str(tmp_path / "out"))
     _usage_error(r, option, fragment)
@@ -207,8 +213,15 @@ def _fake_generate(monkeypatch, seconds: float = 0.0, wall: float = 1.0) -> dict
 
     def fake(source, config_path, out_root, **kw):
         seen.update(kw, source=source, config=config_path)
-        return BuildReport(chapters=12, segments=3456, synthesized=3000, reused=456, audio_seconds=seconds,
-                           wall_seconds=wall, output_dir=str(out_root))
+        return BuildReport(
+            chapters=12,
+            segments=3456,
+            synthesized=3000,
+            reused=456,
+            audio_seconds=seconds,
+            wall_seconds=wall,
+            output_dir=str(out_root),
+        )
 
     monkeypatch.setattr(pipeline, "generate", fake)
     return seen
@@ -227,10 +240,19 @@ def test_voices_engine_is_a_choice():
     _usage_error(r, "--engine", "'bogus' is not one of", "'auto'", "'espeak'", "'pyttsx3'")
 
 
-@pytest.mark.parametrize("seconds,text", [
-    (0.2, "0 s"), (12.4, "12 s"), (59.6, "1 min 00 s"), (245, "4 min 05 s"), (3599.4, "59 min 59 s"),
-    (3600, "1 h 0 min"), (40068, "11 h 8 min"), (90000, "25 h 0 min"),
-])
+@pytest.mark.parametrize(
+    "seconds,text",
+    [
+        (0.2, "0 s"),
+        (12.4, "12 s"),
+        (59.6, "1 min 00 s"),
+        (245, "4 min 05 s"),
+        (3599.4, "59 min 59 s"),
+        (3600, "1 h 0 min"),
+        (40068, "11 h 8 min"),
+        (90000, "25 h 0 min"),
+    ],
+)
 def test_durations_read_as_a_person_says_them(seconds, text):
     from audiobook.cli import duration
 
@@ -241,13 +263,15 @@ def test_summary_says_hours_and_minutes(monkeypatch, tmp_path, story):
     _fake_generate(monkeypatch, seconds=667 * 60 + 48, wall=4812.3)
     r = run("generate", str(story), "-o", str(tmp_path / "out"))
     assert r.exit_code == 0, r.output
-    assert ": 11 h 8 min of audio; 3456 segments: 3000 synthesized, 456 reused from the cache; " \
-           "in 1 h 20 min." in r.stderr
+    assert (
+        ": 11 h 8 min of audio; 3456 segments: 3000 synthesized, 456 reused from the cache; in 1 h 20 min." in r.stderr
+    )
     assert "667 min" not in r.stderr
 
 
-@pytest.mark.parametrize("encoding,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
-                                          ("utf-8", b"\xef\xbb\xbf")])
+@pytest.mark.parametrize(
+    "encoding,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-8", b"\xef\xbb\xbf")]
+)
 def test_a_story_with_a_byte_order_mark_is_read(tmp_path, story, encoding, bom):
     """UTF-16 (and UTF-8 with a mark) is text, not "binary"; offsets count characters of the decoded text."""
     text = story.read_text(encoding="utf-8")
@@ -257,8 +281,8 @@ def test_a_story_with_a_byte_order_mark_is_read(tmp_path, story, encoding, bom):
     assert r.exit_code == 0, r.output
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     plain = [json.loads(line) for line in run("script", str(story), "--format", "jsonl").stdout.splitlines()]
-    decoded = "\ufeff" + text                  # the mark is kept as U+FEFF at offset 0
+    decoded = "\ufeff" + text  # the mark is kept as U+FEFF at offset 0
     assert [(x["speaker"], x["text"]) for x in rows] == [(x["speaker"], x["text"]) for x in plain]
     for row in rows:
-        assert row["text"] in decoded[row["start"]:row["end"]]
+        assert row["text"] in decoded[row["start"] : row["end"]]
     assert [x["start"] for x in rows] == [x["start"] + 1 for x in plain]

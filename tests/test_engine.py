@@ -105,14 +105,17 @@ def test_pyttsx3_driver_path_is_guarded(espeak):
     import json
 
     texts = PARAGRAPHS[:6]
-    r = subprocess.run([sys.executable, "-c", DRIVER_CHECK, json.dumps(texts)], capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", DRIVER_CHECK, json.dumps(texts)], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stderr
-    assert "Audio saved" not in r.stdout      # the driver's own printing is swallowed
+    assert "Audio saved" not in r.stdout  # the driver's own printing is swallowed
     got = json.loads(r.stdout)
     assert got["has"] and not got["bad"]
-    ref = [espeak.synthesize(t, VoiceSpec("espeak", "gmw/en-us+f2", 175, 40 + 10 * (i % 3))).seconds
-           for i, t in enumerate(texts)]
+    ref = [
+        espeak.synthesize(t, VoiceSpec("espeak", "gmw/en-us+f2", 175, 40 + 10 * (i % 3))).seconds
+        for i, t in enumerate(texts)
+    ]
     for i, (a, b) in enumerate(zip(got["seconds"], ref)):
         # The driver adds espeak's end-of-sentence pause; nothing may be missing.
         assert b - 0.03 <= a <= b + 0.6, f"clip {i}: {a:.2f} s via the driver, {b:.2f} s synchronous"
@@ -150,8 +153,12 @@ def test_pyttsx3_driver_honours_rate_pitch_and_volume(tmp_path, espeak):
 
     text = "The ferry left the quay at noon, and the gulls followed it past the breakwater and out to sea."
     lines = [("gmw/en-us+f2", 100, 15, 1.0), ("gmw/en-us+m1", 300, 85, 0.25)] * 8
-    r = subprocess.run([sys.executable, "-c", DRIVER_SETTINGS, str(tmp_path), text, json.dumps(lines)],
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-c", DRIVER_SETTINGS, str(tmp_path), text, json.dumps(lines)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     got = []
     for i in range(len(lines)):

@@ -21,17 +21,20 @@ def test_no_heading_is_one_chapter_titled_from_the_file(tmp_path):
     assert [p.text for p in book.chapters[0].paragraphs] == ["One line.", "Another line."]
 
 
-@pytest.mark.parametrize("heading,title", [
-    ("Chapter 1", "Chapter 1"),
-    ("Chapter One: The Harbor", "Chapter One: The Harbor"),
-    ("CHAPTER IV", "CHAPTER IV"),
-    ("CHAPTER IV.", "CHAPTER IV"),
-    ("Chapter Twenty-One - Home", "Chapter Twenty-One: Home"),
-    ("# The Harbor", "The Harbor"),
-    ("## Part Two", "Part Two"),
-    ("Part Two", "Part Two"),
-    ("Prologue", "Prologue"),
-])
+@pytest.mark.parametrize(
+    "heading,title",
+    [
+        ("Chapter 1", "Chapter 1"),
+        ("Chapter One: The Harbor", "Chapter One: The Harbor"),
+        ("CHAPTER IV", "CHAPTER IV"),
+        ("CHAPTER IV.", "CHAPTER IV"),
+        ("Chapter Twenty-One - Home", "Chapter Twenty-One: Home"),
+        ("# The Harbor", "The Harbor"),
+        ("## Part Two", "Part Two"),
+        ("Part Two", "Part Two"),
+        ("Prologue", "Prologue"),
+    ],
+)
 def test_chapter_headings(tmp_path, heading, title):
     book, _ = _book(tmp_path, f"{heading}\n\nThe tide came in.\n\nChapter 99\n\nIt went out.\n")
     assert book.chapters[0].title == title
@@ -52,15 +55,17 @@ def test_title_and_author_header(tmp_path):
 
 
 def test_front_matter(tmp_path):
-    book, _ = _book(tmp_path, "---\ntitle: \"Salt\"\nauthor: Ines Roe\n---\n\nWaves.\n", name="s.md")
+    book, _ = _book(tmp_path, '---\ntitle: "Salt"\nauthor: Ines Roe\n---\n\nWaves.\n', name="s.md")
     assert (book.title, book.author) == ("Salt", "Ines Roe")
     assert book.chapters[0].paragraphs[0].text == "Waves."
 
 
 def test_hard_wrapped_lines_are_joined_and_offsets_kept(tmp_path):
-    text = ("The lighthouse stood on the point for a hundred years, and every\n"
-            "night its keeper climbed the stairs to light the lamp.\n\n"
-            "Nobody remembered a night without it.\n")
+    text = (
+        "The lighthouse stood on the point for a hundred years, and every\n"
+        "night its keeper climbed the stairs to light the lamp.\n\n"
+        "Nobody remembered a night without it.\n"
+    )
     book, source = _book(tmp_path, text)
     first, second = book.chapters[0].paragraphs
     assert first.text.startswith("The lighthouse") and "every night its keeper" in first.text
@@ -68,7 +73,7 @@ def test_hard_wrapped_lines_are_joined_and_offsets_kept(tmp_path):
     for i, ch in enumerate(first.text):
         if ch != " ":
             assert source[first.source_offset(i)] == ch
-    assert source[second.start:second.end] == "Nobody remembered a night without it."
+    assert source[second.start : second.end] == "Nobody remembered a night without it."
 
 
 def test_one_paragraph_per_line_when_sections_have_no_blank_lines(tmp_path):
@@ -98,16 +103,19 @@ def test_bom_and_crlf_offsets(tmp_path):
     assert book.chapters[0].title == "Chapter 1"
     p0, p1 = book.chapters[0].paragraphs
     assert p0.text == "First line wraps here."
-    assert source[p0.source_offset(p0.text.index("wraps")):].startswith("wraps here.")
-    assert source[p1.start:p1.end] == "Second."
+    assert source[p0.source_offset(p0.text.index("wraps")) :].startswith("wraps here.")
+    assert source[p1.start : p1.end] == "Second."
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "is empty"),
-    (b"  \n\n \t\n", "is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    (b"Caf\xe9 au lait\n", "not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "is empty"),
+        (b"  \n\n \t\n", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"Caf\xe9 au lait\n", "not valid UTF-8"),
+    ],
+)
 def test_unreadable_input(tmp_path, content, message):
     p = tmp_path / "bad.txt"
     p.write_bytes(content)

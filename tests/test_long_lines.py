@@ -25,8 +25,9 @@ def _words(n: int) -> str:
 
 
 def _sentences(n: int) -> str:
-    return " ".join(f"The {WORDS[i % 10]} and the {WORDS[(i + 3) % 10]} waited by the {WORDS[(i + 5) % 10]}."
-                    for i in range(n))
+    return " ".join(
+        f"The {WORDS[i % 10]} and the {WORDS[(i + 3) % 10]} waited by the {WORDS[(i + 5) % 10]}." for i in range(n)
+    )
 
 
 def test_a_short_line_is_one_piece_untouched():
@@ -56,8 +57,9 @@ def test_a_run_with_no_space_is_cut_at_the_limit():
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(alphabet=st.sampled_from(list("ab ,.;!?\u2014\n")), max_size=3000),
-       st.integers(min_value=5, max_value=400))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab ,.;!?\u2014\n")), max_size=3000), st.integers(min_value=5, max_value=400)
+)
 def test_pieces_keep_every_word_in_order_and_respect_the_limit(text, limit):
     pieces = split_speech(text, limit)
     assert all(len(p) <= limit for p, _ in pieces)
@@ -88,9 +90,9 @@ def test_a_100000_character_paragraph_is_synthesized_in_bounded_pieces(tmp_path)
     book = Path(report.output_dir)
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
     [chapter] = manifest["chapters"]
-    [segment] = chapter["segments"]                            # the whole speech, as one line
+    [segment] = chapter["segments"]  # the whole speech, as one line
     assert segment["text"] == paragraph
-    spoken = sum(engine.calls) / 500                            # seconds of tone
+    spoken = sum(engine.calls) / 500  # seconds of tone
     assert segment["end"] - segment["start"] >= spoken
     vtt = (book / chapter["transcript"]).read_text(encoding="utf-8")
     assert vtt.count(" --> ") == 1 and paragraph in vtt
@@ -102,8 +104,10 @@ def test_a_long_speech_plays_whole_in_its_speakers_voice(tmp_path):
     joined with short pauses, the decoded file as long as the manifest says."""
     letter = _sentences(40)
     story = tmp_path / "letter.md"
-    story.write_text(f"Title: The Letter\nAuthor: Test Writer\n\n\u201c{letter}\u201d said Mara.\n\n"
-                     "The keeper folded the page.\n", encoding="utf-8")
+    story.write_text(
+        f"Title: The Letter\nAuthor: Test Writer\n\n\u201c{letter}\u201d said Mara.\n\nThe keeper folded the page.\n",
+        encoding="utf-8",
+    )
     report = generate(story, None, tmp_path / "out", jobs=1)
     book = Path(report.output_dir)
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
@@ -112,12 +116,12 @@ def test_a_long_speech_plays_whole_in_its_speakers_voice(tmp_path):
     assert len(speech) == 1 and speech[0]["text"] == letter and speech[0]["speaker"] == "Mara"
     length = speech[0]["end"] - speech[0]["start"]
     words = len(letter.split())
-    assert words / 320 * 60 < length < words / 120 * 60          # a plausible speaking rate
+    assert words / 320 * 60 < length < words / 120 * 60  # a plausible speaking rate
     audio = decode(book / manifest["chapters"][0]["file"])
     assert len(audio) / 44100 == pytest.approx(manifest["chapters"][0]["duration"], abs=0.06)
     # No stretch of the speech is silent for longer than a sentence's pause.
-    part = audio[int(speech[0]["start"] * 44100):int(speech[0]["end"] * 44100)]
+    part = audio[int(speech[0]["start"] * 44100) : int(speech[0]["end"] * 44100)]
     frame = 441
-    quiet = (abs(part[:len(part) // frame * frame].reshape(-1, frame)).max(axis=1) < 0.01)
+    quiet = abs(part[: len(part) // frame * frame].reshape(-1, frame)).max(axis=1) < 0.01
     longest = max((len(m) for m in re.findall("1+", "".join("1" if q else "0" for q in quiet))), default=0)
     assert longest * frame / 44100 < 0.9

@@ -39,7 +39,8 @@ def test_dialogue_case(case: Path) -> None:
             assert speaker is None, f"{text!r}: expected no speaker, got {speaker!r}"
         else:
             assert speaker is not None and _same(want_speaker, names[speaker]), (
-                f"{text!r}: expected {want_speaker!r}, got {speaker!r} (aliases {names.get(speaker)})")
+                f"{text!r}: expected {want_speaker!r}, got {speaker!r} (aliases {names.get(speaker)})"
+            )
 
 
 def test_cases_exist() -> None:
@@ -53,14 +54,19 @@ def test_example_story_matches_its_answer_key() -> None:
     import re
 
     root = Path(__file__).resolve().parent.parent
-    key = [m.group(1) for m in re.finditer(r"^\d+\. ([^:]+):", (root / "examples" / "EXPECTED.md").read_text(
-        encoding="utf-8"), re.MULTILINE)]
+    key = [
+        m.group(1)
+        for m in re.finditer(
+            r"^\d+\. ([^:]+):", (root / "examples" / "EXPECTED.md").read_text(encoding="utf-8"), re.MULTILINE
+        )
+    ]
     assert len(key) == 32
-    del key[20]          # entries 20 and 21 are the two paragraphs of one speech
+    del key[20]  # entries 20 and 21 are the two paragraphs of one speech
     script = parse_book(load_book(root / "examples" / "the-lantern-at-gull-point.md"))
     names = {c.name: {c.name, *c.aliases} for c in script.characters}
     got = [s.speaker for ch in script.chapters for s in ch.segments if s.kind == "dialogue"]
     assert len(got) == len(key)
     for i, (speaker, want) in enumerate(zip(got, key), 1):
         assert speaker is not None and _same(want.replace("Dr. Rhys Okafor", "Okafor"), names[speaker]), (
-            f"quote {i}: expected {want}, got {speaker}")
+            f"quote {i}: expected {want}, got {speaker}"
+        )

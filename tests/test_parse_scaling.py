@@ -52,8 +52,7 @@ def _quote_reads(text: str, monkeypatch: pytest.MonkeyPatch) -> int:
     """Quote field reads made by parse_book on `text`, with every quote it finds counted."""
 
     def counted_quotes(paragraphs):  # type: ignore[no-untyped-def]
-        return [_CountedQuote(**{f.name: getattr(q, f.name) for f in fields(Quote)})
-                for q in find_quotes(paragraphs)]
+        return [_CountedQuote(**{f.name: getattr(q, f.name) for f in fields(Quote)}) for q in find_quotes(paragraphs)]
 
     monkeypatch.setattr(parse, "find_quotes", counted_quotes)
     book = read_text(text, "story.txt", "story")

@@ -21,9 +21,18 @@ playwright = pytest.importorskip("playwright.sync_api", reason="playwright is no
 if not CHROMIUM:
     pytest.skip("no Chromium on this machine: `apt-get install chromium` (.ci/run does it)", allow_module_level=True)
 
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--autoplay-policy=no-user-gesture-required",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-quic", "--mute-audio"]
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--autoplay-policy=no-user-gesture-required",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--mute-audio",
+]
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +125,16 @@ def test_over_serve_a_click_on_a_line_seeks_there_and_the_arrows_skip(context, e
     with serving(book.parent.parent) as (_, urls):
         pg = context.new_page()
         pg.goto(urls[0])
-        pg.wait_for_function("player.audio.seekable.length > 0 && "
-                             f"player.audio.seekable.end(0) > {chapter['duration'] - 0.5}", timeout=20000)
+        pg.wait_for_function(
+            f"player.audio.seekable.length > 0 && player.audio.seekable.end(0) > {chapter['duration'] - 0.5}",
+            timeout=20000,
+        )
         pg.locator("#transcript li").nth(n).click()
         pg.wait_for_function(f"Math.abs(player.audio.currentTime - {shown[n]['start']}) < 0.5", timeout=20000)
-        pg.wait_for_function(f"document.querySelector('#transcript li.current') === "
-                             f"document.querySelectorAll('#transcript li')[{n}]", timeout=20000)
+        pg.wait_for_function(
+            f"document.querySelector('#transcript li.current') === document.querySelectorAll('#transcript li')[{n}]",
+            timeout=20000,
+        )
         assert pg.locator("#transcript li.current .who").inner_text().lower() == "tobias"
         pg.locator("body").press("Space")
         pg.wait_for_function("player.audio.paused", timeout=20000)
@@ -154,14 +167,12 @@ The note broke here\u2028and carried on.
 """
 
 
-def _render(tmp_path_factory, name: str, story: str, title: str, author: str,
-            suffix: str = ".md") -> tuple[Path, Path]:
+def _render(tmp_path_factory, name: str, story: str, title: str, author: str, suffix: str = ".md") -> tuple[Path, Path]:
     from audiobook.pipeline import generate
 
     work = tmp_path_factory.mktemp(name)
     (work / f"story{suffix}").write_text(story, encoding="utf-8")
-    report = generate(work / f"story{suffix}", None, work / "out", info={"title": title, "author": author},
-                      jobs=1)
+    report = generate(work / f"story{suffix}", None, work / "out", info={"title": title, "author": author}, jobs=1)
     return work / "out", Path(report.output_dir)
 
 
@@ -204,8 +215,11 @@ def test_story_text_that_looks_like_markup_is_shown_literally(context, tmp_path_
     pg = context.new_page()
     pg.goto((book / "index.html").as_uri())
     chapter = _manifest(book)["chapters"][0]
-    expected = [s["text"] if s["kind"] != "dialogue" else f"\u201c{s['text']}\u201d"
-                for s in chapter["segments"] if s["end"] > s["start"]]
+    expected = [
+        s["text"] if s["kind"] != "dialogue" else f"\u201c{s['text']}\u201d"
+        for s in chapter["segments"]
+        if s["end"] > s["start"]
+    ]
     pg.wait_for_function("document.querySelectorAll('#transcript .text').length > 0", timeout=20000)
     shown = pg.evaluate("[...document.querySelectorAll('#transcript .text')].map(e => e.textContent)")
     assert shown == expected
@@ -214,4 +228,4 @@ def test_story_text_that_looks_like_markup_is_shown_literally(context, tmp_path_
     assert pg.title() == MARKUP_TITLE and pg.locator("#title").inner_text() == MARKUP_TITLE
     assert pg.locator("#byline").inner_text() == "by Wren & <Co>"
     assert pg.locator("#chapters button").first.inner_text().split("\n")[0] == chapter["title"]
-    assert pg.locator("script").count() == 2                         # the manifest and the player
+    assert pg.locator("script").count() == 2  # the manifest and the player

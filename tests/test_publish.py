@@ -33,16 +33,34 @@ def test_every_chapter_passes_the_acx_checks(render, request, capsys):
 
 def test_the_checker_fails_what_is_out_of_range(tmp_path, capsys):
     loud = tmp_path / "loud.mp3"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
-                    "-af", "volume=0dB", "-y", str(loud)], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=3",
+            "-af",
+            "volume=0dB",
+            "-y",
+            str(loud),
+        ],
+        check=True,
+    )
     assert acx_check.main([str(loud)]) == 1
     out = capsys.readouterr().out
     assert "FAIL" in out and "head room tone" in out
 
 
 def _ffmetadata_chapters(path: Path) -> list[tuple[float, str]]:
-    meta = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     out = []
     for block in meta.split("[CHAPTER]")[1:]:
         base = re.search(r"TIMEBASE=(\d+)/(\d+)", block)
@@ -62,10 +80,10 @@ def test_m4b_has_a_chapter_per_chapter_at_the_files_times(tmp_path):
     at = 0.0
     for (start, _), ch in zip(chapters, manifest["chapters"]):
         assert start == pytest.approx(at, abs=0.05)
-        at += len(decode(book / ch["file"])) / 44100        # the chapter file as a player decodes it
+        at += len(decode(book / ch["file"])) / 44100  # the chapter file as a player decodes it
     audio = decode(book / "book.m4b")
     assert len(audio) / 44100 == pytest.approx(at, abs=0.1)
-    assert 20 * np.log10(np.max(np.abs(audio))) <= -3.0          # ACX's peak limit, as the MP3s meet it
+    assert 20 * np.log10(np.max(np.abs(audio))) <= -3.0  # ACX's peak limit, as the MP3s meet it
 
 
 def test_player_page_carries_the_manifest(example_render):
@@ -75,4 +93,4 @@ def test_player_page_carries_the_manifest(example_render):
     assert data
     embedded = json.loads(data.group(1).replace("<\\/", "</"))
     assert embedded == json.loads((book / "book.json").read_text(encoding="utf-8"))
-    assert "http://" not in page and "https://" not in page          # nothing fetched from a network
+    assert "http://" not in page and "https://" not in page  # nothing fetched from a network

@@ -47,8 +47,8 @@ def test_cast_writes_a_sensible_cast(cast_dir, espeak):
     variant = {name: "+" + c.voice.voice.split("+", 1)[1] for name, c in chars.items()}
     assert gender[variant["Witney"]] == "female"
     assert gender[variant["Robert"]] == "male"
-    assert chars["Leo"].voice.pitch > chars["Robert"].voice.pitch          # a child, higher
-    assert chars["Leo"].voice.rate >= chars["Robert"].voice.rate           # and quicker
+    assert chars["Leo"].voice.pitch > chars["Robert"].voice.pitch  # a child, higher
+    assert chars["Leo"].voice.rate >= chars["Robert"].voice.rate  # and quicker
     assert cfg.narrator.voice not in {c.voice.voice for c in chars.values()}
 
 
@@ -56,7 +56,8 @@ def test_recasting_keeps_hand_edits(cast_dir, seed_path):
     path = cast_dir / "voices.yaml"
     text = path.read_text()
     edited = text.replace("rate: 170", "rate: 151  # slower, by hand", 1).replace(
-        "characters:", "# a note of my own\ncharacters:", 1)
+        "characters:", "# a note of my own\ncharacters:", 1
+    )
     path.write_text(edited)
     r = run("cast", str(seed_path), "--write", "-c", "voices.yaml", cwd=cast_dir)
     assert r.exit_code == 0 and "nothing to add" in r.stderr
@@ -80,7 +81,7 @@ def test_changing_one_pitch_resynthesizes_only_that_character(cast_dir, seed_pat
     leo = [s for s in segs if s["speaker"] == "Leo"]
     cfg_text = config.read_text()
     start = cfg_text.index("  Leo:")
-    block = cfg_text[start:cfg_text.index("\n  Robert:")]
+    block = cfg_text[start : cfg_text.index("\n  Robert:")]
     config.write_text(cfg_text.replace(block, block.replace("pitch: 72", "pitch: 80")))
     again, summary = _render(seed_path, config, tmp_path / "out")
     assert f"{len(leo)} synthesized, {len(segs) - len(leo)} reused" in summary
@@ -99,7 +100,7 @@ def test_levels_match_across_speakers(seed_render):
     levels = {who: rms_db(np.concatenate(parts)) for who, parts in by_speaker.items()}
     assert set(levels) == {"narrator", "Leo", "Witney", "Robert"}
     assert max(levels.values()) - min(levels.values()) <= 2.0, levels
-    assert np.max(np.abs(audio)) < 10 ** (-2.9 / 20)          # nothing near clipping
+    assert np.max(np.abs(audio)) < 10 ** (-2.9 / 20)  # nothing near clipping
 
 
 def test_a_killed_render_resumes_from_its_cache(tmp_path):
@@ -110,8 +111,11 @@ def test_a_killed_render_resumes_from_its_cache(tmp_path):
     story = tmp_path / "long.md"
     story.write_text(novel(12_000), encoding="utf-8")
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "audiobook", "generate", str(story), "-o", str(out), "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audiobook", "generate", str(story), "-o", str(out), "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     cache = out / ".cache"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(cache.rglob("*.block"))) < 60:

@@ -52,8 +52,14 @@ def _story(folder: Path, text: str = STORY, name: str = "ferry.md") -> Path:
 
 
 def _cli(*args: str, cwd: Path | None = None, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "audiobook", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "audiobook", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def _visible(book: Path) -> list[str]:
@@ -77,6 +83,7 @@ def _check_book(book: Path) -> None:
 
 # ---- two runs at once -------------------------------------------------------------------------------
 
+
 def test_a_second_run_into_a_locked_book_folder_refuses(tmp_path):
     story = _story(tmp_path)
     book = tmp_path / "out" / "Test Writer" / "The Ferry Clock"
@@ -84,7 +91,7 @@ def test_a_second_run_into_a_locked_book_folder_refuses(tmp_path):
     with FolderLock(book):
         with pytest.raises(OutputError, match="another audiobook run .* is writing this book"):
             generate(story, None, tmp_path / "out", engine=FakeEngine())
-    generate(story, None, tmp_path / "out", engine=FakeEngine())      # released: the next run works
+    generate(story, None, tmp_path / "out", engine=FakeEngine())  # released: the next run works
     _check_book(book)
 
 
@@ -119,7 +126,7 @@ def test_the_line_cache_takes_concurrent_writers(tmp_path):
     script = f"""
 import sys
 from audiobook.cache import BlockCache, Stored
-cache = BlockCache({str(tmp_path / 'cache')!r})
+cache = BlockCache({str(tmp_path / "cache")!r})
 bad = 0
 for i in range(300):
     key = f"{{i % 7:02d}}" + "ab" * 31
@@ -139,17 +146,18 @@ sys.exit(1 if bad else 0)
 
 # ---- the cache verifies the whole entry ---------------------------------------------------------------
 
+
 def test_a_damaged_cache_header_is_a_miss(tmp_path):
     cache = BlockCache(tmp_path)
     key = "cd" * 32
     cache.put(key, Stored(b"\xff\xfb" + bytes(400), 3, 1000, 22050))
     path = next(tmp_path.rglob("*.block"))
     data = bytearray(path.read_bytes())
-    frames_at = 8                                      # after the 8-byte magic: the frame count
+    frames_at = 8  # after the 8-byte magic: the frame count
     data[frames_at] ^= 0x01
     path.write_bytes(bytes(data))
     assert cache.get(key) is None
-    assert not path.exists()                           # removed: the line is made again
+    assert not path.exists()  # removed: the line is made again
 
 
 def test_an_entry_under_another_keys_name_is_a_miss(tmp_path):
@@ -163,13 +171,16 @@ def test_an_entry_under_another_keys_name_is_a_miss(tmp_path):
 
 # ---- stale files ---------------------------------------------------------------------------------------
 
+
 def test_the_folder_holds_exactly_what_the_last_run_made(tmp_path):
     """A renamed chapter, a cover and an M4B no longer asked for: the old files go; a file of the
     user's stays."""
     story = _story(tmp_path)
     cover = tmp_path / "cover.png"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=navy:s=64x64", "-frames:v", "1",
-                    str(cover)], check=True)
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=navy:s=64x64", "-frames:v", "1", str(cover)],
+        check=True,
+    )
     out = tmp_path / "out"
     report = generate(story, None, out, engine=FakeEngine(), m4b=True, info={"cover": str(cover)})
     book = Path(report.output_dir)
@@ -219,16 +230,33 @@ def test_a_failed_run_leaves_the_previous_book_as_it_was(tmp_path, monkeypatch):
 
 # ---- M4B with any path and title ----------------------------------------------------------------------
 
+
 @pytest.mark.integration
 def test_m4b_with_a_relative_output_and_apostrophes(tmp_path):
     story = _story(tmp_path)
-    run = _cli("generate", story.name, "-o", "output/", "--format", "m4b", "--author", "Flann O'Brien", "-q",
-               "-j", "1", cwd=tmp_path)
+    run = _cli(
+        "generate",
+        story.name,
+        "-o",
+        "output/",
+        "--format",
+        "m4b",
+        "--author",
+        "Flann O'Brien",
+        "-q",
+        "-j",
+        "1",
+        cwd=tmp_path,
+    )
     _, err = run.communicate(timeout=300)
     assert run.returncode == 0, err
     book = tmp_path / "output" / "Flann O'Brien" / "The Ferry Clock"
-    meta = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(book / "book.m4b"), "-f", "ffmetadata", "-"],
-                          capture_output=True, text=True, check=True).stdout
+    meta = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(book / "book.m4b"), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "title=The Captain's Log" in meta and "title=Issue \\#5: 100% Fog" in meta
     assert "artist=Flann O'Brien" in meta
     audio = decode(book / "book.m4b")
@@ -239,6 +267,7 @@ def test_m4b_with_a_relative_output_and_apostrophes(tmp_path):
 
 
 # ---- a full disk ------------------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def small_disk(tmp_path):
@@ -254,7 +283,7 @@ def small_disk(tmp_path):
 
 @pytest.mark.integration
 def test_a_full_disk_is_one_line_and_leaves_nothing_half_written(tmp_path, small_disk):
-    story = _long_story(tmp_path)                      # about 30 minutes of audio: 30 MB
+    story = _long_story(tmp_path)  # about 30 minutes of audio: 30 MB
     run = _cli("generate", str(story), "-o", str(small_disk), "-j", "1", "-q")
     _, err = run.communicate(timeout=300)
     assert run.returncode == 7, err
@@ -265,23 +294,33 @@ def test_a_full_disk_is_one_line_and_leaves_nothing_half_written(tmp_path, small
     leftovers = [p for p in small_disk.rglob("*") if p.name.endswith(".part") or p.name.startswith(".staging-")]
     assert leftovers == []
     book = small_disk / "Test Writer" / "The Long Night"
-    assert not book.exists() or _visible(book) == []      # nothing published from a run that failed
+    assert not book.exists() or _visible(book) == []  # nothing published from a run that failed
     assert list((small_disk / ".cache").rglob("*.block"))  # what was finished is kept
 
 
 # ---- Ctrl-C and SIGTERM ------------------------------------------------------------------------------
 
+
 def _long_story(tmp_path: Path) -> Path:
-    paragraphs = [f'"Line {i} of the long night," said {"Hester" if i % 2 else "Amos"}, '
-                  f'and the ferry rolled on through the dark water for a while longer.' for i in range(400)]
-    return _story(tmp_path, "Title: The Long Night\nAuthor: Test Writer\n\n" + "\n\n".join(paragraphs) + "\n",
-                  "night.md")
+    paragraphs = [
+        f'"Line {i} of the long night," said {"Hester" if i % 2 else "Amos"}, '
+        f"and the ferry rolled on through the dark water for a while longer."
+        for i in range(400)
+    ]
+    return _story(
+        tmp_path, "Title: The Long Night\nAuthor: Test Writer\n\n" + "\n\n".join(paragraphs) + "\n", "night.md"
+    )
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("sig,code,word,times", [(signal.SIGINT, 130, "interrupted", 1),
-                                                 (signal.SIGINT, 130, "interrupted", 2),
-                                                 (signal.SIGTERM, 143, "terminated", 1)])
+@pytest.mark.parametrize(
+    "sig,code,word,times",
+    [
+        (signal.SIGINT, 130, "interrupted", 1),
+        (signal.SIGINT, 130, "interrupted", 2),
+        (signal.SIGTERM, 143, "terminated", 1),
+    ],
+)
 def test_an_interrupted_render_says_one_line_and_keeps_its_cache(tmp_path, sig, code, word, times):
     story = _long_story(tmp_path)
     out = tmp_path / "out"
@@ -291,11 +330,11 @@ def test_an_interrupted_render_says_one_line_and_keeps_its_cache(tmp_path, sig, 
     while time.monotonic() < deadline and len(list(cache.rglob("*.block"))) < 20:
         time.sleep(0.05)
     assert run.poll() is None, "the render finished before it could be interrupted"
-    for _ in range(times):               # an impatient user presses Ctrl-C twice
+    for _ in range(times):  # an impatient user presses Ctrl-C twice
         if sig == signal.SIGINT:
-            os.killpg(run.pid, sig)      # Ctrl-C: the terminal signals the whole process group
+            os.killpg(run.pid, sig)  # Ctrl-C: the terminal signals the whole process group
         else:
-            run.send_signal(sig)         # kill PID: the main process alone
+            run.send_signal(sig)  # kill PID: the main process alone
         time.sleep(0.1)
     _, err = run.communicate(timeout=60)
     assert run.returncode == code, err
@@ -351,20 +390,39 @@ def test_a_worker_killed_mid_render_ends_the_run_with_one_line(tmp_path):
 
 # ---- more of the same kinds, found while fixing the above ---------------------------------------
 
+
 def test_a_cover_whose_name_looks_like_an_ffmpeg_protocol_is_read_as_a_file(tmp_path, monkeypatch):
     from audiobook.publish import load_cover
 
     monkeypatch.chdir(tmp_path)
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1",
-                    "-f", "image2", "-c:v", "png", "file:cache:art.png"], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=32x32",
+            "-frames:v",
+            "1",
+            "-f",
+            "image2",
+            "-c:v",
+            "png",
+            "file:cache:art.png",
+        ],
+        check=True,
+    )
     assert Path("cache:art.png").is_file() and not Path("art.png").exists()
-    assert load_cover("cache:art.png").jpeg[:3] == b"\xff\xd8\xff"   # ffmpeg's cache: protocol is not asked
+    assert load_cover("cache:art.png").jpeg[:3] == b"\xff\xd8\xff"  # ffmpeg's cache: protocol is not asked
 
 
 def test_a_title_with_a_line_break_cannot_add_a_playlist_entry(tmp_path):
     story = _story(tmp_path)
-    report = generate(story, None, tmp_path / "out", engine=FakeEngine(),
-                      info={"title": "Night\nevil.mp3", "author": "A\r\nB"})
+    report = generate(
+        story, None, tmp_path / "out", engine=FakeEngine(), info={"title": "Night\nevil.mp3", "author": "A\r\nB"}
+    )
     book = Path(report.output_dir)
     lines = (book / "playlist.m3u").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + 2 * 2 and not [n for n in lines if n == "evil.mp3"]
@@ -374,8 +432,14 @@ def test_a_title_with_a_line_break_cannot_add_a_playlist_entry(tmp_path):
 def test_windows_device_names_are_not_used_as_folder_names():
     from audiobook.publish import safe_name
 
-    assert [safe_name(n) for n in ("CON", "nul", "Com1", "LPT9.txt", "Connor", "Auxiliary")] == \
-        ["CON (book)", "nul (book)", "Com1 (book)", "LPT9.txt (book)", "Connor", "Auxiliary"]
+    assert [safe_name(n) for n in ("CON", "nul", "Com1", "LPT9.txt", "Connor", "Auxiliary")] == [
+        "CON (book)",
+        "nul (book)",
+        "Com1 (book)",
+        "LPT9.txt (book)",
+        "Connor",
+        "Auxiliary",
+    ]
 
 
 def test_a_speaker_name_is_escaped_in_the_transcript():
@@ -421,8 +485,9 @@ def test_an_unwritable_cache_dir_is_one_line_not_a_silent_miss(tmp_path):
     story = _story(tmp_path)
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a folder", encoding="utf-8")
-    r = CliRunner().invoke(cli, ["generate", str(story), "-o", str(tmp_path / "out"), "--cache-dir",
-                                 str(blocker / "cache"), "-j", "1"])
+    r = CliRunner().invoke(
+        cli, ["generate", str(story), "-o", str(tmp_path / "out"), "--cache-dir", str(blocker / "cache"), "-j", "1"]
+    )
     assert r.exit_code == 7, r.output
     assert r.output.strip().splitlines()[-1].startswith(f"Error: {blocker / 'cache'}: cannot write there")
     assert "--no-cache" in r.output
@@ -439,7 +504,7 @@ def test_an_interrupt_while_publishing_waits_until_the_book_is_whole(tmp_path, m
     moved = []
 
     def replace(src, dst):
-        if Path(dst).parent == book:                 # a staged file moving into place
+        if Path(dst).parent == book:  # a staged file moving into place
             moved.append(dst)
             if len(moved) == 2:
                 os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between two of those renames
@@ -451,14 +516,18 @@ def test_an_interrupt_while_publishing_waits_until_the_book_is_whole(tmp_path, m
     monkeypatch.undo()
     assert len(moved) > 2
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
-    assert "fifty long years" in json.dumps(manifest)                   # the new book, all of it
+    assert "fifty long years" in json.dumps(manifest)  # the new book, all of it
     _check_book(book)
 
 
 def test_long_titles_in_any_script_fit_the_file_system(tmp_path):
     title = "\u6c34" * 300
-    story = _story(tmp_path, STORY.replace("## The Captain's Log", "## Stars " + "\U0001F600" * 60)
-                   .replace("Title: The Ferry Clock", f"Title: {title}"))
+    story = _story(
+        tmp_path,
+        STORY.replace("## The Captain's Log", "## Stars " + "\U0001f600" * 60).replace(
+            "Title: The Ferry Clock", f"Title: {title}"
+        ),
+    )
     report = generate(story, None, tmp_path / "out", engine=FakeEngine())
     book = Path(report.output_dir)
     assert all(len(p.name.encode()) <= 170 for p in [book, *book.iterdir()])
@@ -477,15 +546,17 @@ def test_a_full_disk_while_writing_the_m4b_is_the_full_disk_line(tmp_path, small
     (small_disk / "filler").write_bytes(b"\0" * max(0, free - 8192))
     with pytest.raises(OutputError, match="no space left on the device"):
         write_m4b(small_disk, manifest["chapters"], {"album": "x"}, None)
-    assert sorted(p.name for p in small_disk.iterdir()) == sorted([c["file"] for c in manifest["chapters"]] + ["filler"])
+    assert sorted(p.name for p in small_disk.iterdir()) == sorted(
+        [c["file"] for c in manifest["chapters"]] + ["filler"]
+    )
 
 
 @pytest.mark.integration
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 def test_workers_do_not_outlive_a_killed_render(tmp_path):
     run, server, workers = _render_with_workers(tmp_path, tmp_path / "out")
-    run.kill()                                           # kill -9: no clean-up runs in the main process
-    run.wait()                                           # (a shell reaps it at once too)
+    run.kill()  # kill -9: no clean-up runs in the main process
+    run.wait()  # (a shell reaps it at once too)
     helpers = workers + server
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in helpers):

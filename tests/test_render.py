@@ -22,7 +22,10 @@ def test_example_chapters_match_their_manifest(example_render):
     manifest = _manifest(book)
     assert report.chapters == 3 and not report.failed
     assert [c["title"] for c in manifest["chapters"]] == [
-        "Chapter One: The Gathering Wind", "Chapter Two: The Stopped Clock", "Chapter Three: Morning at Gull Point"]
+        "Chapter One: The Gathering Wind",
+        "Chapter Two: The Stopped Clock",
+        "Chapter Three: Morning at Gull Point",
+    ]
     for ch in manifest["chapters"]:
         audio = decode(book / ch["file"])
         assert len(audio) / 44100 == pytest.approx(ch["duration"], abs=0.06)
@@ -67,12 +70,25 @@ def test_example_characters_speak_in_their_own_voices(example_render):
     assert voice["Mara"] == {"gmw/en-us+f2"} and voice["Tobias"] == {"gmw/en-us+m1"}
     assert voice["Pip"] == {"gmw/en-us+Nguyen"} and voice["Narrator"] == {"gmw/en-gb-x-rp"}
     med = {k: sorted(v)[len(v) // 2] for k, v in pitch.items()}
-    assert med["Mara"] > 1.5 * med["Tobias"]     # a woman and a man, heard in the real audio
-    assert med["Pip"] > 1.3 * med["Tobias"]      # the child higher than his father
+    assert med["Mara"] > 1.5 * med["Tobias"]  # a woman and a man, heard in the real audio
+    assert med["Pip"] > 1.3 * med["Tobias"]  # the child higher than his father
 
 
-SEED_SPEAKERS = ["Leo", "Leo", "Leo", "Witney", "Witney", "Leo", "Witney", "Witney", "Robert", "Leo",
-                 "Witney", "Witney", "Witney"]
+SEED_SPEAKERS = [
+    "Leo",
+    "Leo",
+    "Leo",
+    "Witney",
+    "Witney",
+    "Leo",
+    "Witney",
+    "Witney",
+    "Robert",
+    "Leo",
+    "Witney",
+    "Witney",
+    "Witney",
+]
 
 
 def test_seed_story_attribution_and_casting(seed_render, seed_path):
@@ -148,4 +164,6 @@ def test_edited_script_recasts_one_line_only(example_render, tmp_path):
     assert (a["speaker"], b["speaker"], b["voice"]) == ("Tobias", "Pip", "gmw/en-us+Nguyen")
     audio = decode(edited_book / ch["file"])
     tobias = [s for s in ch["segments"] if s["speaker"] == "Tobias"]
-    assert median_f0(span(audio, b["start"], b["end"])) > 1.3 * median_f0(span(audio, tobias[0]["start"], tobias[0]["end"]))
+    assert median_f0(span(audio, b["start"], b["end"])) > 1.3 * median_f0(
+        span(audio, tobias[0]["start"], tobias[0]["end"])
+    )

@@ -13,8 +13,10 @@ from audiobook.engines.fake import FakeEngine
 from audiobook.errors import InputError
 from audiobook.pipeline import generate, load_script
 
-STORY = ("Chapter 1\n\nNora Vance opened the door. \u201cYou\u2019re late,\u201d she said.\n\n"
-         "Felix Vance shrugged. \u201cThe bus was slow.\u201d\n\n\u201cIt always is.\u201d\n")
+STORY = (
+    "Chapter 1\n\nNora Vance opened the door. \u201cYou\u2019re late,\u201d she said.\n\n"
+    "Felix Vance shrugged. \u201cThe bus was slow.\u201d\n\n\u201cIt always is.\u201d\n"
+)
 
 
 @pytest.fixture()
@@ -93,8 +95,8 @@ def test_script_stats_and_unsure(files):
     assert r.exit_code == 0 and "Nora Vance" in r.stdout and "female" in r.stdout
     r = CliRunner().invoke(cli, ["script", str(story), "--unsure"])
     assert r.exit_code == 0
-    assert "It always is." in r.stdout           # decided by turn-taking: worth a look
-    assert "You\u2019re late" not in r.stdout    # tagged: sure
+    assert "It always is." in r.stdout  # decided by turn-taking: worth a look
+    assert "You\u2019re late" not in r.stdout  # tagged: sure
 
 
 def test_a_script_of_a_script_reads_back(files, tmp_path):
@@ -106,13 +108,15 @@ def test_a_script_of_a_script_reads_back(files, tmp_path):
     second = tmp_path / "again" / "s2.script"
     r = CliRunner().invoke(cli, ["script", str(script), "--write", str(second)])
     assert r.exit_code == 0, r.output
-    assert _speakers(load_script(second)) == _speakers(load_script(script))     # the edit carried over
+    assert _speakers(load_script(second)) == _speakers(load_script(script))  # the edit carried over
     assert "# source: ../story.txt" in second.read_text(encoding="utf-8").splitlines()
     assert ("dialogue", "Felix Vance", "It always is.") in _speakers(load_script(second))
 
 
-CASE_STORY = ("Chapter 1\n\nMarta Quill set the kettle down. \u201cSit,\u201d said Marta.\n\n"
-              "Bo Penhallow sat by the stove. \u201cThank you,\u201d said Bo.\n\n\u201cMore tea?\u201d Marta asked.\n")
+CASE_STORY = (
+    "Chapter 1\n\nMarta Quill set the kettle down. \u201cSit,\u201d said Marta.\n\n"
+    "Bo Penhallow sat by the stove. \u201cThank you,\u201d said Bo.\n\n\u201cMore tea?\u201d Marta asked.\n"
+)
 
 
 def test_speaker_names_are_matched_whatever_their_case(tmp_path):
@@ -125,20 +129,29 @@ def test_speaker_names_are_matched_whatever_their_case(tmp_path):
     before = load_script(story)
     assert {c.name: c.aliases for c in before.characters} == {"Marta": ("Marta Quill",), "Bo Penhallow": ("Bo",)}
     text = script.read_text(encoding="utf-8")
-    for old, new in [("narrator | Bo Penhallow sat", "Narrator | Bo Penhallow sat"),
-                     ("Bo Penhallow | Thank you,", "bo | Thank you,"),
-                     ("Marta | More tea?", "marta quill | More tea?"),
-                     ("narrator | Marta asked.", "BO PENHALLOW | Marta asked."),
-                     ("Marta | Sit,", "the cook | Sit,"),
-                     ("narrator | said Marta.", "The Cook | said Marta.")]:
+    for old, new in [
+        ("narrator | Bo Penhallow sat", "Narrator | Bo Penhallow sat"),
+        ("Bo Penhallow | Thank you,", "bo | Thank you,"),
+        ("Marta | More tea?", "marta quill | More tea?"),
+        ("narrator | Marta asked.", "BO PENHALLOW | Marta asked."),
+        ("Marta | Sit,", "the cook | Sit,"),
+        ("narrator | said Marta.", "The Cook | said Marta."),
+    ]:
         assert old in text, old
         text = text.replace(old, new)
     script.write_text(text, encoding="utf-8")
     after = load_script(script)
     assert [c.name for c in after.characters] == ["Marta", "Bo Penhallow", "the cook"]
     assert [(s.kind, s.speaker) for ch in after.chapters for s in ch.segments] == [
-        ("narration", None), ("dialogue", "the cook"), ("dialogue", "the cook"), ("narration", None),
-        ("dialogue", "Bo Penhallow"), ("narration", None), ("dialogue", "Marta"), ("dialogue", "Bo Penhallow")]
+        ("narration", None),
+        ("dialogue", "the cook"),
+        ("dialogue", "the cook"),
+        ("narration", None),
+        ("dialogue", "Bo Penhallow"),
+        ("narration", None),
+        ("dialogue", "Marta"),
+        ("dialogue", "Bo Penhallow"),
+    ]
     counts = {c.name: c.lines for c in after.characters}
     assert counts == {"Marta": 1, "Bo Penhallow": 2, "the cook": 2}
 
@@ -146,8 +159,11 @@ def test_speaker_names_are_matched_whatever_their_case(tmp_path):
 def test_a_markdown_story_with_markup_in_its_speech_round_trips(tmp_path):
     """The script holds the spoken text (a link read as its words); reading it back matches the story."""
     story = tmp_path / "story.md"
-    story.write_text("# Chapter 1\n\nNora Vance pointed. \u201cTake the [lower road](https://example.org/map) "
-                     "and *hurry*,\u201d she said.\n\nFelix Vance nodded. \u201cI will.\u201d\n", encoding="utf-8")
+    story.write_text(
+        "# Chapter 1\n\nNora Vance pointed. \u201cTake the [lower road](https://example.org/map) "
+        "and *hurry*,\u201d she said.\n\nFelix Vance nodded. \u201cI will.\u201d\n",
+        encoding="utf-8",
+    )
     script = tmp_path / "story.script"
     r = CliRunner().invoke(cli, ["script", str(story), "--write", str(script)])
     assert r.exit_code == 0, r.output

@@ -19,24 +19,30 @@ import pytest
 
 from conftest import ROOT
 
-DATA = bytes(range(256)) * 40             # 10,240 bytes, every offset recognisable
+DATA = bytes(range(256)) * 40  # 10,240 bytes, every offset recognisable
 SIZE = len(DATA)
 ODD_AUTHOR = "Zoë Ångström & Co"
-ODD_TITLE = "100% Pure #1 & 'Friends' ü"     # what `safe_name` keeps of such a title: # % & ' spaces
+ODD_TITLE = "100% Pure #1 & 'Friends' ü"  # what `safe_name` keeps of such a title: # % & ' spaces
 
 
 @contextmanager
 def serving(folder: Path) -> Iterator[tuple[str, list[str]]]:
     """`audiobook serve FOLDER --port 0` as a subprocess: (base URL, the page URLs it printed)."""
-    proc = subprocess.Popen([sys.executable, "-m", "audiobook", "serve", str(folder), "--port", "0"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "audiobook", "serve", str(folder), "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     lines: queue.Queue[str] = queue.Queue()
     assert proc.stdout
 
     def read(stream) -> None:
         for line in stream:
             lines.put(line.rstrip("\n"))
-        lines.put("")                             # end of output
+        lines.put("")  # end of output
 
     threading.Thread(target=read, args=(proc.stdout,), daemon=True).start()
     try:
@@ -90,15 +96,18 @@ def test_a_whole_file_says_it_takes_ranges(served):
     assert head["content-type"] == "audio/mpeg"
 
 
-@pytest.mark.parametrize("spec, first, last", [
-    ("bytes=100-199", 100, 199),
-    ("bytes=0-0", 0, 0),
-    ("bytes=100-", 100, SIZE - 1),                # open: to the end
-    ("bytes=-500", SIZE - 500, SIZE - 1),         # suffix: the last 500 bytes
-    ("bytes=-99999", 0, SIZE - 1),                # a suffix longer than the file: all of it
-    ("bytes=9000-99999", 9000, SIZE - 1),         # a last byte past the end: up to the end
-    ("bytes=0-", 0, SIZE - 1),                    # what a browser asks first for media
-])
+@pytest.mark.parametrize(
+    "spec, first, last",
+    [
+        ("bytes=100-199", 100, 199),
+        ("bytes=0-0", 0, 0),
+        ("bytes=100-", 100, SIZE - 1),  # open: to the end
+        ("bytes=-500", SIZE - 500, SIZE - 1),  # suffix: the last 500 bytes
+        ("bytes=-99999", 0, SIZE - 1),  # a suffix longer than the file: all of it
+        ("bytes=9000-99999", 9000, SIZE - 1),  # a last byte past the end: up to the end
+        ("bytes=0-", 0, SIZE - 1),  # what a browser asks first for media
+    ],
+)
 def test_a_byte_range_is_answered_with_206(served, spec, first, last):
     base, _ = served
     status, head, body = _get(base, "/chapter.mp3", Range=spec)
@@ -106,7 +115,7 @@ def test_a_byte_range_is_answered_with_206(served, spec, first, last):
     assert head["content-range"] == f"bytes {first}-{last}/{SIZE}"
     assert head["content-length"] == str(last - first + 1)
     assert head["accept-ranges"] == "bytes"
-    assert body == DATA[first:last + 1]
+    assert body == DATA[first : last + 1]
 
 
 @pytest.mark.parametrize("spec", ["bytes=10240-", "bytes=20000-30000", "bytes=-0"])
@@ -133,7 +142,7 @@ def test_head_and_if_range(served):
     assert head["content-range"] == f"bytes {SIZE - 500}-{SIZE - 1}/{SIZE}"
     modified = _get(base, "/chapter.mp3", "HEAD")[1]["last-modified"]
     assert _get(base, "/chapter.mp3", Range="bytes=5-9", **{"If-Range": modified})[:3:2] == (206, DATA[5:10])
-    stale = "Thu, 01 Jan 2004 00:00:00 GMT"                 # the file changed since: all of it
+    stale = "Thu, 01 Jan 2004 00:00:00 GMT"  # the file changed since: all of it
     assert _get(base, "/chapter.mp3", Range="bytes=5-9", **{"If-Range": stale})[:3:2] == (200, DATA)
 
 
@@ -145,7 +154,7 @@ def test_an_empty_file_and_folders_still_work(served):
     author = urllib.parse.quote(ODD_AUTHOR)
     status, head, _ = _get(base, f"/{author}")
     assert status == 301 and head["location"].endswith(f"/{author}/")
-    assert _get(base, f"/{author}/")[0] == 200                     # the listing
+    assert _get(base, f"/{author}/")[0] == 200  # the listing
 
 
 def test_the_printed_urls_answer_whatever_the_title_holds(served, folder):
@@ -169,7 +178,7 @@ def test_parse_range_and_the_server_in_a_thread(folder):
         assert server.base.startswith("http://127.0.0.1:") and server.server_address[0] == "127.0.0.1"
         assert _get(server.base, "/chapter.mp3", Range="bytes=-500")[0] == 206
         assert len(server.pages()) == 1
-    with pytest.raises(OSError):                            # stopped and closed
+    with pytest.raises(OSError):  # stopped and closed
         _get(server.base, "/chapter.mp3")
 
 

@@ -28,7 +28,7 @@ FLOOR_MAX = -60.0
 DIGITAL_SILENCE = -100.0
 HEAD_RANGE = (0.5, 1.0)
 TAIL_RANGE = (1.0, 5.0)
-SPEECH_DB = -45.0          # a 10 ms window louder than this is speech, not room tone
+SPEECH_DB = -45.0  # a 10 ms window louder than this is speech, not room tone
 
 
 @dataclass
@@ -69,10 +69,10 @@ def measure(path: Path) -> Levels:
     x = np.frombuffer(decode_pcm(str(path), RATE), dtype="<i2").astype(np.float64) / 32768.0
     rms = _db(float(np.sqrt(np.mean(x * x))))
     peak = _db(float(np.max(np.abs(x))))
-    win = RATE // 100                                   # 10 ms windows
+    win = RATE // 100  # 10 ms windows
     n = len(x) // win
-    power = np.mean(x[:n * win].reshape(n, win) ** 2, axis=1)
-    half = 50                                           # 500 ms = 50 windows
+    power = np.mean(x[: n * win].reshape(n, win) ** 2, axis=1)
+    half = 50  # 500 ms = 50 windows
     sums = np.convolve(power, np.ones(half) / half, mode="valid")
     floor = _db(float(np.sqrt(sums.min()))) if len(sums) else -200.0
     loud = np.nonzero(power > 10 ** (SPEECH_DB / 10))[0]
@@ -86,8 +86,15 @@ def files(args: list[str]) -> list[Path]:
     out: list[Path] = []
     for a in args:
         p = Path(a)
-        out += sorted(q for q in p.rglob("*") if q.suffix in (".mp3", ".m4b")
-                      and not any(part.startswith(".") for part in q.relative_to(p).parts)) if p.is_dir() else [p]
+        out += (
+            sorted(
+                q
+                for q in p.rglob("*")
+                if q.suffix in (".mp3", ".m4b") and not any(part.startswith(".") for part in q.relative_to(p).parts)
+            )
+            if p.is_dir()
+            else [p]
+        )
     return [p for p in out if not any(part.startswith(".") for part in p.parts[-3:-1])]
 
 
@@ -102,8 +109,10 @@ def main(argv: list[str]) -> int:
         m = measure(p)
         problems = m.problems()
         failed += bool(problems)
-        print(f"{p.name[:48]:<48} {m.rms:6.1f} {m.peak:6.1f} {m.floor:6.1f} {m.head:5.2f} {m.tail:5.2f}  "
-              f"{'ok' if not problems else 'FAIL: ' + '; '.join(problems)}")
+        print(
+            f"{p.name[:48]:<48} {m.rms:6.1f} {m.peak:6.1f} {m.floor:6.1f} {m.head:5.2f} {m.tail:5.2f}  "
+            f"{'ok' if not problems else 'FAIL: ' + '; '.join(problems)}"
+        )
     print(f"{len(paths) - failed} of {len(paths)} files pass the ACX technical checks.")
     return 1 if failed else 0
 

@@ -13,16 +13,19 @@ __all__ = ["Audio", "Engine", "VoiceInfo", "ENGINE_NAMES", "create_engine", "def
 
 def _espeak() -> Engine:
     from .espeak import EspeakEngine
+
     return EspeakEngine()
 
 
 def _pyttsx3() -> Engine:
     from .pyttsx3_driver import Pyttsx3Engine
+
     return Pyttsx3Engine()
 
 
 def _fake() -> Engine:
     from .fake import FakeEngine
+
     return FakeEngine()
 
 

@@ -15,9 +15,9 @@ class VoiceInfo:
 
     id: str
     name: str
-    gender: str               # "female", "male" or "unknown"
+    gender: str  # "female", "male" or "unknown"
     languages: tuple[str, ...]
-    kind: str = "voice"       # "voice", or "variant" for an espeak-ng timbre appended as "+name"
+    kind: str = "voice"  # "voice", or "variant" for an espeak-ng timbre appended as "+name"
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,7 @@ def _load() -> tuple[ModuleType, str, int]:
             from pyttsx3.drivers import _espeak
         except Exception as exc:  # pyttsx3 raises RuntimeError when it cannot load the library
             raise EngineError(f"cannot load libespeak-ng through pyttsx3: {exc}") from exc
-        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0,
-                                  data_dir.encode() if data_dir else None, 0)
+        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0, data_dir.encode() if data_dir else None, 0)
         if rate <= 0:
             raise EngineError("espeak-ng failed to initialise; reinstall espeakng-loader")
         _state.update(module=_espeak, rate=rate)
@@ -138,7 +137,7 @@ class EspeakEngine(Engine):
             return self._speak(text, voice)
         read_end, write_end = os.pipe()
         pid = os.fork()
-        if pid == 0:                                  # the child: speak, hand the samples over, go
+        if pid == 0:  # the child: speak, hand the samples over, go
             status = 1
             try:
                 os.close(read_end)
@@ -164,7 +163,7 @@ class EspeakEngine(Engine):
     def _speak(self, text: str, voice: VoiceSpec) -> Audio:
         es = self._es
         if _seed is not None:
-            _seed(20261127)   # espeak-ng seeds its noise from the clock at start-up: fix it per line
+            _seed(20261127)  # espeak-ng seeds its noise from the clock at start-up: fix it per line
         # Every setting, every time: nothing leaks from the previous line.
         if es.SetVoiceByName(voice.voice_id.encode()) != es.EE_OK:
             raise SynthesisError(f"espeak-ng has no voice {voice.voice_id!r}")
@@ -184,9 +183,13 @@ class EspeakEngine(Engine):
 def _data_root(data_dir: str) -> Path | None:
     if data_dir:
         return Path(data_dir) / "espeak-ng-data"
-    for base in (os.environ.get("ESPEAK_DATA_PATH"), "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
-                 "/usr/lib/aarch64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data",
-                 "/usr/local/share/espeak-ng-data"):
+    for base in (
+        os.environ.get("ESPEAK_DATA_PATH"),
+        "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+        "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+        "/usr/share/espeak-ng-data",
+        "/usr/local/share/espeak-ng-data",
+    ):
         for root in (Path(base), Path(base) / "espeak-ng-data") if base else ():
             if (root / "voices").is_dir():
                 return root
@@ -199,8 +202,9 @@ def list_voices(es: ModuleType, data_dir: str) -> list[VoiceInfo]:
     for v in es.ListVoices(None):
         langs = v.languages[1:].split(b"\x00")[0].decode(errors="replace") if v.languages else ""
         gender = {1: "male", 2: "female"}.get(v.gender, "unknown")
-        out.append(VoiceInfo(v.identifier.decode().lower(), v.name.decode(errors="replace"), gender,
-                             (langs,) if langs else ()))
+        out.append(
+            VoiceInfo(v.identifier.decode().lower(), v.name.decode(errors="replace"), gender, (langs,) if langs else ())
+        )
     root = _data_root(data_dir)
     variants = root / "voices" / "!v" if root else None
     if variants and variants.is_dir():
@@ -234,6 +238,9 @@ def suggest(voices: list[VoiceInfo], voice_id: str, n: int = 3) -> list[str]:
     if not plus:
         return base_ok
     lowered = {v.lower(): v for v in variants}
-    var_ok = ([lowered[variant.lower()]] if variant.lower() in lowered
-              else difflib.get_close_matches(variant, variants, n=n, cutoff=0.5))
+    var_ok = (
+        [lowered[variant.lower()]]
+        if variant.lower() in lowered
+        else difflib.get_close_matches(variant, variants, n=n, cutoff=0.5)
+    )
     return [f"{b}+{v}" for b in base_ok[:1] for v in var_ok] or base_ok

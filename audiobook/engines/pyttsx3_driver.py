@@ -62,6 +62,7 @@ class Pyttsx3Engine(Engine):
         except Exception as exc:
             raise EngineError(f"pyttsx3 could not start a speech driver here: {exc}") from exc
         from importlib.metadata import PackageNotFoundError, version
+
         try:
             self._pyttsx3_version = version("pyttsx3")
         except PackageNotFoundError:
@@ -72,7 +73,7 @@ class Pyttsx3Engine(Engine):
         self._tmp = Path(tempfile.mkdtemp(prefix="audiobook-pyttsx3-"))
         self._voices: list[VoiceInfo] | None = None
         self._get_parameter: Any = None
-        self._render("warm up", None)   # the first runAndWait after init loses its file
+        self._render("warm up", None)  # the first runAndWait after init loses its file
 
     @property
     def version(self) -> str:
@@ -87,27 +88,33 @@ class Pyttsx3Engine(Engine):
             from pyttsx3.drivers import _espeak
 
             from .espeak import list_voices
+
             self._voices = list_voices(_espeak, self._espeak_data)
         if self._voices is None:
             out = []
             for v in self._engine.getProperty("voices") or []:
-                langs = tuple(x.decode(errors="replace") if isinstance(x, bytes) else str(x)
-                              for x in (getattr(v, "languages", None) or []))
+                langs = tuple(
+                    x.decode(errors="replace") if isinstance(x, bytes) else str(x)
+                    for x in (getattr(v, "languages", None) or [])
+                )
                 gender = str(getattr(v, "gender", "") or "unknown").lower()
-                out.append(VoiceInfo(str(v.id), str(v.name), gender if gender in ("male", "female")
-                                     else "unknown", langs))
+                out.append(
+                    VoiceInfo(str(v.id), str(v.name), gender if gender in ("male", "female") else "unknown", langs)
+                )
             self._voices = out
         return self._voices
 
     def has_voice(self, voice_id: str) -> bool:
         if self._on_espeak:
             from .espeak import has_voice
+
             return has_voice(self.voices(), voice_id)
         return super().has_voice(voice_id)
 
     def suggest(self, voice_id: str, n: int = 3) -> list[str]:
         if self._on_espeak:
             from .espeak import suggest
+
             return suggest(self.voices(), voice_id, n)
         return super().suggest(voice_id, n)
 
@@ -117,6 +124,7 @@ class Pyttsx3Engine(Engine):
             time.sleep(0.005)
         try:
             from pyttsx3.drivers import _espeak
+
             while _espeak.IsPlaying() and time.monotonic() < deadline:
                 time.sleep(0.005)
         except Exception:
@@ -144,18 +152,22 @@ class Pyttsx3Engine(Engine):
             proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)
             # pyttsx3 binds espeak_GetParameter without its `current` argument: bind it whole.
             self._get_parameter = proto(("espeak_GetParameter", _espeak.dll))
-        wanted = {_espeak.RATE: int(voice.rate), _espeak.PITCH: int(voice.pitch),
-                  _espeak.VOLUME: int(round(voice.volume * 100, 2))}
+        wanted = {
+            _espeak.RATE: int(voice.rate),
+            _espeak.PITCH: int(voice.pitch),
+            _espeak.VOLUME: int(round(voice.volume * 100, 2)),
+        }
         for _ in range(2):
             _espeak.Synchronize()
             wrong = {p: v for p, v in wanted.items() if self._get_parameter(p, 1) != v}
             if not wrong:
                 return
-            for p, v in wrong.items():           # set again, straight through the driver's bindings
+            for p, v in wrong.items():  # set again, straight through the driver's bindings
                 _espeak.SetParameter(p, v, 0)
         names = {_espeak.RATE: "rate", _espeak.PITCH: "pitch", _espeak.VOLUME: "volume"}
-        raise SynthesisError("pyttsx3's espeak driver did not apply "
-                             + ", ".join(f"{names[p]} {v}" for p, v in wrong.items()))
+        raise SynthesisError(
+            "pyttsx3's espeak driver did not apply " + ", ".join(f"{names[p]} {v}" for p, v in wrong.items())
+        )
 
     def _render(self, text: str, voice: VoiceSpec | None) -> Audio:
         e = self._engine
@@ -181,6 +193,7 @@ class Pyttsx3Engine(Engine):
                 pcm = w.readframes(w.getnframes())
             if channels == 2:
                 import array
+
                 a = array.array("h", pcm)
                 pcm = array.array("h", ((a[i] + a[i + 1]) // 2 for i in range(0, len(a), 2))).tobytes()
             return Audio(pcm, rate)

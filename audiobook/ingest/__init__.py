@@ -15,9 +15,13 @@ __all__ = ["SUPPORTED", "decode", "load_book", "read_source"]
 
 
 # Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
-         (codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
-         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -36,13 +40,15 @@ def decode(data: bytes, path: str) -> str:
     else:
         if b"\x00" in data[:65536]:
             if _looks_utf16(data):
-                raise InputError(f"{path}: looks like UTF-16 without a byte-order mark; save it as UTF-8 "
-                                 "(or as UTF-16 with a byte-order mark) and try again")
+                raise InputError(
+                    f"{path}: looks like UTF-16 without a byte-order mark; save it as UTF-8 "
+                    "(or as UTF-16 with a byte-order mark) and try again"
+                )
             raise InputError(f"{path}: looks like a binary file, not text; give a .txt or .md story")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].decode(encoding, errors="replace").count("\n") + 1
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
         raise InputError(
             f"{path}:{line}: not valid {name} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save the file as UTF-8 and try again"
@@ -54,9 +60,8 @@ def decode(data: bytes, path: str) -> str:
 
 def _looks_utf16(data: bytes) -> bool:
     """Mostly ASCII text in UTF-16: a NUL in every other byte, the same side each time."""
-    head = data[:4096 - 4096 % 2]
-    return len(head) >= 8 and (head[1::2].count(0) > 0.9 * len(head) // 2 or
-                               head[0::2].count(0) > 0.9 * len(head) // 2)
+    head = data[: 4096 - 4096 % 2]
+    return len(head) >= 8 and (head[1::2].count(0) > 0.9 * len(head) // 2 or head[0::2].count(0) > 0.9 * len(head) // 2)
 
 
 def read_source(path: str | Path) -> str:

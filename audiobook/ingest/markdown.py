@@ -59,9 +59,9 @@ __all__ = ["markdown_lines"]
 
 # What becomes of each character of an inline token's content.
 _KEEP, _DROP, _BREAK, _SUB = 1, 2, 3, 4
-_KEY = "audiobook.spoken"          # env and token.meta key: (marks, entity substitutions)
-_RECORDS = "_audiobook_records"    # attribute on the inline parser state
-_BLANK = " \t\ufeff"               # what the paragraph joiner strips from each line's ends
+_KEY = "audiobook.spoken"  # env and token.meta key: (marks, entity substitutions)
+_RECORDS = "_audiobook_records"  # attribute on the inline parser state
+_BLANK = " \t\ufeff"  # what the paragraph joiner strips from each line's ends
 _ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
@@ -78,10 +78,11 @@ _HTML_DROP = re.compile(
 )
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
-Seg = tuple[str, "int | None", "int | None"]   # (text, source start, source end); None: not in the source
+Seg = tuple[str, "int | None", "int | None"]  # (text, source start, source end); None: not in the source
 
 
 # ---- the parser, with inline rules that record what they consumed ---------------------------------
+
 
 def _recording(name: str, rule: Any) -> Any:
     def recorded(state: Any, silent: bool) -> bool:
@@ -111,13 +112,14 @@ def _recording(name: str, rule: Any) -> Any:
             setattr(state, _RECORDS, records)
         records.append((name, before, state.pos, extra))
         return True
+
     return recorded
 
 
 def _literal(state: Any, silent: bool) -> bool:
     """Last rule: one character as text (what the tokenizer does when no rule matches), recorded."""
     if not silent:
-        if hasattr(state, "append_pending"):    # markdown-it-py 4
+        if hasattr(state, "append_pending"):  # markdown-it-py 4
             state.append_pending(state.src[state.pos])
         else:
             state.pending += state.src[state.pos]
@@ -132,19 +134,19 @@ def _finish(state: Any) -> None:
     marks = bytearray(len(src))
     subs: dict[int, tuple[str, int]] = {}
     for name, b, a, extra in getattr(state, _RECORDS, ()):
-        if name == "link":                       # the label's characters are already marked
+        if name == "link":  # the label's characters are already marked
             for i in range(b, a):
                 if not marks[i]:
                     marks[i] = _DROP
         elif name == "image":
             marks[b:a] = bytes([_DROP]) * (a - b)
-        elif name == "newline":                  # "\n" then the next line's indent (kept: a hint)
+        elif name == "newline":  # "\n" then the next line's indent (kept: a hint)
             marks[b] = _BREAK
-            marks[b + 1:a] = bytes([_KEEP]) * (a - b - 1)
+            marks[b + 1 : a] = bytes([_KEEP]) * (a - b - 1)
         elif name == "escape":
-            if src[b + 1] == "\n":               # backslash hard break
+            if src[b + 1] == "\n":  # backslash hard break
                 marks[b], marks[b + 1] = _DROP, _BREAK
-                marks[b + 2:a] = bytes([_KEEP]) * (a - b - 2)
+                marks[b + 2 : a] = bytes([_KEEP]) * (a - b - 2)
             else:
                 marks[b:a] = bytes([_KEEP]) * (a - b)
                 if src[b + 1] in _ESCAPABLE:
@@ -172,12 +174,12 @@ def _finish(state: Any) -> None:
             marks[b:a] = bytes([_DROP]) * (a - b)
             marks[b] = _SUB
             subs[b] = (extra, a)
-        else:                                    # text, literal characters, unmatched markers
+        else:  # text, literal characters, unmatched markers
             marks[b:a] = bytes([_KEEP]) * (a - b)
-    for m in _FOOTNOTE_REF.finditer(src):        # [^1] with its definition skipped
-        if all(k in (0, _KEEP) for k in marks[m.start():m.end()]):
-            marks[m.start():m.end()] = bytes([_DROP]) * (m.end() - m.start())
-    state.env[_KEY] = (marks, subs)        # an image's alt text finishes first: overwritten here
+    for m in _FOOTNOTE_REF.finditer(src):  # [^1] with its definition skipped
+        if all(k in (0, _KEEP) for k in marks[m.start() : m.end()]):
+            marks[m.start() : m.end()] = bytes([_DROP]) * (m.end() - m.start())
+    state.env[_KEY] = (marks, subs)  # an image's alt text finishes first: overwritten here
 
 
 def _core_inline(state: Any) -> None:
@@ -207,6 +209,7 @@ def _parser() -> MarkdownIt:
 
 # ---- from inline content back to the source ---------------------------------------------------------
 
+
 class _Map:
     """Index in a block's content -> source offset, line by line (each content line is a suffix of
     its source line: container markers and indentation are what markdown-it took off the front)."""
@@ -215,7 +218,7 @@ class _Map:
         self.starts: list[int] = []
         self.offsets: list[int] = []
         self.columns: list[int] = []
-        self.texts: list[str] = []       # the source line of each span
+        self.texts: list[str] = []  # the source line of each span
         at = 0
         texts = content.split("\n")
         # Lines of only Unicode spaces (not blank to CommonMark) trimmed off the front.
@@ -239,7 +242,7 @@ class _Map:
         """content[i:j] as the source has it (markdown-it reads U+0000 as U+FFFD)."""
         k = bisect.bisect_right(self.starts, i) - 1
         column = self.columns[k] + i - self.starts[k]
-        text = self.texts[k][column:column + j - i] if column >= 0 else ""
+        text = self.texts[k][column : column + j - i] if column >= 0 else ""
         return text if len(text) == j - i else content[i:j]
 
 
@@ -248,18 +251,17 @@ def _suffix_at(source_line: str, text: str) -> int:
     s, t = source_line.rstrip(), text.rstrip()
     if s.endswith(t):
         return len(s) - len(t)
-    core = t.lstrip()            # spaces markdown-it made from a tab split by an indent
+    core = t.lstrip()  # spaces markdown-it made from a tab split by an indent
     if core and s.endswith(core):
         return len(s) - len(core) - (len(t) - len(core))
-    found = s.rfind(t)           # a heading's title, before its closing hashes
+    found = s.rfind(t)  # a heading's title, before its closing hashes
     return found if found >= 0 else max(0, len(s) - len(t))
 
 
-def _segments(content: str, marks: bytes | bytearray, subs: dict[int, tuple[str, int]],
-              where: _Map) -> list[list[Seg]]:
+def _segments(content: str, marks: bytes | bytearray, subs: dict[int, tuple[str, int]], where: _Map) -> list[list[Seg]]:
     """The spoken content as lines of segments."""
     lines: list[list[Seg]] = [[]]
-    dropped = False      # markup was just left out: the spaces around it are one space
+    dropped = False  # markup was just left out: the spaces around it are one space
     for run in re.finditer(rb"(.)\1*", bytes(marks), re.DOTALL):
         kind, b, a = run.group(1)[0], run.start(), run.end()
         if kind == _DROP:
@@ -286,8 +288,8 @@ def _segments(content: str, marks: bytes | bytearray, subs: dict[int, tuple[str,
                 if part:
                     dropped = False
                     lo, hi = b, b + len(part)
-                    cuts = where.starts[bisect.bisect_right(where.starts, lo):bisect.bisect_left(where.starts, hi)]
-                    for x, y in zip([lo, *cuts], [*cuts, hi]):     # where the source skips a character
+                    cuts = where.starts[bisect.bisect_right(where.starts, lo) : bisect.bisect_left(where.starts, hi)]
+                    for x, y in zip([lo, *cuts], [*cuts, hi]):  # where the source skips a character
                         text = content[x:y]
                         if "\ufffd" in text:
                             text = where.source(content, x, y)
@@ -301,13 +303,13 @@ def _line(segs: list[Seg], start: int, kind: str = "md") -> Line:
     parts: list[str] = []
     pieces: list[tuple[int, int]] = []
     length = 0
-    follows: int | None = None       # source offset that would continue the last piece
+    follows: int | None = None  # source offset that would continue the last piece
     end = start
     for text, s, e in segs:
         if not text:
             continue
         if s is not None and e is not None and pieces and s != follows and not text.strip(" \t"):
-            s = e = None             # spaces between two left-out marks: as if made up
+            s = e = None  # spaces between two left-out marks: as if made up
         if s is not None and e is not None:
             if s != follows:
                 # Spaces just after left-out markup continue the piece before it: the offset of
@@ -332,6 +334,7 @@ def _line(segs: list[Seg], start: int, kind: str = "md") -> Line:
 
 
 # ---- the walk over blocks ---------------------------------------------------------------------------
+
 
 def _prescan(texts: list[str]) -> tuple[set[int], set[int]]:
     """(scene-break lines, lines markdown-it must not see): bare `~~~` lines followed by a blank
@@ -397,8 +400,8 @@ def _html_marks(content: str) -> tuple[bytearray, dict[int, tuple[str, int]]]:
                 marks[i] = _DROP
     for m in _ENTITY.finditer(content):
         decoded = html.unescape(m.group(0))
-        if decoded != m.group(0) and all(k == _KEEP for k in marks[m.start():m.end()]):
-            marks[m.start():m.end()] = bytes([_DROP]) * (m.end() - m.start())
+        if decoded != m.group(0) and all(k == _KEEP for k in marks[m.start() : m.end()]):
+            marks[m.start() : m.end()] = bytes([_DROP]) * (m.end() - m.start())
             marks[m.start()] = _SUB
             subs[m.start()] = (decoded, m.end())
     return marks, subs
@@ -415,7 +418,7 @@ def markdown_lines(body: list[Line]) -> list[Line]:
     tokens = _parser().parse("\n".join("" if i in hidden else t for i, t in enumerate(texts)), env)
     out: list[Line] = []
     pending_breaks = sorted(breaks)
-    ordinal_line = -1        # first line of an ordered-list item whose number is still to be read
+    ordinal_line = -1  # first line of an ordered-list item whose number is still to be read
 
     def blank(at: int) -> None:
         if out and out[-1].text.strip():
@@ -450,8 +453,7 @@ def markdown_lines(body: list[Line]) -> list[Line]:
 
     def plain(content: str, first: int, marks: bytearray, subs: dict[int, tuple[str, int]]) -> list[Line]:
         where = _Map(content, body, first)
-        return [_line(segs, body[min(first, len(body) - 1)].start)
-                for segs in _segments(content, marks, subs, where)]
+        return [_line(segs, body[min(first, len(body) - 1)].start) for segs in _segments(content, marks, subs, where)]
 
     i = 0
     while i < len(tokens):
@@ -474,12 +476,11 @@ def markdown_lines(body: list[Line]) -> list[Line]:
             if not title:
                 scene_break(first)
             elif tok.markup == "-" and (len(lines) > 1 or len(title) > 100 or _PROSE_END.search(title)):
-                block(lines)                   # a paragraph above `---`: a scene break
+                block(lines)  # a paragraph above `---`: a scene break
                 scene_break(tok.map[1] - 1 if tok.map else first)
             elif level <= 3:
                 blank(body[first].start)
-                out.append(Line(body[first].text, body[first].start, kind="heading", title=title,
-                                level=level))
+                out.append(Line(body[first].text, body[first].start, kind="heading", title=title, level=level))
                 out.append(Line("", body[first].start))
             else:
                 block(lines)
@@ -541,8 +542,8 @@ def _cell(content: str, src: Line, cursor: int) -> tuple[_Map, int]:
     where.starts, where.offsets, where.columns, where.texts = [0], [src.start + column], [column], [text]
     pos = column
     for i, ch in enumerate(content):
-        if text[pos:pos + 1] != ch:
-            pos += 1 if ch == "|" and text[pos:pos + 2] == "\\|" else 0
+        if text[pos : pos + 1] != ch:
+            pos += 1 if ch == "|" and text[pos : pos + 2] == "\\|" else 0
             where.starts.append(i)
             where.offsets.append(src.start + pos)
             where.columns.append(pos)

@@ -41,8 +41,8 @@ _MAX_WRAP_WIDTH = 100
 class Line:
     """A line as read: a source line, or a line of what a Markdown block says."""
 
-    text: str      # without its line end
-    start: int     # source offset of text[0]
+    text: str  # without its line end
+    start: int  # source offset of text[0]
     # Where the source offsets jump: (index in text, source offset), ascending. Empty: text is
     # the contiguous source slice at `start` (always so for plain text).
     pieces: tuple[tuple[int, int], ...] = ()
@@ -61,9 +61,9 @@ class Line:
 def _lines(source: str) -> list[Line]:
     """Split keeping offsets; CR, LF and CRLF all end a line."""
     out: list[Line] = []
-    pos = 1 if source.startswith("\ufeff") else 0   # a BOM counts in offsets, never in text
+    pos = 1 if source.startswith("\ufeff") else 0  # a BOM counts in offsets, never in text
     for m in re.finditer(r"\r\n|\r|\n", source):
-        out.append(Line(source[pos:m.start()], pos))
+        out.append(Line(source[pos : m.start()], pos))
         pos = m.end()
     if pos < len(source):
         out.append(Line(source[pos:], pos))
@@ -110,7 +110,7 @@ def _read_header(lines: list[Line]) -> tuple[dict[str, str], int]:
     if i < len(lines) and lines[i].text.strip(" \ufeff\t") == "---":
         for j in range(i + 1, min(len(lines), i + 50)):
             if lines[j].text.strip() == "---":
-                for line in lines[i + 1:j]:
+                for line in lines[i + 1 : j]:
                     m = _HEADER_FIELD.match(line.text.strip())
                     if m:
                         fields[m.group("key").lower()] = m.group("value").strip("\"'")
@@ -188,7 +188,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
     header, first = _read_header(lines)
     lines = lines[first:]
     if _is_markdown(path):
-        from .markdown import markdown_lines   # here: markdown imports Line from this module
+        from .markdown import markdown_lines  # here: markdown imports Line from this module
 
         lines = markdown_lines(lines)
 
@@ -199,7 +199,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
     if len(h1) == 1 and headings[0][1][1] == 1 and any(level > 1 for _, (_, level) in headings):
         book_title = book_title or headings[0][1][0]
         headings = headings[1:]
-        lines = lines[:h1[0]] + [Line("", lines[h1[0]].start)] + lines[h1[0] + 1:]
+        lines = lines[: h1[0]] + [Line("", lines[h1[0]].start)] + lines[h1[0] + 1 :]
     book_title = book_title or _prettify_stem(stem)
 
     # Chapter bodies: (title, lines) between headings.
@@ -220,7 +220,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
         paragraphs = _paragraphs(body, blank_separated)
         if not paragraphs:
             if title:
-                pending_titles.append(title)   # "Part Two" just above "Chapter 1"
+                pending_titles.append(title)  # "Part Two" just above "Chapter 1"
             continue
         if title is None:
             title = "Opening" if headings else book_title

@@ -43,10 +43,20 @@ def _segments(chapter: ChapterText, quotes: list[Quote], decisions: list[Decisio
         cursor = 0
         for q, d in ((quotes[qi], decisions[qi]) for qi in here):
             _narration(out, para, p, cursor, q.open if q.para == p else 0)
-            if q.para == p:   # a speech over several paragraphs is one segment, emitted where it opens
+            if q.para == p:  # a speech over several paragraphs is one segment, emitted where it opens
                 end = paras[q.end_para].source_offset(q.close)
-                out.append(Segment("dialogue", q.text, d.speaker, para.source_offset(q.open), end, p,
-                                   d.rule if d.speaker else "none", round(d.confidence, 2)))
+                out.append(
+                    Segment(
+                        "dialogue",
+                        q.text,
+                        d.speaker,
+                        para.source_offset(q.open),
+                        end,
+                        p,
+                        d.rule if d.speaker else "none",
+                        round(d.confidence, 2),
+                    )
+                )
             cursor = q.close if q.end_para == p else len(para.text)
         _narration(out, para, p, cursor, len(para.text))
     return out
@@ -82,8 +92,9 @@ def parse_book(book: Book) -> Script:
         breaks = frozenset(p for p, para in enumerate(ch.paragraphs) if para.scene_break_before)
         chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
     chapters, extra = _name_narrator(chapters, index)
-    return Script(book.title, book.author, tuple(chapters), _characters(index, chapters, extra),
-                  book.year, book.narrator)
+    return Script(
+        book.title, book.author, tuple(chapters), _characters(index, chapters, extra), book.year, book.narrator
+    )
 
 
 def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list[Chapter], list[Character]]:
@@ -93,7 +104,7 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
     if not any(s.speaker == NARRATOR for s in dialogue):
         return chapters, []
     ordinary = {w for ch in chapters for s in ch.segments for w in _LOWER_WORD.findall(s.text)}
-    near: Counter[str] = Counter()        # vocatives in the lines just before and after the narrator's
+    near: Counter[str] = Counter()  # vocatives in the lines just before and after the narrator's
     anywhere: Counter[str] = Counter()
     for i, seg in enumerate(dialogue):
         if seg.speaker in (NARRATOR, None):
@@ -124,9 +135,14 @@ def _characters(index: CharacterIndex, chapters: list[Chapter], extra: list[Char
     """Characters with their line and word counts; a speaker who calls out "Mommy!" is a child."""
     lines, words = speech_counts(chapters)
     child_voice: Counter[str] = Counter(
-        seg.speaker for ch in chapters for seg in ch.segments
-        if seg.kind == "dialogue" and seg.speaker and seg.text.split()
-        and seg.text.split()[0].lower().strip(",.!?") in CHILD_VOCATIVES)
+        seg.speaker
+        for ch in chapters
+        for seg in ch.segments
+        if seg.kind == "dialogue"
+        and seg.speaker
+        and seg.text.split()
+        and seg.text.split()[0].lower().strip(",.!?") in CHILD_VOCATIVES
+    )
     out = []
     for c in [*index.characters.values(), *extra]:
         name = c.name

@@ -18,8 +18,17 @@ from .characters import CharacterIndex
 from .lexicon import GENERIC_PEOPLE, IRREGULAR_PAST, NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
 from .quotes import Quote, speech_by_paragraph
 
-CONFIDENCE = {"tag": 0.95, "tag:pronoun": 0.85, "beat": 0.75, "beat:pronoun": 0.65,
-              "beat:previous": 0.6, "paragraph": 0.85, "turn": 0.6, "turn:other": 0.5, "vocative": 0.7}
+CONFIDENCE = {
+    "tag": 0.95,
+    "tag:pronoun": 0.85,
+    "beat": 0.75,
+    "beat:pronoun": 0.65,
+    "beat:previous": 0.6,
+    "paragraph": 0.85,
+    "turn": 0.6,
+    "turn:other": 0.5,
+    "vocative": 0.7,
+}
 
 _ADVERB = r"(?:[a-z]+ly\s+)?"
 _GENDERED = re.compile(r"\b(he|him|his|himself|she|her|hers|herself|He|His|She|Her)\b")
@@ -48,7 +57,7 @@ class _Event:
     pos: int
     sentence: tuple[int, int]
     name: str
-    pronoun: str = ""          # "male"/"female" for a he/she/his/her (then `name` is empty)
+    pronoun: str = ""  # "male"/"female" for a he/she/his/her (then `name` is empty)
 
 
 @dataclass
@@ -63,8 +72,9 @@ class _History:
         else:
             self.events.append(ev)
 
-    def resolve(self, gender: str, para: int, pos: int, index: CharacterIndex,
-                exclude: str | None = None) -> str | None:
+    def resolve(
+        self, gender: str, para: int, pos: int, index: CharacterIndex, exclude: str | None = None
+    ) -> str | None:
         """The character a he/she at (para, pos) most likely means: the first one of that gender in
         the latest sentence that has one (subjects come first), looking back a few paragraphs.
         A sentence that speaks of its woman as "she" before naming one ("She connected him with
@@ -95,10 +105,11 @@ class _History:
         return None
 
 
-def _subject_at(text: str, at: int, index: CharacterIndex,
-                mentions: list[tuple[int, int, str]]) -> tuple[str, str, int] | None:
+def _subject_at(
+    text: str, at: int, index: CharacterIndex, mentions: list[tuple[int, int, str]]
+) -> tuple[str, str, int] | None:
     """A name, description or he/she starting at `at`: (kind, value, end)."""
-    epithet = _EPITHET.match(text, at)           # "broke in old Isaac Brown"
+    epithet = _EPITHET.match(text, at)  # "broke in old Isaac Brown"
     for s, e, who in mentions:
         if s == at or (epithet and s == epithet.end()):
             return "name", who, e
@@ -120,7 +131,7 @@ def _subject_at(text: str, at: int, index: CharacterIndex,
             return "name", who, d.end()
         gender = GENERIC_PEOPLE.get(d.group("noun"))
         if gender and gender != "unknown":
-            return "pronoun", gender, d.end()       # "the young man": whichever man is in view
+            return "pronoun", gender, d.end()  # "the young man": whichever man is in view
     return None
 
 
@@ -133,25 +144,34 @@ def _speech_verb_at(text: str, at: int) -> int | None:
     m = _SPEECH_AT.match(text, at)
     if m and m.group(1) in SPEECH_VERBS | {"broke", "put", "chimed", "went"}:
         if m.group(1) in ("broke", "put", "chimed", "went") and m.end() == m.end(1):
-            return None                    # "broke" alone is not speech; "broke in" is
+            return None  # "broke" alone is not speech; "broke in" is
         return m.end()
     return None
 
 
 _REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry|question|remark|comment|voice)"
 # "…," was Mr. Emerson's reply.  /  Emma's answer was, "…"
-_POSSESSIVE_AFTER = re.compile(rf"^\s*(?:was|were|came|is)\s+(?P<who>.+?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+)?{_REPLY_NOUNS}\b")
-_POSSESSIVE_BEFORE = re.compile(rf"(?P<who>[A-Z][\w.' ]*?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}"
-                                r"(?:\s+(?:was|were|came))?(?:,\s*it\s+was)?[,:]?\s*$")
+_POSSESSIVE_AFTER = re.compile(
+    rf"^\s*(?:was|were|came|is)\s+(?P<who>.+?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+)?{_REPLY_NOUNS}\b"
+)
+_POSSESSIVE_BEFORE = re.compile(
+    rf"(?P<who>[A-Z][\w.' ]*?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}"
+    r"(?:\s+(?:was|were|came))?(?:,\s*it\s+was)?[,:]?\s*$"
+)
 _RELATIVE = re.compile(r",\s+(?:who|whose)\b")
-_PAST_VERB = re.compile(r"(?:,\s+[a-z]+ing\b|\s+(?:[a-z]+ly\s+)?(?:had\s+|having\s+)?(?:[a-z]+ed|" +
-                        "|".join(sorted(SPEECH_VERBS)) + "|" + "|".join(IRREGULAR_PAST) + r")\b)")
+_PAST_VERB = re.compile(
+    r"(?:,\s+[a-z]+ing\b|\s+(?:[a-z]+ly\s+)?(?:had\s+|having\s+)?(?:[a-z]+ed|"
+    + "|".join(sorted(SPEECH_VERBS))
+    + "|"
+    + "|".join(IRREGULAR_PAST)
+    + r")\b)"
+)
 
 
 def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     """A speech tag opening the narration that follows a quote: ("name"|"pronoun", value)."""
     at = _LEAD.match(text).end()  # type: ignore[union-attr]
-    mentions = index.mentions(text[:at + 80])
+    mentions = index.mentions(text[: at + 80])
     subj = _subject_at(text, at, index, mentions)
     if subj:
         kind, value, end = subj
@@ -195,7 +215,7 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         return None
     mentions = index.mentions(sentence)
     # "said Leo," : the subject follows the verb.
-    after = sentence[verb.end():].lstrip()
+    after = sentence[verb.end() :].lstrip()
     after_at = len(sentence) - len(after)
     subj = _subject_at(sentence, after_at, index, mentions)
     if subj and subj[0] == "name":
@@ -209,7 +229,7 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         return "name", relative[-1][2]
     acting = [m for m in before if _PAST_VERB.match(sentence, m[1])]
     first_name = (acting[-1][0], acting[-1][2]) if acting else ((before[0][0], before[0][2]) if before else None)
-    pron = re.search(r"\b(he|she|He|She|I)\b", sentence[:verb.start()])
+    pron = re.search(r"\b(he|she|He|She|I)\b", sentence[: verb.start()])
     if first_name and (pron is None or first_name[0] < pron.start()):
         return "name", first_name[1]
     if pron and pron.group(1) == "I":
@@ -219,9 +239,13 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     return None
 
 
-_VOC_NAME = (r"((?:(?:Mr|Mrs|Ms|Dr|Mme|Mlle)\.?\s+|(?:Miss|Sir|Madame|Monsieur|Mademoiselle|Captain|Colonel|Uncle|"
-             r"Aunt|Lady|Lord)\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
-_VOCATIVE_START = re.compile(rf"^(?:(?:Oh|Ah|Well|Yes|No|Now|Why|Come|Look|Dear|My dear|Hallo|Hello),?\s+)?{_VOC_NAME}\s*[,!?]")
+_VOC_NAME = (
+    r"((?:(?:Mr|Mrs|Ms|Dr|Mme|Mlle)\.?\s+|(?:Miss|Sir|Madame|Monsieur|Mademoiselle|Captain|Colonel|Uncle|"
+    r"Aunt|Lady|Lord)\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+)
+_VOCATIVE_START = re.compile(
+    rf"^(?:(?:Oh|Ah|Well|Yes|No|Now|Why|Come|Look|Dear|My dear|Hallo|Hello),?\s+)?{_VOC_NAME}\s*[,!?]"
+)
 _VOCATIVE_INNER = re.compile(rf"(?:,|\b(?:dear|my|Oh|oh))\s+{_VOC_NAME}\s*(?=[,.!?;\u2014-]|$)")
 
 
@@ -232,7 +256,11 @@ def vocatives(quote: str) -> list[str]:
         for m in rx.finditer(quote):
             name = m.group(1)
             first = name.split()[0].lower().rstrip(".")
-            if name != "I" and first not in NOT_NAMES and not all(w.lower().rstrip(".") in TITLES for w in name.split()):
+            if (
+                name != "I"
+                and first not in NOT_NAMES
+                and not all(w.lower().rstrip(".") in TITLES for w in name.split())
+            ):
                 out.append(name)
     return out
 
@@ -282,8 +310,7 @@ def _first_at_least(ascending: list[int], limit: int, default: int) -> int:
     return ascending[at] if at < len(ascending) else default
 
 
-def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
-                      index: CharacterIndex) -> list[Decision]:
+def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote], index: CharacterIndex) -> list[Decision]:
     """A Decision for each quote of a chapter (non-speech quotes get an empty one)."""
     decisions = [Decision() for _ in quotes]
     by_para: dict[int, list[int]] = {}
@@ -293,8 +320,7 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
     touching = speech_by_paragraph(quotes, len(paragraphs))
     # Per paragraph, sorted: where its speech quotes open, and where those that also end in it close.
     opens_in = {p: sorted(quotes[qi].open for qi in qis) for p, qis in by_para.items()}
-    closes_in = {p: sorted(quotes[qi].close for qi in qis if quotes[qi].end_para == p)
-                 for p, qis in by_para.items()}
+    closes_in = {p: sorted(quotes[qi].close for qi in qis if quotes[qi].end_para == p) for p, qis in by_para.items()}
     history = _History()
     # Which paragraphs hold speech, and the speaker heard last in each (for turn-taking).
     para_speaker: dict[int, str | None] = {}
@@ -303,13 +329,18 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
         text = para.text
         qis = by_para.get(p, [])
         for piece in _outside_speech(p, text, [quotes[qi] for qi in touching[p]]):
-            chunk = text[piece.start:piece.end]
+            chunk = text[piece.start : piece.end]
             for s, e in sentence_spans(chunk):
                 for ms, _, who in index.mentions(chunk[s:e]):
                     history.add(p, piece.start + s + ms, (p, piece.start + s), who)
                 for pm in _GENDERED.finditer(chunk, s, e):
-                    history.add(p, piece.start + pm.start(), (p, piece.start + s), "",
-                                "male" if pm.group(1).lower() in ("he", "him", "his", "himself") else "female")
+                    history.add(
+                        p,
+                        piece.start + pm.start(),
+                        (p, piece.start + s),
+                        "",
+                        "male" if pm.group(1).lower() in ("he", "him", "his", "himself") else "female",
+                    )
 
         if not qis:
             continue
@@ -317,13 +348,13 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
         def narration_before(q: Quote) -> str:
             """From the last close of a quote opened and ended in this paragraph, up to `q`."""
             prev_close = _last_at_most(closes_in.get(p, []), q.open, default=0)
-            return text[prev_close:q.open]
+            return text[prev_close : q.open]
 
         def narration_after(q: Quote) -> str:
             """From the end of `q` to the next speech quote opening in its last paragraph."""
             t = paragraphs[q.end_para].text
             nxt = _first_at_least(opens_in.get(q.end_para, []), q.close, default=len(t))
-            return t[q.close:nxt]
+            return t[q.close : nxt]
 
         # 1. tags
         for qi in qis:
@@ -333,8 +364,14 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             if found is None:
                 found = tag_before(narration_before(q), index)
                 where = (p, q.open)
-            if found is None and qi == qis[0] and not narration_before(q).strip() and p > 0 \
-                    and (p - 1) not in by_para and (p - 1) not in para_speaker:
+            if (
+                found is None
+                and qi == qis[0]
+                and not narration_before(q).strip()
+                and p > 0
+                and (p - 1) not in by_para
+                and (p - 1) not in para_speaker
+            ):
                 # "…and called out as she entered the library," then the speech in a paragraph of its own
                 found = tag_before(paragraphs[p - 1].text, index)
             if found is None:
@@ -342,7 +379,7 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             kind, value = found
             if kind == "name":
                 who = value
-            elif kind == "other":          # "replied the other": not the one who spoke last
+            elif kind == "other":  # "replied the other": not the one who spoke last
                 who = history.resolve_other(para_speaker.get(p - 1), where[0], where[1], index)
             else:
                 who = history.resolve(value, where[0], where[1], index)
@@ -355,16 +392,15 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             first = quotes[qis[0]]
             before = narration_before(first)
             after = narration_after(first)
-            who, rule = _beat(before, last=True, index=index, history=history, para=p, pos=first.open,
-                              quote=first.text)
+            who, rule = _beat(before, last=True, index=index, history=history, para=p, pos=first.open, quote=first.text)
             if who is None:
-                who, rule = _beat(after, last=False, index=index, history=history, para=p,
-                                  pos=first.open, quote=first.text)
+                who, rule = _beat(
+                    after, last=False, index=index, history=history, para=p, pos=first.open, quote=first.text
+                )
             if who is None and not before.strip() and p > 0 and (p - 1) not in para_speaker:
                 # "Professor Hale cleared her throat." then a paragraph that is only speech.
                 prev = paragraphs[p - 1].text
-                who, rule = _beat(prev, last=True, index=index, history=history, para=p, pos=0,
-                                  quote=first.text)
+                who, rule = _beat(prev, last=True, index=index, history=history, para=p, pos=0, quote=first.text)
                 rule = "beat:previous" if who else ""
             if who:
                 decisions[qis[0]] = Decision(who, rule, CONFIDENCE[rule])
@@ -382,10 +418,12 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
             own = {index.resolve(v) for qi in qis for v in vocatives(quotes[qi].text)}
             a, b = para_speaker.get(p - 2), para_speaker[p - 1]
             who, rule = None, ""
-            addressed = [index.resolve(v) for v in vocatives(quotes[by_para[p - 1][-1]].text)] if by_para.get(p - 1) else []
+            addressed = (
+                [index.resolve(v) for v in vocatives(quotes[by_para[p - 1][-1]].text)] if by_para.get(p - 1) else []
+            )
             addressed = [x for x in addressed if x and x != b and x not in own]
             if addressed:
-                who, rule = addressed[-1], "vocative"        # "…, Emma." then Emma answers
+                who, rule = addressed[-1], "vocative"  # "…, Emma." then Emma answers
             elif a and a != b:
                 who, rule = a, "turn"
             elif b and (p - 2) not in para_speaker:
@@ -399,8 +437,9 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
         para_speaker[p] = speakers[-1]
         for qi in qis:
             if decisions[qi].speaker:
-                history.add(quotes[qi].end_para, quotes[qi].close, (quotes[qi].end_para, -qi - 1),
-                            decisions[qi].speaker)  # type: ignore[arg-type]
+                history.add(
+                    quotes[qi].end_para, quotes[qi].close, (quotes[qi].end_para, -qi - 1), decisions[qi].speaker
+                )  # type: ignore[arg-type]
         # A speech running into later paragraphs counts as dialogue there too.
         last = max(quotes[qi].end_para for qi in qis)
         for later in range(p + 1, last + 1):
@@ -421,8 +460,9 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote],
     return decisions
 
 
-def _beat(text: str, *, last: bool, index: CharacterIndex, history: _History, para: int, pos: int,
-          quote: str) -> tuple[str | None, str]:
+def _beat(
+    text: str, *, last: bool, index: CharacterIndex, history: _History, para: int, pos: int, quote: str
+) -> tuple[str | None, str]:
     """The character acting in the sentence beside a quote."""
     spans = sentence_spans(text)
     if not spans:

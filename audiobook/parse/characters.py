@@ -12,38 +12,81 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Age, Character, Gender
-from .lexicon import (CHILD_WORDS, ELDERLY_WORDS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_PEOPLE, IRREGULAR_PAST,
-                      MALE_PRONOUNS, MALE_TITLES, NOT_DESCRIPTIONS, NOT_NAMES, OCCUPATIONS, PERSON_NOUNS,
-                      SPEECH_VERBS, TITLES, sentence_spans)
+from .lexicon import (
+    CHILD_WORDS,
+    ELDERLY_WORDS,
+    FEMALE_PRONOUNS,
+    FEMALE_TITLES,
+    GENERIC_PEOPLE,
+    IRREGULAR_PAST,
+    MALE_PRONOUNS,
+    MALE_TITLES,
+    NOT_DESCRIPTIONS,
+    NOT_NAMES,
+    OCCUPATIONS,
+    PERSON_NOUNS,
+    SPEECH_VERBS,
+    TITLES,
+    sentence_spans,
+)
 
 _TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
-_ABBREVIATED = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Capt", "Col", "Gen", "Lt", "Rev", "Mme", "Mlle", "Fr",
-                "Sgt", "Messrs")
+_ABBREVIATED = (
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Capt",
+    "Col",
+    "Gen",
+    "Lt",
+    "Rev",
+    "Mme",
+    "Mlle",
+    "Fr",
+    "Sgt",
+    "Messrs",
+)
 # "Mr. Pell" or "Mr Pell"; "Uncle Robert" but never "Grandmother. Next" (a sentence ends there).
-_TITLE = (r"(?:(?:(?:" + "|".join(_ABBREVIATED) + r")\.?|(?:" +
-          "|".join(re.escape(t) for t in _TITLE_WORDS if t not in _ABBREVIATED) + r"))\s+)")
+_TITLE = (
+    r"(?:(?:(?:"
+    + "|".join(_ABBREVIATED)
+    + r")\.?|(?:"
+    + "|".join(re.escape(t) for t in _TITLE_WORDS if t not in _ABBREVIATED)
+    + r"))\s+)"
+)
 _TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
 _PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter)"
 # "Mr. van der Luyden", "Professor de Worms", "Vincent de Paul"
-_CANDIDATE = re.compile(rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>(?:{_PARTICLE}\s)?{_TOKEN}"
-                        rf"(?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}})"
-                        r"(?P<poss>['\u2019]s?\b)?")
+_CANDIDATE = re.compile(
+    rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>(?:{_PARTICLE}\s)?{_TOKEN}"
+    rf"(?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}})"
+    r"(?P<poss>['\u2019]s?\b)?"
+)
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
-_PERSON_VERB = re.compile(r"\s+(?:[a-z]+ed|" + "|".join(IRREGULAR_PAST) +
-                          r"|smiles|says|asks|looks|turns|walks|nods|laughs|sighs|shrugs|grins|frowns)\b")
+_PERSON_VERB = re.compile(
+    r"\s+(?:[a-z]+ed|"
+    + "|".join(IRREGULAR_PAST)
+    + r"|smiles|says|asks|looks|turns|walks|nods|laughs|sighs|shrugs|grins|frowns)\b"
+)
 # Verbs whose object is a person: "met Tomas Weller", "kissed Nora".
-_PERSON_OBJECT = re.compile(r"\b(?:met|greeted|kissed|hugged|thanked|married|introduced|visited|told|asked|"
-                            r"interrupted|embraced|scolded|warned|called|helped|nudged|followed|joined)\s+$")
+_PERSON_OBJECT = re.compile(
+    r"\b(?:met|greeted|kissed|hugged|thanked|married|introduced|visited|told|asked|"
+    r"interrupted|embraced|scolded|warned|called|helped|nudged|followed|joined)\s+$"
+)
 # Words after which a name is the subject of what follows: its pronouns are its own.
-_SUBJECT_BEFORE = re.compile(r"(?:^|[,;:(\u2014]|\b(?:and|but|then|when|as|while|so|yet|because|after|"
-                             r"before|until|if|though|although|once|where)\b)\s*$", re.IGNORECASE)
+_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[,;:(\u2014]|\b(?:and|but|then|when|as|while|so|yet|because|after|"
+    r"before|until|if|though|although|once|where)\b)\s*$",
+    re.IGNORECASE,
+)
 _NOT_PERSON_BEFORE = re.compile(r"\b(?:in|at|of|from|into|across|on)\s+$", re.IGNORECASE)
 _THING_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|their)\s+$")
 _NOUN_ALT = "|".join(sorted((re.escape(n) for n in PERSON_NOUNS), key=len, reverse=True))
 # "Dr. Rhys Okafor, the village doctor" / "her son Pip" / "the boy Pip"
 _APPOS_AFTER = re.compile(rf"^,\s+(?:the|a|an|his|her|their|our|my)\s+(?:[a-z-]+\s+){{0,2}}?(?P<noun>{_NOUN_ALT})\b")
-_APPOS_BEFORE = re.compile(rf"\b(?:the|his|her|their|our|my)\s+(?:[a-z-]+\s+)?(?P<noun>{_NOUN_ALT})\s+$",
-                           re.IGNORECASE)
+_APPOS_BEFORE = re.compile(rf"\b(?:the|his|her|their|our|my)\s+(?:[a-z-]+\s+)?(?P<noun>{_NOUN_ALT})\s+$", re.IGNORECASE)
 
 
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She|they|They|I|we|We)\b")
@@ -54,7 +97,7 @@ _ABBREV_BARE = re.compile(r"\b(" + "|".join(_ABBREVIATED) + r")\b(?!\.)")
 
 
 def _dotted(form: str) -> str:
-    """"Mrs Smith" and "Mrs. Smith" are one form: the dotted one."""
+    """ "Mrs Smith" and "Mrs. Smith" are one form: the dotted one."""
     return _ABBREV_BARE.sub(r"\1.", form)
 
 
@@ -145,12 +188,13 @@ class CharacterIndex:
             names.pop("", None)
             top = names.most_common(1)
             if top and top[0][1] >= 0.8 * sum(names.values()) and title not in self._by_form:
-                self._by_form[title] = top[0][0]     # the one it nearly always means
+                self._by_form[title] = top[0][0]  # the one it nearly always means
         forms = sorted(self._by_form, key=len, reverse=True)
         names = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
         nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
         self._mention = re.compile(
-            rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns}))\b)")
+            rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns}))\b)"
+        )
 
     def resolve(self, form: str) -> str | None:
         """The canonical name for a surface form or a descriptor noun."""
@@ -165,8 +209,11 @@ class CharacterIndex:
         """(start, end, canonical name) of each character named or described in `text`."""
         out = []
         for m in self._mention.finditer(text):
-            who = (self._by_form[_dotted(m.group("name"))] if m.group("name")
-                   else self.descriptors[m.group("noun").lower()])
+            who = (
+                self._by_form[_dotted(m.group("name"))]
+                if m.group("name")
+                else self.descriptors[m.group("noun").lower()]
+            )
             out.append((m.start(), m.end(), who))
         return out
 
@@ -178,17 +225,18 @@ class CharacterIndex:
 
 def _starts_sentence(text: str, at: int) -> bool:
     before = text[:at].rstrip()
-    return not before or before[-1] in ".!?\"\u201d\u201c("
+    return not before or before[-1] in '.!?"\u201d\u201c('
 
 
 def _gender_votes(text: str, after: int) -> tuple[int, int]:
     """The first he/she-type pronoun after a sentence's subject, before anyone else is named."""
-    window = text[after:after + 240]
+    window = text[after : after + 240]
     for nxt in _CANDIDATE.finditer(window):
         # Someone else named: stop. A place ("at Gull Point") or a thing ("the Trophy") is no one.
         if nxt.group("name").split()[0].lower() not in NOT_NAMES and not (
-                _THING_BEFORE.search(window, 0, nxt.start()) or _NOT_PERSON_BEFORE.search(window, 0, nxt.start())):
-            window = window[:nxt.start()]
+            _THING_BEFORE.search(window, 0, nxt.start()) or _NOT_PERSON_BEFORE.search(window, 0, nxt.start())
+        ):
+            window = window[: nxt.start()]
             break
     for w in _WORD.findall(window):
         lw = w.lower()
@@ -218,7 +266,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
                 tokens = tokens[1:]
             if not title and len(tokens) > 1 and tokens[0].lower() in lower_words and _starts_sentence(text, m.start()):
-                tokens = tokens[1:]        # "Downstairs Jock …": a word that starts the sentence
+                tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
             # "Miss Woodhouse Miss Taylor": a title starts another name.
             cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
             if cut:
@@ -227,8 +275,20 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
                 continue
             if title:
                 title = title.strip()
-                if title.rstrip(".").lower() in {"mr", "mrs", "ms", "dr", "st", "prof", "capt", "lt", "mme",
-                                                 "mlle", "rev", "fr"} and not title.endswith("."):
+                if title.rstrip(".").lower() in {
+                    "mr",
+                    "mrs",
+                    "ms",
+                    "dr",
+                    "st",
+                    "prof",
+                    "capt",
+                    "lt",
+                    "mme",
+                    "mlle",
+                    "rev",
+                    "fr",
+                } and not title.endswith("."):
                     title += "."
             text_form = f"{title} {' '.join(tokens)}" if title else " ".join(tokens)
             f = forms.get(text_form)
@@ -238,10 +298,10 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             start = m.start("name") if not title else m.start()
             start = text.index(tokens[0], start) if not title else start
             before = text[:start]
-            at_sentence_start = start in starts or not before.strip() or before.rstrip()[-1:] in "\"\u201c\u2018("
+            at_sentence_start = start in starts or not before.strip() or before.rstrip()[-1:] in '"\u201c\u2018('
             if not at_sentence_start:
                 f.mid_sentence += 1
-            after = text[m.end():]
+            after = text[m.end() :]
             if title:
                 f.person += 2
             if _PERSON_VERB.match(after) or m.group("poss") or _PERSON_OBJECT.search(before):
@@ -249,12 +309,13 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
             verb_after = re.match(r"\s*,?\s*([a-z]+)", after)
             verb_before = re.search(r"\b([a-z]+)\s+$", before)
             if (verb_after and verb_after.group(1) in SPEECH_VERBS) or (
-                    verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?"):
+                verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?"
+            ):
                 f.person += 3
             if not title and _THING_BEFORE.search(before):
-                f.not_person += 3          # the Mirrorball Trophy
+                f.not_person += 3  # the Mirrorball Trophy
             elif not title and _NOT_PERSON_BEFORE.search(before):
-                f.not_person += 1          # in Paris
+                f.not_person += 1  # in Paris
             sentence_start = max((s for s in starts if s <= start), default=0)
             occurrences.append((f, text, sentence_start, start, m.end()))
             prev_word = re.search(r"([A-Za-z-]+)\s+$", before)
@@ -276,8 +337,10 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
         if key in claimed or f.not_person > f.person:
             continue
         claimed.add(key)
-        if _PRONOUN_BEFORE.search(text, sentence_start, start) or not _SUBJECT_BEFORE.search(text[sentence_start:start]):
-            continue                       # "She remembered when Robert…", "winning Dancing With…"
+        if _PRONOUN_BEFORE.search(text, sentence_start, start) or not _SUBJECT_BEFORE.search(
+            text[sentence_start:start]
+        ):
+            continue  # "She remembered when Robert…", "winning Dancing With…"
         male, female = _gender_votes(text, end)
         f.male += male
         f.female += female
@@ -303,8 +366,10 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
 _VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _DESCRIPTION = r"(?:[a-z]+\s+)?(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?|[a-z]+)"
 _DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")
-_DESCRIBED_BEFORE = re.compile(rf"(?:^|[.,;!?]\s+|\s\s)(?P<d>[Tt]he\s+{_DESCRIPTION})"
-                               rf"\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b")
+_DESCRIBED_BEFORE = re.compile(
+    rf"(?:^|[.,;!?]\s+|\s\s)(?P<d>[Tt]he\s+{_DESCRIPTION})"
+    rf"\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b"
+)
 
 
 def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict[str, str]) -> list[_Cluster]:
@@ -319,22 +384,32 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
                 # "the burly barman" is "the barman"; "the March Hare" keeps its capitals.
                 said = m.group("d").split()
                 if any(w.lower() in NOT_DESCRIPTIONS or w.lower() in NOT_NAMES for w in said[1:]):
-                    continue       # "replied the other with…"
+                    continue  # "replied the other with…"
                 words = ["the"] + [w for w in said[1:-1] if w[0].isupper()] + [said[-1]]
                 found[" ".join(words)] += 1
     out: list[_Cluster] = []
     for phrase, n in found.most_common():
         words = phrase.split()
         noun = words[-1].lower()
-        if noun in NOT_DESCRIPTIONS or words[1].lower() in NOT_DESCRIPTIONS or noun in descriptors \
-                or (noun in GENERIC_PEOPLE and len(words) == 2):   # but "the Invisible Man" is one
+        if (
+            noun in NOT_DESCRIPTIONS
+            or words[1].lower() in NOT_DESCRIPTIONS
+            or noun in descriptors
+            or (noun in GENERIC_PEOPLE and len(words) == 2)
+        ):  # but "the Invisible Man" is one
             continue
         if noun in _HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
-            continue           # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
+            continue  # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
         # A title, or a rank written as the first word of a name ("Admiral Croft"), that one person has.
-        titled = [cl for cl in clusters if any((f.title or "").lower().rstrip(".") in (noun, noun[:2]) or
-                                               (len(words) == 2 and len(f.tokens) > 1 and f.tokens[0] == words[1])
-                                               for f in cl.forms)]
+        titled = [
+            cl
+            for cl in clusters
+            if any(
+                (f.title or "").lower().rstrip(".") in (noun, noun[:2])
+                or (len(words) == 2 and len(f.tokens) > 1 and f.tokens[0] == words[1])
+                for f in cl.forms
+            )
+        ]
         # "the count" is Count Mippipopolous; but "the General", a name in its own right used far more
         # often than the one General Perovski, is someone else.
         if len(titled) == 1 and not (words[-1][0].isupper() and n >= 5 * titled[0].count):
@@ -355,27 +430,71 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
     if f.person == 0 or f.not_person > f.person:
         return False
     if all(t.lower() in TITLES for t in f.tokens):
-        return False       # "Mrs" on its own is nobody
+        return False  # "Mrs" on its own is nobody
     if f.title:
         return True
     if len(f.tokens) == 1 and f.tokens[0].endswith("ing"):
-        return False       # "Looking up, she…"
+        return False  # "Looking up, she…"
     if len(f.tokens) == 1 and f.tokens[0].lower() in lower_words and (f.person < 3 or f.mid_sentence < f.count / 2):
-        return False       # "Next", "Hope": an ordinary word unless named mid-sentence as a person
+        return False  # "Next", "Hope": an ordinary word unless named mid-sentence as a person
     return f.mid_sentence > 0 or f.person >= 3 or len(f.tokens) > 1
 
 
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mister", "dr", "mme", "mlle", "monsieur", "madame",
-                         "mademoiselle", "herr", "frau", "signor", "signora", "sir", "st", "messrs"})
+_HONORIFICS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "dr",
+        "mme",
+        "mlle",
+        "monsieur",
+        "madame",
+        "mademoiselle",
+        "herr",
+        "frau",
+        "signor",
+        "signora",
+        "sir",
+        "st",
+        "messrs",
+    }
+)
 _TITLE_CLASS = {
     **dict.fromkeys(("mr", "mister", "monsieur", "herr", "signor", "señor", "master"), "mr"),
     **dict.fromkeys(("mrs", "madame", "mme", "frau", "signora", "señora"), "mrs"),
     **dict.fromkeys(("miss", "ms", "mlle", "mademoiselle"), "miss"),
 }
 # Titles used with a first name ("Uncle Robert", "Sir Walter"); the rest go with a surname.
-_FIRST_NAME_TITLES = frozenset({"uncle", "aunt", "auntie", "sir", "lady", "lord", "cousin", "brother", "sister",
-                                "father", "mother", "grandpa", "grandma", "grandfather", "grandmother", "king",
-                                "queen", "prince", "princess", "dame", "don", "saint", "st"})
+_FIRST_NAME_TITLES = frozenset(
+    {
+        "uncle",
+        "aunt",
+        "auntie",
+        "sir",
+        "lady",
+        "lord",
+        "cousin",
+        "brother",
+        "sister",
+        "father",
+        "mother",
+        "grandpa",
+        "grandma",
+        "grandfather",
+        "grandmother",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "dame",
+        "don",
+        "saint",
+        "st",
+    }
+)
 
 
 def _title_class(title: str | None) -> str | None:
@@ -464,8 +583,9 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
     for f in sorted((f for f in [*forms, *maybe] if len(f.tokens) == 1 and not f.title), key=lambda f: -f.count):
         tok = f.tokens[0]
         target: _Cluster | None = None
-        firsts = by_first(tok) or [c for c in titled_single[tok]
-                                   if (c.forms[0].title or "").lower().rstrip(".") in _FIRST_NAME_TITLES]
+        firsts = by_first(tok) or [
+            c for c in titled_single[tok] if (c.forms[0].title or "").lower().rstrip(".") in _FIRST_NAME_TITLES
+        ]
         if len(firsts) == 1:
             target = firsts[0]
         elif not firsts:
@@ -477,7 +597,7 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
             if len(surnamed) == 1:
                 target = surnamed[0]
             elif len(men) == 1:
-                target = men[0]          # "Weston" alone is Mr. Weston more often than Mrs. Weston
+                target = men[0]  # "Weston" alone is Mr. Weston more often than Mrs. Weston
         if target is None and id(f) in weak:
             continue
         if target is None:

@@ -27,21 +27,20 @@ _SPEECH_PUNCT = re.compile(r"[.!?,;:\u2026\u2014\u2013]|--")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # The only characters `_opener` and `_closes` can answer yes for (a scan skips every other one).
 _MAY_OPEN = re.compile("[\u201c\u201e\u00ab\"\u2018'\u201a]")
-_MAY_CLOSE = {DOUBLE: re.compile("[\u201d\u201c\"]"), GUILLEMET: re.compile("\u00bb"),
-              SINGLE: re.compile("[\u2019']")}
+_MAY_CLOSE = {DOUBLE: re.compile('[\u201d\u201c"]'), GUILLEMET: re.compile("\u00bb"), SINGLE: re.compile("[\u2019']")}
 
 
 @dataclass(frozen=True)
 class Quote:
     """One stretch of quoted text, possibly over several paragraphs."""
 
-    para: int            # paragraph where the opening mark is
-    open: int            # index of the opening mark in that paragraph's text
-    end_para: int        # paragraph where it ends
-    close: int           # index just past the closing mark (or the paragraph's end) in end_para
-    text: str            # the words inside, marks removed, paragraphs joined by a space
-    style: str           # DOUBLE, SINGLE or GUILLEMET
-    closed: bool         # False when the paragraph ended without a closing mark
+    para: int  # paragraph where the opening mark is
+    open: int  # index of the opening mark in that paragraph's text
+    end_para: int  # paragraph where it ends
+    close: int  # index just past the closing mark (or the paragraph's end) in end_para
+    text: str  # the words inside, marks removed, paragraphs joined by a space
+    style: str  # DOUBLE, SINGLE or GUILLEMET
+    closed: bool  # False when the paragraph ended without a closing mark
     speech: bool = True  # False for a scare quote, a title, a quoted letter
 
 
@@ -78,16 +77,15 @@ def _closes(text: str, i: int, style: str) -> bool:
     if style == GUILLEMET:
         return c == "\u00bb"
     if style == DOUBLE:
-        return c in "\u201d\u201c\"" and not (c == "\u201c" and _next(text, i).isalnum() and
-                                               _prev(text, i).isspace())
+        return c in '\u201d\u201c"' and not (c == "\u201c" and _next(text, i).isalnum() and _prev(text, i).isspace())
     if c not in "\u2019'":
         return False
     prev, nxt = _prev(text, i), _next(text, i)
     if not prev or prev.isspace():
         return False
     if prev.isalnum() and nxt.isalnum():
-        return False                      # don’t, o’clock
-    if prev in _CLOSE_PUNCT or not nxt or nxt in _CLOSE_PUNCT or nxt in ")]\"\u201d":
+        return False  # don’t, o’clock
+    if prev in _CLOSE_PUNCT or not nxt or nxt in _CLOSE_PUNCT or nxt in ')]"\u201d':
         return True
     # A letter, then the mark, then a space: a closing mark or an apostrophe (the twins’ boat,
     # goin’ home). Prefer a certain closing mark later in the paragraph when there is one.
@@ -111,7 +109,7 @@ def _is_speech(q_text: str, before: str) -> bool:
         return True
     tail = before.rstrip()
     if not tail:
-        return True                       # the paragraph starts with it: a line of its own
+        return True  # the paragraph starts with it: a line of its own
     return tail[-1] in ",:\u2014\u2013-" or tail.endswith("--")
 
 
@@ -131,8 +129,7 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
                 # Not reopened: the speech ended with the previous paragraph.
                 cp, co, cstyle, parts = carry
                 prev_text = paragraphs[p - 1].text
-                quotes.append(Quote(cp, co, p - 1, len(prev_text), " ".join(parts).strip(),
-                                    cstyle, closed=False))
+                quotes.append(Quote(cp, co, p - 1, len(prev_text), " ".join(parts).strip(), cstyle, closed=False))
                 carry = None
             else:
                 i = start_i = at + 1
@@ -154,8 +151,7 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
                 parts.append(text[start_i:i])
                 inner = " ".join(x.strip() for x in parts if x.strip())
                 before = paragraphs[sp].text[:so]
-                quotes.append(Quote(sp, so, p, i + 1, inner, sstyle, closed=True,
-                                    speech=_is_speech(inner, before)))
+                quotes.append(Quote(sp, so, p, i + 1, inner, sstyle, closed=True, speech=_is_speech(inner, before)))
                 state = None
             i += 1
         if state is not None:
@@ -164,8 +160,17 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
         p += 1
     if carry is not None:
         cp, co, cstyle, parts = carry
-        quotes.append(Quote(cp, co, len(paragraphs) - 1, len(paragraphs[-1].text),
-                            " ".join(x.strip() for x in parts if x.strip()), cstyle, closed=False))
+        quotes.append(
+            Quote(
+                cp,
+                co,
+                len(paragraphs) - 1,
+                len(paragraphs[-1].text),
+                " ".join(x.strip() for x in parts if x.strip()),
+                cstyle,
+                closed=False,
+            )
+        )
     return quotes
 
 
