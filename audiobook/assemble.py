@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from .encode import BLOCK_DELAY_SAMPLES, FRAME_SAMPLES, OUTPUT_RATE, Block
 from .files import write_text

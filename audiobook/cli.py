@@ -6,8 +6,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -311,7 +312,8 @@ def preview(
     with --all, every cast voice on one sentence."""
     from click.core import ParameterSource
 
-    from .pipeline import prepare, preview as run
+    from .pipeline import prepare
+    from .pipeline import preview as run
 
     ctx = click.get_current_context()
     if everyone and len(names) != 1:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import scriptfile
 from .assemble import ChapterAudio, write_chapter, write_transcript
@@ -18,8 +19,9 @@ from .engines import Engine, create_engine
 from .errors import ConfigError, InputError, OutputError
 from .files import atomic_path, is_full, output_error, write_text
 from .ingest import load_book
-from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
 from .lock import FolderLock
+from .model import BookInfo, BuildReport, CastChapter, CastLine, CastScript, RenderOptions, Script, Segment
+from .parse import parse_book
 from .publish import (
     BookFolder,
     Cover,
@@ -33,7 +35,6 @@ from .publish import (
     write_m4b,
     write_player,
 )
-from .parse import parse_book
 from .synth import Pronouncer, Renderer, make_jobs, silence_job
 
 Progress = Callable[[int], None]

@@ -15,10 +15,11 @@ import re
 import sys
 import threading
 import urllib.parse
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .errors import OutputError
 
@@ -113,7 +114,7 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
             outputfile.write(chunk)
             left -= len(chunk)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -12,17 +12,17 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-from .encode import BITRATE_KBPS, Block, encoding_id, make_block
 from .cache import BlockCache, Stored, line_key
+from .encode import BITRATE_KBPS, Block, encoding_id, make_block
 from .engines.base import Audio, Engine
 from .errors import EngineError, SynthesisError
 from .files import deferred_interrupts
 from .model import CastLine, VoiceSpec
-
 
 _EMPHASIS = re.compile(r"(?<!\w)([*_]{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _DASHES = re.compile(r"\s*(?:--+|\u2014|\u2015)\s*")
@@ -260,7 +260,7 @@ class Renderer:
         self.jobs = max(1, jobs)
         self._pool: Any = None
 
-    def __enter__(self) -> "Renderer":
+    def __enter__(self) -> Renderer:
         if self.jobs > 1:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor

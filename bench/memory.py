@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from render import run_measured  # noqa: E402
+from render import run_measured
 
 WORDS = (
     "harbour",

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from novel import novel  # noqa: E402
+from novel import novel
 
-from audiobook.ingest.text import read_text  # noqa: E402
-from audiobook.parse import parse_book  # noqa: E402
+from audiobook.ingest.text import read_text
+from audiobook.parse import parse_book
 
 
 def timed(text: str, name: str) -> tuple[int, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from audiobook.cache import BlockCache, Stored, line_key
 from audiobook.engines.fake import FakeEngine
 from audiobook.model import VoiceSpec

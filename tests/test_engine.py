@@ -8,8 +8,8 @@ import sys
 import time
 
 import pytest
-
 from audio_tools import median_f0, pcm_to_array
+
 from audiobook.model import VoiceSpec
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, VOICES
 
 from audiobook.pipeline import generate
-from conftest import EXAMPLE, VOICES
 
 pytestmark = pytest.mark.integration
 

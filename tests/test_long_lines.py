@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from audio_tools import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audio_tools import decode
 from audiobook.engines.base import Audio
 from audiobook.engines.fake import FakeEngine
 from audiobook.pipeline import generate

@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from test_serve import serving
 
 pytestmark = pytest.mark.integration

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from audio_tools import decode
+from conftest import EXAMPLE, ROOT, VOICES
+
 from audiobook.ffmpeg import ffmpeg_exe
 from audiobook.pipeline import generate
-from conftest import EXAMPLE, ROOT, VOICES
 
 pytestmark = pytest.mark.integration
 sys.path.insert(0, str(ROOT / "tools"))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from audio_tools import decode, rms_db, span
 from click.testing import CliRunner
 
-from audio_tools import decode, rms_db, span
 from audiobook.cli import cli
 from audiobook.config import load_config
 

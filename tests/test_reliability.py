@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from audio_tools import decode
+
 from audiobook.cache import BlockCache, Stored
 from audiobook.engines.fake import FakeEngine
 from audiobook.errors import OutputError

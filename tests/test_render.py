@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
-
 from audio_tools import decode, median_f0, rms_db, span
+
 from audiobook.cli import cli
 
 pytestmark = pytest.mark.integration
@@ -139,7 +139,6 @@ def test_seed_script_jsonl_covers_every_quote(seed_path):
 def test_edited_script_recasts_one_line_only(example_render, tmp_path):
     """Write the script, give one of Tobias's lines to Pip, render: only that line changes voice."""
     from click.testing import CliRunner
-
     from conftest import EXAMPLE, VOICES
 
     _, book = example_render

@@ -11,12 +11,11 @@ import sys
 import threading
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from conftest import ROOT
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every offset recognisable

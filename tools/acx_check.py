@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from audiobook.ffmpeg import decode_pcm  # noqa: E402
+from audiobook.ffmpeg import decode_pcm
 
 RATE = 44100
 RMS_RANGE = (-23.0, -18.0)

@@ -144,7 +144,7 @@ def _split_block(block: list[Line], blank_separated: bool) -> list[list[Line]]:
     paragraphs: list[list[Line]] = [[block[0]]]
     for prev, line, prev_width in zip(block, block[1:], widths):
         ends_short = _SENTENCE_END.search(prev.text) and prev_width < 0.7 * width
-        indented = line.text[:1] in (" ", "\t") and not prev.text[:1] in (" ", "\t")
+        indented = line.text[:1] in (" ", "\t") and prev.text[:1] not in (" ", "\t")
         new_speech = _SENTENCE_END.search(prev.text) and _OPENS_QUOTE.match(line.text.lstrip())
         if ends_short or indented or new_speech:
             paragraphs.append([line])
