@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,21 @@ import click
 from .engines import ENGINE_NAMES
 from .errors import AudiobookError, ExitCode
 
-_DEBUG = {"on": False}
+
+@dataclass
+class Settings:
+    """What the group's own options set for every command: kept in the click context (`ctx.obj`)."""
+
+    debug: bool = False
+
+
+def _debug(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, Settings) and ctx.obj.debug
 
 
 def voices_yaml(source: str, config: str | None) -> Path:
-    """The voices.yaml of SOURCE, one rule for every command: -c when given, else voices.yaml in the
-    folder of SOURCE (which need not exist yet: `cast --write` creates it there)."""
+    """The voices.yaml of STORY, one rule for every command: -c when given, else voices.yaml in the
+    folder of STORY (which need not exist yet: `cast --write` creates it there)."""
     if config and _same_file(config, source):
         raise click.BadParameter(f"{config} is the story itself; give the voices.yaml", param_hint="-c")
     return Path(config) if config else Path(source).parent / "voices.yaml"
@@ -32,7 +42,7 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def _config_to_read(source: str, config: str | None) -> str | None:
-    """The voices.yaml to read for SOURCE, or None (no file beside it: every character is auto-cast).
+    """The voices.yaml to read for STORY, or None (no file beside it: every character is auto-cast).
     A -c file that is missing is still returned: reading it says so."""
     path = voices_yaml(source, config)
     return str(path) if config or path.is_file() else None
@@ -47,8 +57,35 @@ def config_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any
         type=click.Path(path_type=str),
         default=None,
         metavar="VOICES.YAML",
-        help=f"{help} (default: voices.yaml beside SOURCE).",
+        help=f"{help} (default: voices.yaml beside STORY).",
     )
+
+
+def output_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-o/--output, the folder every command that writes audio writes under."""
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(path_type=str),
+        default="output",
+        show_default=True,
+        metavar="FOLDER",
+        help=help,
+    )
+
+
+def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--cache-dir and --no-cache, for every command that synthesizes."""
+    command = click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")(
+        command
+    )
+    return click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=str),
+        default=None,
+        help="Where synthesized clips are kept for re-use (default: OUTPUT/.cache).",
+    )(command)
 
 
 def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -89,7 +126,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except AudiobookError as exc:
-            if _DEBUG["on"]:
+            if _debug(ctx):
                 traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(int(exc.exit_code))
@@ -103,7 +140,7 @@ class _Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except Exception as exc:  # a bug: one line, the traceback with --debug
-            if _DEBUG["on"]:
+            if _debug(ctx):
                 traceback.print_exc()
             click.echo(
                 f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True
@@ -114,31 +151,20 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 @click.version_option(package_name="audiobook")
-def cli(debug: bool) -> None:
-    """Turn a story (.txt or .md) into a multi-voice audiobook: one MP3 per chapter."""
-    _DEBUG["on"] = debug
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a story (.txt or .md) into a multi-voice audiobook: one MP3 per chapter.
+
+    STORY is a story file, or a script that `audiobook script --write` made of one and you edited."""
+    ctx.obj = Settings(debug=debug)
 
 
-@cli.command()
-@click.argument("source", type=click.Path(dir_okay=True, path_type=str))
+@cli.command(short_help="Render STORY into an audiobook folder.")
+@click.argument("source", metavar="STORY", type=click.Path(dir_okay=True, path_type=str))
 @config_option("voices.yaml casting the narrator and characters; with none, every character is auto-cast")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=str),
-    default="output",
-    show_default=True,
-    help="Folder to write `<Book Title>/` into.",
-)
+@output_option("Folder to write `<Author>/<Title>/` into.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=str),
-    default=None,
-    help="Where synthesized clips are kept for re-use (default: OUTPUT/.cache).",
-)
-@click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")
+@cache_options
 @click.option(
     "-j",
     "--jobs",
@@ -193,9 +219,18 @@ def generate(
     fmt: str,
     preset: str,
 ) -> None:
-    """Render SOURCE to chapter MP3s with transcripts, a manifest and a playlist."""
+    """Render STORY to chapter MP3s with transcripts, a manifest and a playlist."""
+    from .model import BookInfo, RenderOptions
     from .pipeline import generate as run
 
+    options = RenderOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        bitrate_kbps=192 if preset == "acx" else 128,
+        m4b=fmt == "m4b",
+    )
+    info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
     bar: Any = None
     show_bar = not quiet and sys.stderr.isatty()
 
@@ -211,17 +246,7 @@ def generate(
 
     try:
         report = run(
-            source,
-            _config_to_read(source, config),
-            output,
-            progress=progress,
-            on_start=on_start,
-            info={"title": title, "author": author, "narrator": narrator, "year": year, "cover": cover},
-            cache_dir=cache_dir,
-            use_cache=not no_cache,
-            jobs=jobs or os.cpu_count() or 1,
-            bitrate_kbps=192 if preset == "acx" else 128,
-            m4b=fmt == "m4b",
+            source, _config_to_read(source, config), output, options, info, progress=progress, on_start=on_start
         )
     finally:
         if bar is not None:
@@ -242,8 +267,8 @@ def generate(
         sys.exit(ExitCode.SYNTHESIS)
 
 
-@cli.command()
-@click.argument("source", type=click.Path(path_type=str))
+@cli.command(short_help="Show or write the voice of every character.")
+@click.argument("source", metavar="STORY", type=click.Path(path_type=str))
 @config_option("The voices.yaml to read and, with --write, to create or extend")
 @click.option(
     "--write",
@@ -252,9 +277,9 @@ def generate(
     "what is there already (settings, comments, order) is kept.",
 )
 def cast(source: str, config: str | None, write: bool) -> None:
-    """Show the voice `generate` gives every character who speaks in SOURCE; with --write, give the
+    """Show the voice `generate` gives every character who speaks in STORY; with --write, give the
     ones voices.yaml lacks a distinct voice of their own in it."""
-    from .pipeline import plan_cast
+    from .cast_plan import plan_cast
 
     path = voices_yaml(source, config)
     plan = plan_cast(source, path, write=write, required=config is not None)
@@ -290,9 +315,12 @@ def cast(source: str, config: str | None, write: bool) -> None:
         )
 
 
-@cli.command()
-@click.argument("names", nargs=-1, required=True, metavar="[CHARACTER] SOURCE")
+@cli.command(short_help="Audition a voice as a short MP3.")
+@click.argument("story", type=click.Path(path_type=str))
+@click.argument("character", required=False)
 @config_option("voices.yaml casting the narrator and characters")
+@output_option("Folder whose `.previews/` receives the MP3.")
+@cache_options
 @click.option("--text", default=None, help="Say this instead of the character's own first lines.")
 @click.option(
     "--lines",
@@ -300,37 +328,35 @@ def cast(source: str, config: str | None, write: bool) -> None:
     type=click.IntRange(min=1),
     default=3,
     show_default=True,
-    help="How many of their lines to render.",
+    help="How many of the character's lines to render.",
 )
-@click.option("--all", "everyone", is_flag=True, help="Every cast voice on the same sentence, in one file.")
 @click.option("--play", is_flag=True, help="Play the preview with an audio player found on this machine.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=str), default="output", show_default=True)
 def preview(
-    names: tuple[str, ...], config: str | None, text: str | None, count: int, everyone: bool, play: bool, output: str
+    story: str,
+    character: str | None,
+    config: str | None,
+    output: str,
+    cache_dir: str | None,
+    no_cache: bool,
+    text: str | None,
+    count: int,
+    play: bool,
 ) -> None:
-    """Audition CHARACTER's voice (or "narrator") on their first lines in SOURCE, as a short MP3;
-    with --all, every cast voice on one sentence."""
+    """Audition CHARACTER's voice (or "narrator") on their first lines in STORY, as a short MP3; with
+    no CHARACTER, every cast voice on one sentence. Prints the MP3's path."""
     from click.core import ParameterSource
 
     from .pipeline import prepare
-    from .pipeline import preview as run
+    from .preview import preview as run
 
     ctx = click.get_current_context()
-    if everyone and len(names) != 1:
-        raise click.UsageError(
-            "--all auditions every voice: give SOURCE alone, no CHARACTER (`audiobook preview --all story.md`)"
-        )
-    if not everyone and len(names) != 2:
-        raise click.UsageError("give CHARACTER and SOURCE (`audiobook preview Leo story.md`), or --all and SOURCE")
     if text is not None and not text.strip():
         raise click.BadParameter("give the words to say, or leave --text out", param_hint="'--text'")
-    if ctx.get_parameter_source("count") == ParameterSource.COMMANDLINE and (text is not None or everyone):
-        raise click.UsageError(
-            f"--lines picks the character's own lines; it cannot go with {'--text' if text is not None else '--all'}"
-        )
-    character, source = (None, names[-1]) if len(names) == 1 else names
-    prep = prepare(source, _config_to_read(source, config))
-    path, _ = run(prep, output, None if everyone else character, text, count)
+    if ctx.get_parameter_source("count") == ParameterSource.COMMANDLINE and (text is not None or character is None):
+        why = "--text" if text is not None else "every voice (no CHARACTER)"
+        raise click.UsageError(f"--lines picks the character's own lines; it cannot go with {why}")
+    prep = prepare(story, _config_to_read(story, config))
+    path, _ = run(prep, output, character, text, count, cache_dir, use_cache=not no_cache)
     click.echo(str(path))
     if play:
         _play(path)
@@ -355,7 +381,7 @@ def _play(path: Path) -> None:
     click.echo("Warning: no audio player found here (ffplay, mpv, afplay, vlc); open the file above.", err=True)
 
 
-@cli.command()
+@cli.command(short_help="Serve the read-along players on localhost.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=str), default="output")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve(folder: str, port: int) -> None:
@@ -368,8 +394,8 @@ def serve(folder: str, port: int) -> None:
 UNSURE_BELOW = 0.7
 
 
-@cli.command()
-@click.argument("source", type=click.Path(path_type=str))
+@cli.command(short_help="Show who speaks every line of STORY.")
+@click.argument("source", metavar="STORY", type=click.Path(path_type=str))
 @click.option(
     "--format",
     "fmt",
@@ -392,7 +418,7 @@ UNSURE_BELOW = 0.7
     help="Write an editable script (a speaker in front of every line) that `generate` accepts.",
 )
 def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None) -> None:
-    """Show every segment of SOURCE with its speaker and the rule that chose it."""
+    """Show every segment of STORY with its speaker and the rule that chose it."""
     from . import scriptfile
     from .files import write_text
     from .pipeline import load_script
@@ -471,7 +497,7 @@ def _print_stats(parsed: Any) -> None:
     )
 
 
-@cli.command()
+@cli.command(short_help="List the engine's voice ids.")
 @click.option("--lang", default=None, help="Only voices whose language starts with this (e.g. en).")
 @click.option(
     "--engine",

@@ -177,10 +177,11 @@ class CastScript:
 
 @dataclass(frozen=True)
 class BookInfo:
-    """What players show: the tags of every file, the folder it goes in, the cover."""
+    """What players show: the tags of every file, the folder it goes in, the cover. Given to `generate`,
+    a field left "" is taken from the story's header, else a default (`pipeline.book_info`)."""
 
-    title: str
-    author: str
+    title: str = ""
+    author: str = ""
     narrator: str = ""  # the composer tag, which Audiobookshelf reads as the narrator
     year: str = ""
     cover: str = ""  # path of a JPEG or PNG image, or ""

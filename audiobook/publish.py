@@ -25,7 +25,7 @@ from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
 from .files import atomic_path, deferred_interrupts, write_bytes, write_text
-from .model import CastChapter
+from .model import BookInfo, CastChapter, Character
 
 
 @dataclass(frozen=True)
@@ -330,20 +330,100 @@ def clear_leftovers(folder: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def chapter_stem(index: int, total: int, title: str) -> str:
+    """A chapter's file name before its extension: its number, zero-padded so that files sort in
+    reading order, then its title."""
+    return f"{index:0{max(2, len(str(total)))}d} - {safe_name(title)}"
+
+
+class BookWriter:
+    """What goes around the chapter files, written as each chapter is finished (its tags, manifest
+    entry and playlist line) and at the end (the playlist, the cover, the read-along page and, when
+    asked, the M4B), all into the folder's staging area."""
+
+    def __init__(
+        self, folder: BookFolder, info: BookInfo, cover: Cover | None, total: int, about: dict[str, Any]
+    ) -> None:
+        self.folder, self.info, self.cover, self.total = folder, info, cover, total
+        self.tags = {
+            "album": info.title,
+            "artist": info.author,
+            "album_artist": info.author,
+            "composer": info.narrator,
+            "genre": "Audiobook",
+            "year": info.year,
+        }
+        self.manifest = ManifestWriter(folder.file("book.json"), about)
+        self.playlist = ["#EXTM3U"]
+        self.chapters: list[dict[str, Any]] = []
+
+    def chapter_files(self, ch: CastChapter) -> tuple[Path, Path]:
+        """Where chapter `ch`'s MP3 and WebVTT transcript are written."""
+        stem = chapter_stem(ch.index, self.total, ch.title)
+        return self.folder.file(f"{stem}.mp3"), self.folder.file(f"{stem}.vtt")
+
+    def add(self, ch: CastChapter, audio: ChapterAudio, transcript: Path) -> None:
+        """A finished chapter: its file tagged, its entry in the manifest and the playlist."""
+        tag_mp3(audio.path, {**self.tags, "title": ch.title, "track": f"{ch.index}/{self.total}"}, self.cover)
+        self.manifest.add(chapter_entry(ch, audio, transcript.name))
+        self.chapters.append({"title": ch.title, "file": audio.path.name, "duration": round(audio.duration, 3)})
+        entry = one_line(f"{self.info.title} - {ch.title}")
+        self.playlist += [f"#EXTINF:{int(round(audio.duration))},{entry}", audio.path.name]
+
+    def finish(self, m4b_kbps: int | None) -> None:
+        """Every chapter is in: close the manifest, then the book's other files."""
+        self.manifest.close()
+        staging = self.folder.staging
+        write_text(self.folder.file("playlist.m3u"), "\n".join(self.playlist) + "\n")
+        if self.cover:
+            self.folder.keep(write_cover(staging, self.cover))
+        self.folder.keep(write_player(staging, self.info.title))
+        if m4b_kbps:
+            self.folder.keep(write_m4b(staging, self.chapters, self.tags, self.cover, m4b_kbps))
+
+    def abort(self) -> None:
+        """Stop writing (the staging folder is discarded by the caller)."""
+        self.manifest.abort()
+
+
+def book_about(info: BookInfo, source: str, engine: str, cast: list[tuple[Character, str]]) -> dict[str, Any]:
+    """The head of book.json: the book's details and every character with the voice id they speak in."""
+    return {
+        "title": info.title,
+        "author": info.author,
+        "narrator": info.narrator,
+        "year": info.year,
+        "source": source,
+        "engine": engine,
+        "characters": [
+            {
+                "name": c.name,
+                "aliases": list(c.aliases),
+                "gender": c.gender,
+                "age": c.age,
+                "lines": c.lines,
+                "words": c.words,
+                "voice": voice,
+            }
+            for c, voice in cast
+        ],
+    }
+
+
 class ManifestWriter:
-    """book.json written chapter by chapter, so a long book's manifest is never all in memory."""
+    """book.json written chapter by chapter, so a long book's manifest is never all in memory. The
+    file is made of whole JSON values: the head's members, then each chapter as it is added."""
 
     def __init__(self, path: Path, head: dict[str, Any]):
         self.path = path
         self._f = open(path, "w", encoding="utf-8")
-        text = json.dumps({**head, "chapters": []}, indent=2, ensure_ascii=False)
-        self._f.write(text[: text.rindex("[")] + "[")
+        members = [f"  {json.dumps(k)}: {_indented(v, 2)}" for k, v in head.items()]
+        self._f.write("{\n" + "".join(m + ",\n" for m in members) + '  "chapters": [')
         self._first = True
 
     def add(self, chapter: dict[str, Any]) -> None:
         """Append one chapter's entry."""
-        body = json.dumps(chapter, indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        self._f.write(("\n    " if self._first else ",\n    ") + body)
+        self._f.write(("\n    " if self._first else ",\n    ") + _indented(chapter, 4))
         self._first = False
 
     def close(self) -> None:
@@ -356,6 +436,12 @@ class ManifestWriter:
     def abort(self) -> None:
         """Stop writing (the staging folder is discarded with it)."""
         self._f.close()
+
+
+def _indented(value: Any, by: int) -> str:
+    """`value` as JSON indented by two spaces a level, its first line at the caller's column and the
+    rest `by` spaces in: what `json.dumps(whole, indent=2)` writes for a member `by` spaces deep."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * by)
 
 
 def chapter_entry(ch: CastChapter, audio: ChapterAudio, transcript: str) -> dict[str, Any]:

@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audiobook.pipeline import generate, plan_cast  # noqa: E402
+from audiobook.cast_plan import plan_cast  # noqa: E402
+from audiobook.pipeline import generate  # noqa: E402
 
 
 def main() -> None:

@@ -236,7 +236,7 @@ def main() -> None:
         total = sum(1 for ch in manifest["chapters"] for _ in ch["segments"])
         who = min(counts, key=lambda n: abs(counts[n] / total - 0.10))
         config = work / "voices.yaml"
-        from audiobook.pipeline import plan_cast
+        from audiobook.cast_plan import plan_cast
 
         plan_cast(story, config, write=True)
         exe = Path(sys.executable).parent / "audiobook"

@@ -9,6 +9,7 @@ import pytest
 
 from audiobook.config import Pauses
 from audiobook.engines.fake import FakeEngine
+from audiobook.model import BookInfo
 from audiobook.pipeline import generate, prepare
 from audiobook.synth import speakable
 
@@ -146,14 +147,9 @@ def test_options_override_tags_and_embed_a_cover(tmp_path):
         src,
         None,
         tmp_path / "out",
+        None,
+        BookInfo(title="Other Rooms", author="A. Writer", narrator="Robo Reader", year="1999", cover=str(png)),
         engine=FakeEngine(),
-        info={
-            "title": "Other Rooms",
-            "author": "A. Writer",
-            "narrator": "Robo Reader",
-            "year": "1999",
-            "cover": str(png),
-        },
     )
     book = Path(report.output_dir)
     assert (book.parent.name, book.name) == ("A. Writer", "Other Rooms")
@@ -175,7 +171,7 @@ def test_a_bad_cover_fails_before_anything_is_written(tmp_path):
     src.write_text(STORY, encoding="utf-8")
     (tmp_path / "cover.gif").write_bytes(b"GIF89a....")
     with pytest.raises(InputError, match="not a JPEG or PNG"):
-        generate(src, None, tmp_path / "out", engine=FakeEngine(), info={"cover": str(tmp_path / "cover.gif")})
+        generate(src, None, tmp_path / "out", None, BookInfo(cover=str(tmp_path / "cover.gif")), engine=FakeEngine())
     assert not (tmp_path / "out").exists()
 
 

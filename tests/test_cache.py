@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from audiobook.cache import BlockCache, Stored, line_key
 from audiobook.engines.fake import FakeEngine
-from audiobook.model import VoiceSpec
+from audiobook.model import RenderOptions, VoiceSpec
 from audiobook.pipeline import generate
 from audiobook.synth import Pronouncer
 
@@ -84,13 +84,13 @@ def test_pronunciation_changes_only_its_lines(tmp_path):
 def test_no_cache_synthesizes_everything(tmp_path):
     _render(tmp_path, None)
     story = tmp_path / "story.txt"
-    r = generate(story, None, tmp_path / "out", engine=FakeEngine(), use_cache=False)
+    r = generate(story, None, tmp_path / "out", RenderOptions(use_cache=False), engine=FakeEngine())
     assert r.synthesized == r.segments and r.reused == 0
 
 
 def test_cache_dir_can_be_moved(tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
-    generate(story, None, tmp_path / "out", engine=FakeEngine(), cache_dir=tmp_path / "elsewhere")
+    generate(story, None, tmp_path / "out", RenderOptions(cache_dir=tmp_path / "elsewhere"), engine=FakeEngine())
     assert any((tmp_path / "elsewhere").rglob("*.block"))
     assert not (tmp_path / "out" / ".cache").exists()

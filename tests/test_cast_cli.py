@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audiobook import pipeline
+from audiobook import cast_plan, pipeline
 from audiobook.cli import cli
 from audiobook.errors import ExitCode, InputError
 
@@ -114,7 +114,8 @@ def test_every_command_resolves_voices_yaml_the_same_way(tale, tmp_path, monkeyp
         raise InputError("stop here")
 
     monkeypatch.setattr(pipeline, "prepare", spy)
-    commands = (["generate", str(tale)], ["preview", "Wren Talbot", str(tale)], ["cast", str(tale)])
+    monkeypatch.setattr(cast_plan, "prepare", spy)
+    commands = (["generate", str(tale)], ["preview", str(tale), "Wren Talbot"], ["cast", str(tale)])
     for cmd in commands:
         run(*cmd)
     assert seen == [None, None, None]  # nothing beside the story: auto-cast, all three

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from audiobook.engines.base import Audio
 from audiobook.engines.fake import FakeEngine
+from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
 from audiobook.synth import MAX_PIECE_CHARS, split_speech
 
@@ -85,7 +86,7 @@ def test_a_100000_character_paragraph_is_synthesized_in_bounded_pieces(tmp_path)
     assert len(paragraph) > 100_000
     story.write_text(f"Title: Run On\nAuthor: Test Writer\n\n{paragraph}\n", encoding="utf-8")
     engine = SpyEngine()
-    report = generate(story, None, tmp_path / "out", engine=engine, use_cache=False)
+    report = generate(story, None, tmp_path / "out", RenderOptions(use_cache=False), engine=engine)
     assert max(engine.calls) <= MAX_PIECE_CHARS and len(engine.calls) >= len(paragraph) // MAX_PIECE_CHARS
     book = Path(report.output_dir)
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
@@ -108,7 +109,7 @@ def test_a_long_speech_plays_whole_in_its_speakers_voice(tmp_path):
         f"Title: The Letter\nAuthor: Test Writer\n\n\u201c{letter}\u201d said Mara.\n\nThe keeper folded the page.\n",
         encoding="utf-8",
     )
-    report = generate(story, None, tmp_path / "out", jobs=1)
+    report = generate(story, None, tmp_path / "out", RenderOptions(jobs=1))
     book = Path(report.output_dir)
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
     segments = manifest["chapters"][0]["segments"]

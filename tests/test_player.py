@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from test_serve import serving
 
+from audiobook.model import BookInfo, RenderOptions
+
 pytestmark = pytest.mark.integration
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -171,7 +173,9 @@ def _render(tmp_path_factory, name: str, story: str, title: str, author: str, su
 
     work = tmp_path_factory.mktemp(name)
     (work / f"story{suffix}").write_text(story, encoding="utf-8")
-    report = generate(work / f"story{suffix}", None, work / "out", info={"title": title, "author": author}, jobs=1)
+    report = generate(
+        work / f"story{suffix}", None, work / "out", RenderOptions(jobs=1), BookInfo(title=title, author=author)
+    )
     return work / "out", Path(report.output_dir)
 
 

@@ -14,6 +14,7 @@ from audio_tools import decode
 from conftest import EXAMPLE, ROOT, VOICES
 
 from audiobook.ffmpeg import ffmpeg_exe
+from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
 
 pytestmark = pytest.mark.integration
@@ -72,7 +73,7 @@ def _ffmetadata_chapters(path: Path) -> list[tuple[float, str]]:
 
 
 def test_m4b_has_a_chapter_per_chapter_at_the_files_times(tmp_path):
-    report = generate(EXAMPLE, VOICES, tmp_path / "out", m4b=True)
+    report = generate(EXAMPLE, VOICES, tmp_path / "out", RenderOptions(m4b=True))
     book = Path(report.output_dir)
     manifest = json.loads((book / "book.json").read_text())
     chapters = _ffmetadata_chapters(book / "book.m4b")

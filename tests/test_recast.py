@@ -135,16 +135,16 @@ def test_a_killed_render_resumes_from_its_cache(tmp_path):
 
 
 def test_preview_renders_a_characters_first_lines(cast_dir, seed_path):
-    r = run("preview", "Leo", str(seed_path), "-c", "voices.yaml", "--lines", "2", cwd=cast_dir)
+    r = run("preview", str(seed_path), "Leo", "-c", "voices.yaml", "--lines", "2", cwd=cast_dir)
     assert r.exit_code == 0, r.output
     path = cast_dir / r.stdout.strip()
     assert path.name == "Leo.mp3"
     audio = decode(path)
     assert 1.0 < len(audio) / 44100 < 15 and rms_db(audio) > -35
-    r = run("preview", "--all", str(seed_path), "-c", "voices.yaml", "--text", "Good morning.", cwd=cast_dir)
+    r = run("preview", str(seed_path), "-c", "voices.yaml", "--text", "Good morning.", cwd=cast_dir)
     assert r.exit_code == 0, r.output
     assert (cast_dir / r.stdout.strip()).name == "all-voices.mp3"
-    r = run("preview", "Nobody", str(seed_path), "-c", "voices.yaml", cwd=cast_dir)
+    r = run("preview", str(seed_path), "Nobody", "-c", "voices.yaml", cwd=cast_dir)
     assert r.exit_code != 0 and r.stderr.startswith("Error: no character 'Nobody'")
 
 

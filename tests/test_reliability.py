@@ -20,6 +20,7 @@ from audiobook.engines.fake import FakeEngine
 from audiobook.errors import OutputError
 from audiobook.ffmpeg import ffmpeg_exe
 from audiobook.lock import FolderLock
+from audiobook.model import BookInfo, RenderOptions
 from audiobook.pipeline import generate
 
 STORY = """Title: The Ferry Clock
@@ -182,7 +183,7 @@ def test_the_folder_holds_exactly_what_the_last_run_made(tmp_path):
         check=True,
     )
     out = tmp_path / "out"
-    report = generate(story, None, out, engine=FakeEngine(), m4b=True, info={"cover": str(cover)})
+    report = generate(story, None, out, RenderOptions(m4b=True), BookInfo(cover=str(cover)), engine=FakeEngine())
     book = Path(report.output_dir)
     assert {"cover.jpg", "book.m4b", "01 - The Captain's Log.mp3"} <= set(_visible(book))
     (book / "my notes.txt").write_text("mine", encoding="utf-8")
@@ -196,7 +197,7 @@ def test_the_folder_holds_exactly_what_the_last_run_made(tmp_path):
     (book / "my notes.txt").unlink()
     _check_book(book)
     # A file of ours that the user has since replaced is theirs: it stays.
-    generate(story, None, out, engine=FakeEngine(), info={"cover": str(cover)})
+    generate(story, None, out, None, BookInfo(cover=str(cover)), engine=FakeEngine())
     (book / "cover.jpg").write_bytes(b"the user's own picture")
     generate(story, None, out, engine=FakeEngine())
     assert (book / "cover.jpg").read_bytes() == b"the user's own picture"
@@ -421,7 +422,7 @@ def test_a_cover_whose_name_looks_like_an_ffmpeg_protocol_is_read_as_a_file(tmp_
 def test_a_title_with_a_line_break_cannot_add_a_playlist_entry(tmp_path):
     story = _story(tmp_path)
     report = generate(
-        story, None, tmp_path / "out", engine=FakeEngine(), info={"title": "Night\nevil.mp3", "author": "A\r\nB"}
+        story, None, tmp_path / "out", None, BookInfo(title="Night\nevil.mp3", author="A\r\nB"), engine=FakeEngine()
     )
     book = Path(report.output_dir)
     lines = (book / "playlist.m3u").read_text(encoding="utf-8").splitlines()

@@ -1,0 +1,65 @@
+"""What `audiobook cast` shows and writes: the voice `generate` would give every character who speaks,
+and where it comes from; with --write, voices.yaml created or completed with those voices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cast import make_casting
+from .config import load_config, write_cast
+from .pipeline import check_voices, prepare
+
+
+@dataclass
+class CastPlan:
+    """What `audiobook cast` shows and writes: the voices `generate` would use, as it would use them."""
+
+    # (character, voice, origin). origin: "voices.yaml" (cast there); "fallback" (voices.yaml does not
+    # list them: `generate` reads their lines with the fallback voice); "auto" (there is no voices.yaml:
+    # `generate` auto-casts everyone, with this voice); "added" (just written into voices.yaml).
+    rows: list[tuple[Any, Any, str]]
+    narrator: Any
+    fallback: Any
+    absent: list[str]  # cast in voices.yaml, but not speaking in the story
+    added: list[str] = field(default_factory=list)
+    exists: bool = True  # voices.yaml existed before this run
+
+
+def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, required: bool = False) -> CastPlan:
+    """The cast `generate` would use with `config_path` (with no such file: auto-cast), row by row;
+    with `write`, voices.yaml is created or the characters it lacks are added with a voice of their
+    own, nothing else touched, and the rows show the file as written. `required`: the file was named
+    by the user, so (without `write`) its absence is an error, as it is for `generate`."""
+    exists = Path(config_path).exists()
+    prep = prepare(source, config_path if exists or (required and not write) else None)  # as `generate` does
+    speaking = [c for c in prep.script.characters if c.lines]
+    known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
+    casting, added = prep.casting, []
+    if write:
+        proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.voices(), auto_all=True)
+        additions = [
+            (
+                c.name,
+                tuple(a for a in c.aliases if a != c.name),
+                proposal.characters[c.name],
+                f"{c.lines} line{'s' * (c.lines != 1)}, {c.gender}, {c.age}",
+            )
+            for c in speaking
+            if c.name not in known
+        ]
+        added = write_cast(config_path, additions, proposal.narrator, proposal.fallback)
+        config = load_config(config_path)  # the file as written, read as `generate` will read it
+        check_voices(config, prep.engine)
+        casting = make_casting(prep.script, config, prep.engine.name, prep.engine.voices(), auto_all=False)
+
+    def origin(name: str) -> str:
+        if name in known:
+            return "voices.yaml"
+        if name in added:
+            return "added"
+        return "fallback" if exists or write else "auto"
+
+    rows = [(c, casting.characters.get(c.name, casting.fallback), origin(c.name)) for c in speaking]
+    return CastPlan(rows, casting.narrator, casting.fallback, prep.absent, added, exists)
