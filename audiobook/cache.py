@@ -15,12 +15,13 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import OutputError
+from .files import TEMP_SUFFIX, atomic_write
 from .model import VoiceSpec
 
 _FIELDS = struct.Struct("<IIII")  # frames, speech samples, sample rate, payload length
@@ -96,24 +97,16 @@ class BlockCache:
         return None
 
     def put(self, key: str, entry: Stored) -> None:
-        """Store an entry atomically; a cache that cannot be written costs only time later."""
+        """Store an entry atomically; a cache that cannot be written costs only time later. Not synced
+        to disk: after a power cut an entry is whole or fails its checksum, and a miss costs only time."""
         path = self._path(key)
+        fields = _FIELDS.pack(entry.frames, entry.speech_samples, entry.sample_rate, len(entry.mp3))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                fields = _FIELDS.pack(entry.frames, entry.speech_samples, entry.sample_rate, len(entry.mp3))
-                with os.fdopen(fd, "wb") as f:
-                    f.write(_HEADER.pack(self._MAGIC, fields, _checksum(key, fields, entry.mp3)))
-                    f.write(entry.mp3)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except OSError:
+            with atomic_write(path, "wb", sync=False) as f:
+                f.write(_HEADER.pack(self._MAGIC, fields, _checksum(key, fields, entry.mp3)))
+                f.write(entry.mp3)
+        except (OSError, OutputError):
             pass
 
     def remove_stale_temporaries(self, older_than_s: float = 3600) -> None:
@@ -125,7 +118,7 @@ class BlockCache:
         except OSError:
             return
         for folder in folders:
-            for tmp in folder.glob(".tmp-*"):
+            for tmp in folder.glob(f".*{TEMP_SUFFIX}"):
                 try:
                     if tmp.stat().st_mtime < cutoff:
                         tmp.unlink()

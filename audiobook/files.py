@@ -60,10 +60,11 @@ def output_error(path: Path, exc: OSError, needed: str = "", hint: str = TO_OUTP
 
 
 @contextmanager
-def atomic_path(path: str | Path, hint: str = TO_OUTPUT) -> Iterator[Path]:
+def atomic_path(path: str | Path, hint: str = TO_OUTPUT, sync: bool = True) -> Iterator[Path]:
     """A unique temporary path beside `path` for the block to write (ffmpeg, say); when the block
-    succeeds the file is synced to disk and renamed to `path`, when it fails it is removed and an
-    OSError is raised as OutputError."""
+    succeeds the file is synced to disk (unless not `sync`: for files whose readers check them, as
+    the line cache does) and renamed to `path`, when it fails it is removed and an OSError is raised
+    as OutputError."""
     path = Path(path)
     try:
         fd, name = tempfile.mkstemp(prefix=temp_name(path), suffix=TEMP_SUFFIX, dir=path.parent)
@@ -74,8 +75,9 @@ def atomic_path(path: str | Path, hint: str = TO_OUTPUT) -> Iterator[Path]:
     try:
         os.chmod(tmp, _MODE)  # mkstemp makes 0600; the user's umask decides, as for open()
         yield tmp
-        with open(tmp, "rb+") as written:
-            os.fsync(written.fileno())
+        if sync:
+            with open(tmp, "rb+") as written:
+                os.fsync(written.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -86,12 +88,12 @@ def atomic_path(path: str | Path, hint: str = TO_OUTPUT) -> Iterator[Path]:
 
 @contextmanager
 def atomic_write(
-    path: str | Path, mode: str = "w", encoding: str | None = "utf-8", hint: str = TO_OUTPUT
+    path: str | Path, mode: str = "w", encoding: str | None = "utf-8", hint: str = TO_OUTPUT, sync: bool = True
 ) -> Iterator[IO[Any]]:
     """A file opened for writing under a unique temporary name beside `path`, renamed to `path` when
     the block succeeds (see `atomic_path`). Text is written with the line ends it holds."""
     binary = "b" in mode
-    with atomic_path(path, hint) as tmp:
+    with atomic_path(path, hint, sync) as tmp:
         with open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "") as f:
             yield f
 

@@ -9,7 +9,9 @@ serves files itself and leaves directories (redirects, index.html, listings) to 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
+import io
 import os
 import re
 import sys
@@ -113,6 +115,29 @@ class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
                 break
             outputfile.write(chunk)
             left -= len(chunk)
+
+    def list_directory(self, path: str | os.PathLike[str]) -> Any:
+        """A folder without index.html: its visible entries as links (our hidden files are not the
+        listener's: the line cache, the lock, the listing, a run's staging folder)."""
+        try:
+            names = sorted((n for n in os.listdir(path) if not n.startswith(".")), key=str.lower)
+        except OSError:
+            self.send_error(HTTPStatus.NOT_FOUND, "No permission to list the folder")
+            return None
+        title = html.escape(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path), quote=False)
+        items = []
+        for name in names:
+            shown = name + "/" if os.path.isdir(os.path.join(path, name)) else name
+            items.append(f'<li><a href="{urllib.parse.quote(shown)}">{html.escape(shown, quote=False)}</a></li>')
+        page = (
+            f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{title}</title></head>\n'
+            f"<body>\n<h1>{title}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body>\n</html>\n"
+        ).encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        return io.BytesIO(page)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

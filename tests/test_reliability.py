@@ -19,6 +19,7 @@ from audiobook.cache import BlockCache, Stored
 from audiobook.engines.fake import FakeEngine
 from audiobook.errors import OutputError
 from audiobook.ffmpeg import ffmpeg_exe
+from audiobook.files import TEMP_SUFFIX, temp_name
 from audiobook.lock import FolderLock
 from audiobook.model import BookInfo, RenderOptions
 from audiobook.pipeline import generate
@@ -468,14 +469,17 @@ def test_script_write_refuses_to_overwrite_the_story(tmp_path):
 def test_temporary_files_of_killed_cache_writers_are_removed_when_old(tmp_path):
     story = _story(tmp_path)
     out = tmp_path / "out"
-    old = out / ".cache" / "ab" / ".tmp-killed"
-    young = out / ".cache" / "cd" / ".tmp-running"
-    for f in (old, young):
+    # Named as the cache's writers name them (files.atomic_path), beside an old entry that must stay.
+    old = out / ".cache" / "ab" / f"{temp_name(Path('ab12.block'))}killed{TEMP_SUFFIX}"
+    young = out / ".cache" / "cd" / f"{temp_name(Path('cd34.block'))}running{TEMP_SUFFIX}"
+    entry = out / ".cache" / "ab" / "ab56.block"
+    for f in (old, young, entry):
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_bytes(b"half")
-    os.utime(old, (time.time() - 86400, time.time() - 86400))
+    for f in (old, entry):
+        os.utime(f, (time.time() - 86400, time.time() - 86400))
     generate(story, None, out, engine=FakeEngine())
-    assert not old.exists() and young.exists()
+    assert not old.exists() and young.exists() and entry.exists()
 
 
 def test_an_unwritable_cache_dir_is_one_line_not_a_silent_miss(tmp_path):

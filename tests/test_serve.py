@@ -209,3 +209,9 @@ def test_hidden_files_are_not_served(tmp_path):
             assert err.value.code == 404, hidden
         with urllib.request.urlopen(server.base + "book/a.mp3", timeout=10) as r:
             assert r.read() == b"mp3"
+        (tmp_path / "book" / "<b>&.mp3").write_bytes(b"odd")
+        for folder, shown, hidden in (("", "book/", ".cache"), ("book/", "a.mp3", ".audiobook-files")):
+            with urllib.request.urlopen(server.base + folder, timeout=10) as r:
+                listing = r.read().decode("utf-8")
+            assert f'href="{shown}"' in listing and hidden not in listing, listing
+        assert "&lt;b&gt;&amp;.mp3" in listing and 'href="%3Cb%3E%26.mp3"' in listing
