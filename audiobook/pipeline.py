@@ -24,7 +24,8 @@ from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, RenderOptions, Script
 from .parse import parse_book
 from .publish import BookFolder, BookWriter, Cover, book_about, load_cover, safe_name
-from .synth import Pronouncer, Renderer, make_jobs, silence_job
+from .speech import Pronouncer
+from .synth import Renderer, make_jobs, silence_job
 
 Progress = Callable[[int], None]
 

@@ -11,7 +11,7 @@ from audiobook.config import Pauses
 from audiobook.engines.fake import FakeEngine
 from audiobook.model import BookInfo
 from audiobook.pipeline import generate, prepare
-from audiobook.synth import speakable
+from audiobook.speech import speakable
 
 STORY = """Title: Two Rooms
 Author: Test Writer

@@ -6,7 +6,7 @@ from audiobook.cache import BlockCache, Stored, line_key
 from audiobook.engines.fake import FakeEngine
 from audiobook.model import RenderOptions, VoiceSpec
 from audiobook.pipeline import generate
-from audiobook.synth import Pronouncer
+from audiobook.speech import Pronouncer
 
 STORY = (
     "Chapter 1\n\nNora Vance opened the gate. \u201cThe okapi is loose,\u201d she said.\n\n"

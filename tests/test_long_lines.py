@@ -16,7 +16,7 @@ from audiobook.engines.base import Audio
 from audiobook.engines.fake import FakeEngine
 from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
-from audiobook.synth import MAX_PIECE_CHARS, split_speech
+from audiobook.speech import MAX_PIECE_CHARS, split_speech
 
 WORDS = ("harbour", "lantern", "rope", "tide", "gull", "keeper", "stone", "salt", "north", "evening")
 
