@@ -117,11 +117,6 @@ class _Reader:
         except Exception:
             return getattr(getattr(mapping, "lc", None), "line", -1) + 1 or None
 
-    @staticmethod
-    def line_of_node(node: Any) -> int | None:
-        lc = getattr(node, "lc", None)
-        return lc.line + 1 if lc is not None else None
-
     def mapping(self, node: Any, key: str, line: int | None, allowed: tuple[str, ...] | None) -> dict[str, Any]:
         if node is None:
             return {}

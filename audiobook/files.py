@@ -117,9 +117,10 @@ def deferred_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held: list[int] = []
+    held: list[signal.Signals] = []
     before = {
-        sig: signal.signal(sig, lambda signum, frame: held.append(signum)) for sig in (signal.SIGINT, signal.SIGTERM)
+        sig: signal.signal(sig, lambda signum, frame: held.append(signal.Signals(signum)))
+        for sig in (signal.SIGINT, signal.SIGTERM)
     }
     try:
         yield

@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import InputError
 from .files import atomic_path
-from .model import BuildReport, CastChapter, CastLine, Segment
+from .model import BuildReport, CastChapter, CastLine, Kind, Segment
 from .pipeline import Prepared, cache_root, check_output, output_root, render_chapter
 from .publish import safe_name, tag_mp3
 from .synth import Renderer
@@ -52,7 +52,7 @@ def preview(
     lines: list[CastLine] = []
 
     def line(spoken: str, voice: Any, role: str, speaker: str | None) -> CastLine:
-        kind = "narration" if speaker is None else "dialogue"
+        kind: Kind = "narration" if speaker is None else "dialogue"
         return CastLine(Segment(kind, spoken, speaker, 0, 0), voice, role, pause)
 
     if who is None:

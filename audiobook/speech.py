@@ -5,7 +5,7 @@ memory. Pure text in, text out: nothing here knows an engine."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .model import CastLine
 
@@ -38,8 +38,17 @@ class Pronouncer:
 
     def __call__(self, text: str) -> str:
         for rx, table, fold in self._rx:
-            text = rx.sub(lambda m, table=table, fold=fold: table[m.group(0).lower() if fold else m.group(0)], text)
+            text = rx.sub(_respeller(table, fold), text)
         return text
+
+
+def _respeller(table: Mapping[str, str], fold: bool) -> Callable[[re.Match[str]], str]:
+    """The replacement for a match of a word in `table` (looked up in lower case when `fold`)."""
+
+    def respell(m: re.Match[str]) -> str:
+        return table[m.group(0).lower() if fold else m.group(0)]
+
+    return respell
 
 
 def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
