@@ -94,7 +94,7 @@ def prepare(
     engine = engine or create_engine(config.engine)
     check_voices(config, engine)
     casting = make_casting(
-        script, config, engine.name, engine.voices(), auto_all=not given if auto_all is None else auto_all
+        script, config, engine.name, engine.palette(), auto_all=not given if auto_all is None else auto_all
     )
     speaking = {casting.roles[c.name] for c in script.characters if c.lines and c.name in casting.roles}
     absent = [c.name for c in config.characters if c.name not in speaking]
@@ -369,7 +369,7 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
     if write:
         from .config import write_cast
 
-        proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.voices(), auto_all=True)
+        proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.palette(), auto_all=True)
         additions = [
             (
                 c.name,
@@ -383,7 +383,7 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
         added = write_cast(config_path, additions, proposal.narrator, proposal.fallback)
         config = load_config(config_path)  # the file as written, read as `generate` will read it
         check_voices(config, prep.engine)
-        casting = make_casting(prep.script, config, prep.engine.name, prep.engine.voices(), auto_all=False)
+        casting = make_casting(prep.script, config, prep.engine.name, prep.engine.palette(), auto_all=False)
 
     def origin(name: str) -> str:
         if name in known:
