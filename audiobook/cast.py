@@ -9,38 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import CharacterEntry, VoiceEntry, VoicesConfig
-from .engines.base import VoiceInfo
+from .engines.base import Palette
 from .model import CastChapter, CastLine, CastScript, Character, Script, VoiceSpec
-
-# espeak-ng timbres by role, clearest first (median F0 and intelligibility measured in NOTES.md).
-_ESPEAK_NARRATOR = ("gmw/en-gb-x-rp", 165, 42)
-_ESPEAK_FALLBACK = ("gmw/en-us", 170, 55)
-_ESPEAK_PALETTE: dict[tuple[str, str], list[tuple[str, int, int]]] = {
-    # (gender, age): [(voice id, rate, pitch)]
-    ("female", "adult"): [
-        ("gmw/en-us+f2", 170, 50),
-        ("gmw/en-us+f1", 170, 50),
-        ("gmw/en-us+f5", 170, 45),
-        ("gmw/en-us+steph", 175, 50),
-        ("gmw/en-us+f3", 165, 40),
-        ("gmw/en-us+f4", 170, 55),
-    ],
-    ("male", "adult"): [
-        ("gmw/en-us+m1", 170, 45),
-        ("gmw/en-us+Gene", 170, 50),
-        ("gmw/en-us+Reed", 175, 45),
-        ("gmw/en-us+m7", 170, 50),
-        ("gmw/en-us+Denis", 165, 50),
-        ("gmw/en-us+victor", 170, 50),
-        ("gmw/en-us+mike2", 170, 50),
-        ("gmw/en-us+klatt4", 170, 50),
-    ],
-    ("male", "child"): [("gmw/en-us+Nguyen", 185, 72), ("gmw/en-us+ed", 185, 80)],
-    ("female", "child"): [("gmw/en-us+anika", 185, 62), ("gmw/en-us+Andrea", 185, 65)],
-    ("male", "elderly"): [("gmw/en-us+grandpa", 145, 40), ("gmw/en-us+croak", 145, 45)],
-    ("female", "elderly"): [("gmw/en-us+f4", 145, 35), ("gmw/en-us+f1", 145, 30)],
-}
-_ESPEAK_PALETTE[("unknown", "adult")] = [("gmw/en-us-nyc+m7", 170, 55), ("gmw/en-us-nyc+f5", 170, 50)]
 
 
 @dataclass(frozen=True)
@@ -61,52 +31,35 @@ def _age_key(c: Character) -> tuple[str, str]:
     return gender, age
 
 
-def _generic_palette(voices: list[VoiceInfo]) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
-    """For engines without espeak's variants: the engine's voices by gender, pitch and rate varied."""
-    real = [v for v in voices if v.kind == "voice"]
-    female = [v.id for v in real if v.gender == "female"] or [v.id for v in real]
-    male = [v.id for v in real if v.gender == "male"] or [v.id for v in real]
-    pal: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
-    pal[("female", "adult")] = [(v, 170, p) for p in (50, 40, 60) for v in female]
-    pal[("male", "adult")] = [(v, 170, p) for p in (50, 40, 60) for v in male]
-    pal[("female", "child")] = [(v, 185, 75) for v in female]
-    pal[("male", "child")] = [(v, 185, 75) for v in male]
-    pal[("female", "elderly")] = [(v, 145, 35) for v in female]
-    pal[("male", "elderly")] = [(v, 145, 35) for v in male]
-    pal[("unknown", "adult")] = [(v, 170, 55) for v in male + female]
-    return pal
+def _by_kind(palette: Palette) -> dict[tuple[str, str], list[tuple[str, int, int]]]:
+    """The palette's character voices as (voice id, rate, pitch), by (gender, age), in the engine's order."""
+    kinds: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+    for v in palette.voices:
+        kinds.setdefault((v.gender, v.age), []).append((v.voice_id, v.rate, v.pitch))
+    return kinds
 
 
 def auto_cast(
     characters: tuple[Character, ...] | list[Character],
     engine: str,
-    voices: list[VoiceInfo],
+    palette: Palette,
     taken: set[str] | None = None,
 ) -> tuple[VoiceSpec, VoiceSpec, dict[str, VoiceSpec]]:
-    """(narrator, fallback, {character: voice}): no two characters share a timbre while one is free,
-    and none takes a voice id in `taken` (cast by hand already)."""
-    ids = {v.id for v in voices}
-    espeak = "gmw/en-us" in ids
-    if espeak:
-        palette = _ESPEAK_PALETTE
-        narrator = VoiceSpec(engine, *_ESPEAK_NARRATOR)
-        fallback = VoiceSpec(engine, *_ESPEAK_FALLBACK)
-    else:
-        palette = _generic_palette(voices)
-        first = next((v.id for v in voices if v.kind == "voice"), "default")
-        narrator = VoiceSpec(engine, first, 165, 45)
-        fallback = VoiceSpec(engine, first, 170, 60)
+    """(narrator, fallback, {character: voice}) from the voices `palette` offers: no two characters share a
+    timbre while one is free, and none takes a voice id in `taken` (cast by hand already)."""
+    narrator = VoiceSpec(engine, palette.narrator.voice_id, palette.narrator.rate, palette.narrator.pitch)
+    fallback = VoiceSpec(engine, palette.fallback.voice_id, palette.fallback.rate, palette.fallback.pitch)
+    kinds = _by_kind(palette)
+    # A kind the engine offers nothing for takes the voices for anyone; an engine with none, its fallback.
+    anyone = kinds.get(("unknown", "adult")) or [(fallback.voice_id, fallback.rate, fallback.pitch)]
     used: dict[tuple[str, str], int] = {}
     busy = set(taken or ()) | {narrator.voice_id}
     cast: dict[str, VoiceSpec] = {}
     # Most lines first: the prominent characters get the clearest voices.
     for c in sorted(characters, key=lambda c: (-c.lines, -c.words, c.name)):
         key = _age_key(c)
-        options = (
-            [o for o in palette.get(key) or palette[("unknown", "adult")] if o[0] not in busy]
-            or palette.get(key)
-            or palette[("unknown", "adult")]
-        )
+        offered = kinds.get(key) or anyone
+        options = [o for o in offered if o[0] not in busy] or offered
         i = used.get(key, 0)
         choice = options[i % len(options)]
         if i >= len(options):
@@ -133,15 +86,15 @@ def match_entries(characters: tuple[Character, ...], entries: tuple[CharacterEnt
     return out
 
 
-def make_casting(script: Script, config: VoicesConfig, engine: str, voices: list[VoiceInfo], auto_all: bool) -> Casting:
-    """Voices for the narrator and every character: voices.yaml first, auto-cast for the rest when
-    `auto_all` (no voices.yaml was given), else the fallback voice."""
+def make_casting(script: Script, config: VoicesConfig, engine: str, palette: Palette, auto_all: bool) -> Casting:
+    """Voices for the narrator and every character: voices.yaml first, auto-cast from the engine's
+    `palette` for the rest when `auto_all` (no voices.yaml was given), else the fallback voice."""
     entries = match_entries(script.characters, config.characters)
     hand_cast = {e.voice.voice for e in config.characters if e.voice.voice} | (
         {config.narrator.voice} if config.narrator.voice else set()
     )
     uncast = [c for c in script.characters if c.name not in entries]
-    narrator_auto, fallback_auto, auto = auto_cast(uncast, engine, voices, hand_cast)
+    narrator_auto, fallback_auto, auto = auto_cast(uncast, engine, palette, hand_cast)
     narrator = config.narrator.spec(engine, narrator_auto)
     fallback = (config.fallback or VoiceEntry()).spec(engine, fallback_auto)
     characters: dict[str, VoiceSpec] = {}

@@ -38,7 +38,7 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
     known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
     casting, added = prep.casting, []
     if write:
-        proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.voices(), auto_all=True)
+        proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.palette(), auto_all=True)
         additions = [
             (
                 c.name,
@@ -52,7 +52,7 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
         added = write_cast(config_path, additions, proposal.narrator, proposal.fallback)
         config = load_config(config_path)  # the file as written, read as `generate` will read it
         check_voices(config, prep.engine)
-        casting = make_casting(prep.script, config, prep.engine.name, prep.engine.voices(), auto_all=False)
+        casting = make_casting(prep.script, config, prep.engine.name, prep.engine.palette(), auto_all=False)
 
     def origin(name: str) -> str:
         if name in known:

@@ -148,7 +148,7 @@ class _Group(click.Group):
             ctx.exit(int(ExitCode.FAILURE))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="audiobook", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 @click.version_option(package_name="audiobook")
 @click.pass_context
@@ -502,7 +502,7 @@ def _print_stats(parsed: Any) -> None:
 @click.option(
     "--engine",
     "engine_name",
-    type=click.Choice([n for n in ENGINE_NAMES if n != "fake"]),
+    type=click.Choice(ENGINE_NAMES),
     default="auto",
     show_default=True,
     help="The engine whose voices to list (auto: this platform's).",

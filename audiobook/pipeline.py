@@ -83,7 +83,7 @@ def prepare(
     engine = engine or create_engine(config.engine)
     check_voices(config, engine)
     casting = make_casting(
-        script, config, engine.name, engine.voices(), auto_all=not given if auto_all is None else auto_all
+        script, config, engine.name, engine.palette(), auto_all=not given if auto_all is None else auto_all
     )
     speaking = {casting.roles[c.name] for c in script.characters if c.lines and c.name in casting.roles}
     absent = [c.name for c in config.characters if c.name not in speaking]

@@ -22,9 +22,12 @@ def espeak():
 
 @pytest.fixture()
 def fake():
-    from audiobook.engines.fake import FakeEngine
+    """The fake engine of tests/fake_engine.py, built by name as the registry builds any engine."""
+    import fake_engine  # noqa: F401  (registers "fake")
 
-    return FakeEngine()
+    from audiobook.engines import create_engine
+
+    return create_engine("fake")
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from fake_engine import FakeEngine
 
 from audiobook.config import Pauses
-from audiobook.engines.fake import FakeEngine
 from audiobook.model import BookInfo
 from audiobook.pipeline import generate, prepare
 from audiobook.speech import speakable

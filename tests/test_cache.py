@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from fake_engine import FakeEngine
+
 from audiobook.cache import BlockCache, Stored, line_key
-from audiobook.engines.fake import FakeEngine
 from audiobook.model import RenderOptions, VoiceSpec
 from audiobook.pipeline import generate
 from audiobook.speech import Pronouncer

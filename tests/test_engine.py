@@ -10,7 +10,9 @@ import time
 import pytest
 from audio_tools import median_f0, pcm_to_array
 
-from audiobook.model import VoiceSpec
+from audiobook.cast import auto_cast
+from audiobook.engines import ENGINE_NAMES, VoiceInfo, create_engine, palette_from_voices, register_engine
+from audiobook.model import Character, VoiceSpec
 
 pytestmark = pytest.mark.integration
 
@@ -91,12 +93,16 @@ def test_no_clip_is_lost_or_shortened_under_load(espeak):
 DRIVER_CHECK = r"""
 import sys, json
 from audiobook.engines.pyttsx3_driver import Pyttsx3Engine
-from audiobook.model import VoiceSpec
+from audiobook.cast import auto_cast
+from audiobook.engines import ENGINE_NAMES, VoiceInfo, create_engine, palette_from_voices, register_engine
+from audiobook.model import Character, VoiceSpec
 e = Pyttsx3Engine()
 texts = json.loads(sys.argv[1])
 out = [e.synthesize(t, VoiceSpec("pyttsx3", "gmw/en-us+f2", 175, 40 + 10 * (i % 3))).seconds
        for i, t in enumerate(texts)]
-print(json.dumps({"seconds": out, "has": e.has_voice("gmw/en-us+f2"), "bad": e.has_voice("gmw/en-us+F2")}))
+from audiobook.engines.espeak_voices import PALETTE
+print(json.dumps({"seconds": out, "has": e.has_voice("gmw/en-us+f2"), "bad": e.has_voice("gmw/en-us+F2"),
+                  "palette": e.palette() == PALETTE}))
 """
 
 
@@ -112,6 +118,7 @@ def test_pyttsx3_driver_path_is_guarded(espeak):
     assert "Audio saved" not in r.stdout  # the driver's own printing is swallowed
     got = json.loads(r.stdout)
     assert got["has"] and not got["bad"]
+    assert got["palette"]  # on espeak, the driver casts with espeak-ng's timbres
     ref = [
         espeak.synthesize(t, VoiceSpec("espeak", "gmw/en-us+f2", 175, 40 + 10 * (i % 3))).seconds
         for i, t in enumerate(texts)
@@ -124,7 +131,9 @@ def test_pyttsx3_driver_path_is_guarded(espeak):
 DRIVER_SETTINGS = r"""
 import json, sys, wave
 from audiobook.engines.pyttsx3_driver import Pyttsx3Engine
-from audiobook.model import VoiceSpec
+from audiobook.cast import auto_cast
+from audiobook.engines import ENGINE_NAMES, VoiceInfo, create_engine, palette_from_voices, register_engine
+from audiobook.model import Character, VoiceSpec
 e = Pyttsx3Engine()
 folder, text, lines = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 for i, (voice, rate, pitch, volume) in enumerate(lines):
@@ -182,3 +191,77 @@ def test_a_line_sounds_the_same_whatever_came_before(espeak):
     espeak.synthesize(PARAGRAPHS[7], _voice("gmw/en-us+Nguyen", 185, 72))
     espeak.synthesize("Short.", _voice("gmw/en-us+f2"))
     assert espeak.synthesize(line, voice).pcm == first
+
+
+def _cast() -> list[Character]:
+    """More characters of every kind than the espeak palette holds: named gender, age, number; lines and
+    words vary so the order of casting (most lines first) is not the order of the list."""
+    kinds = [("female", "adult", 9), ("male", "adult", 10), ("male", "child", 3), ("female", "child", 3)]
+    kinds += [("male", "elderly", 3), ("female", "elderly", 3), ("unknown", "unknown", 4)]
+    kinds += [("unknown", "child", 1), ("unknown", "elderly", 1)]
+    names = [(f"{g[0]}{a[0]}{i}", g, a) for g, a, k in kinds for i in range(k)]
+    return [Character(n, (), g, a, lines=(k * 7) % 11, words=(k * 13) % 17) for k, (n, g, a) in enumerate(names, 1)]
+
+
+TAKEN = {"gmw/en-us+f1", "gmw/en-us+Reed"}  # cast by hand: auto-cast leaves them alone while it can
+
+ESPEAK_CAST = {  # voice (after "gmw/en-us"), rate, pitch
+    "fa0": ("+f3", 165, 40), "fa1": ("+f5", 170, 37), "fa2": ("+f2", 170, 50), "fa3": ("+f4", 170, 55),
+    "fa4": ("+steph", 175, 58), "fa5": ("+f5", 170, 45), "fa6": ("+f2", 170, 58), "fa7": ("+f3", 165, 32),
+    "fa8": ("+steph", 175, 50), "fc0": ("+Andrea", 185, 65), "fc1": ("+anika", 185, 54),
+    "fc2": ("+anika", 185, 62), "fe0": ("+f4", 145, 43), "fe1": ("+f4", 145, 19), "fe2": ("+f4", 145, 35),
+    "ma0": ("+mike2", 170, 50), "ma1": ("+m7", 170, 58), "ma2": ("+m7", 170, 50), "ma3": ("+klatt4", 170, 50),
+    "ma4": ("+m1", 170, 45), "ma5": ("+Denis", 165, 50), "ma6": ("+m1", 170, 53), "ma7": ("+Gene", 170, 50),
+    "ma8": ("+victor", 170, 50), "ma9": ("+Gene", 170, 42), "mc0": ("+ed", 185, 80), "mc1": ("+Nguyen", 185, 64),
+    "mc2": ("+ed", 185, 88), "me0": ("+croak", 145, 45), "me1": ("+croak", 145, 53), "me2": ("+grandpa", 145, 40),
+    "uc0": ("+Nguyen", 185, 72), "ue0": ("+grandpa", 145, 32), "uu0": ("-nyc+f5", 170, 50),
+    "uu1": ("-nyc+f5", 170, 58), "uu2": ("-nyc+m7", 170, 55), "uu3": ("-nyc+m7", 170, 47),
+}  # fmt: skip
+
+GENERIC_CAST = {  # voice, rate, pitch ("v/b" is cast by hand)
+    "fa0": ("v/a", 170, 58), "fa1": ("v/a", 170, 34), "fa2": ("v/a", 170, 50), "fa3": ("v/a", 170, 32),
+    "fa4": ("v/a", 170, 56), "fa5": ("v/a", 170, 40), "fa6": ("v/a", 170, 68), "fa7": ("v/a", 170, 44),
+    "fa8": ("v/a", 170, 60), "fc0": ("v/a", 185, 83), "fc1": ("v/a", 185, 59), "fc2": ("v/a", 185, 75),
+    "fe0": ("v/a", 145, 43), "fe1": ("v/a", 145, 19), "fe2": ("v/a", 145, 35), "ma0": ("v/c", 170, 68),
+    "ma1": ("v/c", 170, 74), "ma2": ("v/c", 170, 60), "ma3": ("v/c", 170, 34), "ma4": ("v/c", 170, 50),
+    "ma5": ("v/c", 170, 58), "ma6": ("v/c", 170, 56), "ma7": ("v/c", 170, 40), "ma8": ("v/c", 170, 32),
+    "ma9": ("v/c", 170, 44), "mc0": ("v/c", 185, 83), "mc1": ("v/c", 185, 59), "mc2": ("v/c", 185, 99),
+    "me0": ("v/c", 145, 43), "me1": ("v/c", 145, 59), "me2": ("v/c", 145, 35), "uc0": ("v/c", 185, 75),
+    "ue0": ("v/c", 145, 19), "uu0": ("v/c", 170, 63), "uu1": ("v/c", 170, 79), "uu2": ("v/c", 170, 55),
+    "uu3": ("v/c", 170, 39),
+}  # fmt: skip
+
+
+def test_espeak_auto_cast_is_pinned(espeak):
+    """The espeak engine's palette casts a crowd exactly as it always has: timbres by gender and age, the
+    clearest to the characters with most lines, a taken timbre skipped, a reused one pitched apart."""
+    narrator, fallback, cast = auto_cast(_cast(), "espeak", espeak.palette(), TAKEN)
+    assert narrator == VoiceSpec("espeak", "gmw/en-gb-x-rp", 165, 42)
+    assert fallback == VoiceSpec("espeak", "gmw/en-us", 170, 55)
+    assert cast == {n: VoiceSpec("espeak", f"gmw/en-us{v}", r, p) for n, (v, r, p) in ESPEAK_CAST.items()}
+    offered = espeak.palette()
+    assert all(espeak.has_voice(v.voice_id) for v in (offered.narrator, offered.fallback, *offered.voices))
+
+
+def test_an_engine_that_names_only_genders_gets_the_generic_palette():
+    """The base class's palette: an engine's voices by gender, pitched apart; its first voice narrates."""
+    voices = [VoiceInfo("v/a", "a", "female", ("en",)), VoiceInfo("v/b", "b", "male", ("en",))]
+    voices += [VoiceInfo("v/c", "c", "male", ("en",)), VoiceInfo("+x", "x", "unknown", (), kind="variant")]
+    narrator, fallback, cast = auto_cast(_cast(), "other", palette_from_voices(voices), {"v/b"})
+    assert (narrator, fallback) == (VoiceSpec("other", "v/a", 165, 45), VoiceSpec("other", "v/a", 170, 60))
+    assert cast == {n: VoiceSpec("other", *spec) for n, spec in GENERIC_CAST.items()}
+
+
+def test_registered_engines_are_built_by_name_but_never_offered(tmp_path):
+    """Tests register their fake engine; a user can name only the real ones."""
+    from fake_engine import FakeEngine
+
+    from audiobook.config import parse_config
+    from audiobook.errors import ConfigError
+
+    assert type(create_engine("fake")) is FakeEngine
+    assert ENGINE_NAMES == ("auto", "espeak", "pyttsx3")
+    with pytest.raises(ConfigError, match="unknown engine 'fake'"):
+        parse_config({"engine": "fake"})
+    with pytest.raises(ValueError):
+        register_engine("espeak", FakeEngine)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from audio_tools import decode
+from fake_engine import FakeEngine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiobook.engines.base import Audio
-from audiobook.engines.fake import FakeEngine
 from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
 from audiobook.speech import MAX_PIECE_CHARS, split_speech

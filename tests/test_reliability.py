@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from audio_tools import decode
+from fake_engine import FakeEngine
 
 from audiobook.cache import BlockCache, Stored
-from audiobook.engines.fake import FakeEngine
 from audiobook.errors import OutputError
 from audiobook.ffmpeg import ffmpeg_exe
 from audiobook.files import TEMP_SUFFIX, temp_name

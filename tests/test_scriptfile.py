@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fake_engine import FakeEngine
 
 from audiobook.cli import cli
-from audiobook.engines.fake import FakeEngine
 from audiobook.errors import InputError
 from audiobook.pipeline import generate, load_script
 

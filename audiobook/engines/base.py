@@ -21,6 +21,53 @@ class VoiceInfo:
 
 
 @dataclass(frozen=True)
+class CastVoice:
+    """A voice an engine offers for casting, described: whom it suits and how it is best set."""
+
+    voice_id: str  # what the engine speaks with (an espeak-ng timbre is "base+variant")
+    gender: str  # whom it suits: "female", "male", or "unknown" (the text does not say)
+    age: str = "adult"  # "child", "adult" or "elderly"
+    rate: int = 170  # suggested words a minute
+    pitch: int = 50  # suggested pitch, 0-100
+    language: str = ""  # its accent or language, e.g. "en-us" ("" when the engine does not say)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """What an engine offers the caster: a narrator's voice, a fallback for speakers nobody cast, and the
+    voices for characters, the clearest first within each gender and age. An engine with a few voices
+    lists each (pitched apart if it likes); one with many timbres lists those it recommends."""
+
+    narrator: CastVoice
+    fallback: CastVoice
+    voices: tuple[CastVoice, ...]
+
+
+def palette_from_voices(voices: list[VoiceInfo]) -> Palette:
+    """For an engine that says no more than its voices' genders: each voice for its gender, at three pitches
+    for adults; children higher and quicker, the elderly slower and lower; the first voice narrates."""
+    real = [v for v in voices if v.kind == "voice"]
+    female = [v.id for v in real if v.gender == "female"] or [v.id for v in real]
+    male = [v.id for v in real if v.gender == "male"] or [v.id for v in real]
+    language = {v.id: v.languages[0] if v.languages else "" for v in real}
+    offered = [
+        *(("female", "adult", v, 170, p) for p in (50, 40, 60) for v in female),
+        *(("male", "adult", v, 170, p) for p in (50, 40, 60) for v in male),
+        *(("female", "child", v, 185, 75) for v in female),
+        *(("male", "child", v, 185, 75) for v in male),
+        *(("female", "elderly", v, 145, 35) for v in female),
+        *(("male", "elderly", v, 145, 35) for v in male),
+        *(("unknown", "adult", v, 170, 55) for v in male + female),
+    ]
+    first = real[0].id if real else "default"
+    return Palette(
+        narrator=CastVoice(first, "unknown", "adult", 165, 45, language.get(first, "")),
+        fallback=CastVoice(first, "unknown", "adult", 170, 60, language.get(first, "")),
+        voices=tuple(CastVoice(v, g, a, r, p, language[v]) for g, a, v, r, p in offered),
+    )
+
+
+@dataclass(frozen=True)
 class Audio:
     """Mono signed 16-bit little-endian PCM."""
 
@@ -63,6 +110,10 @@ class Engine(ABC):
 
         ids = [v.id for v in self.voices() if v.kind == "voice"]
         return difflib.get_close_matches(voice_id, ids, n=n, cutoff=0.5)
+
+    def palette(self) -> Palette:
+        """The voices this engine offers for casting, described (by default: its voices by gender)."""
+        return palette_from_voices(self.voices())
 
     @abstractmethod
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:

@@ -9,49 +9,20 @@ clip is complete by construction. Voice ids are pyttsx3's: "gmw/en-us", with an 
 from __future__ import annotations
 
 import ctypes
-import difflib
 import os
 import sys
 import threading
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
-from .base import Audio, Engine, VoiceInfo
+from . import espeak_voices
+from .base import Audio, Engine, Palette, VoiceInfo
+from .libespeak import bindings, load_library
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
-
-
-def load_library() -> str:
-    """Make libespeak-ng loadable by name (the system's if present, else the espeakng-loader wheel's),
-    without initialising it: pyttsx3's espeak driver needs this too. Returns the folder holding
-    espeak-ng-data ("" for the system's default)."""
-    with _lock:
-        if "data_dir" in _state:
-            return str(_state["data_dir"])
-        data_dir = ""
-        try:
-            ctypes.CDLL("libespeak-ng.so.1", mode=ctypes.RTLD_GLOBAL)
-        except OSError:
-            try:
-                import espeakng_loader
-            except ImportError as exc:
-                raise EngineError(
-                    "espeak-ng is not installed: `pip install espeakng-loader` (or install espeak-ng)"
-                ) from exc
-            # The wheel's library is loaded globally under its soname, so pyttsx3's bindings,
-            # which ask for "libespeak-ng.so.1" by name, find it.
-            ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
-            data = espeakng_loader.get_data_path()
-            os.environ.setdefault("ESPEAK_DATA_PATH", data)
-            data_dir = str(Path(data).parent)
-        _state["data_dir"] = data_dir
-        return data_dir
-
-
 _seed: Any = None
 
 
@@ -72,17 +43,14 @@ def _load() -> tuple[ModuleType, str, int]:
     with _lock:
         if "module" in _state:
             return _state["module"], data_dir, _state["rate"]
-        try:
-            from pyttsx3.drivers import _espeak
-        except Exception as exc:  # pyttsx3 raises RuntimeError when it cannot load the library
-            raise EngineError(f"cannot load libespeak-ng through pyttsx3: {exc}") from exc
-        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0, data_dir.encode() if data_dir else None, 0)
+        es = bindings()
+        rate = es.Initialize(es.AUDIO_OUTPUT_SYNCHRONOUS, 0, data_dir.encode() if data_dir else None, 0)
         if rate <= 0:
             raise EngineError("espeak-ng failed to initialise; reinstall espeakng-loader")
-        _state.update(module=_espeak, rate=rate)
+        _state.update(module=es, rate=rate)
         global _seed
         _seed = _find_seed()
-        return _espeak, data_dir, rate
+        return es, data_dir, rate
 
 
 class EspeakEngine(Engine):
@@ -114,14 +82,17 @@ class EspeakEngine(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         if self._voices is None:
-            self._voices = list_voices(self._es, self._data_dir)
+            self._voices = espeak_voices.list_voices(self._es, self._data_dir)
         return self._voices
 
     def has_voice(self, voice_id: str) -> bool:
-        return has_voice(self.voices(), voice_id)
+        return espeak_voices.has_voice(self.voices(), voice_id)
 
     def suggest(self, voice_id: str, n: int = 3) -> list[str]:
-        return suggest(self.voices(), voice_id, n)
+        return espeak_voices.suggest(self.voices(), voice_id, n)
+
+    def palette(self) -> Palette:
+        return espeak_voices.palette(self.voices())
 
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
         """A line's audio, the same whatever this process spoke before.
@@ -178,69 +149,3 @@ class EspeakEngine(Engine):
         pcm = b"".join(self._chunks)
         self._chunks = []
         return Audio(pcm, self.sample_rate)
-
-
-def _data_root(data_dir: str) -> Path | None:
-    if data_dir:
-        return Path(data_dir) / "espeak-ng-data"
-    for base in (
-        os.environ.get("ESPEAK_DATA_PATH"),
-        "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
-        "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
-        "/usr/share/espeak-ng-data",
-        "/usr/local/share/espeak-ng-data",
-    ):
-        for root in (Path(base), Path(base) / "espeak-ng-data") if base else ():
-            if (root / "voices").is_dir():
-                return root
-    return None
-
-
-def list_voices(es: ModuleType, data_dir: str) -> list[VoiceInfo]:
-    """espeak-ng's voices (ids lower-cased: espeak finds them whatever the case) and its +variants."""
-    out: list[VoiceInfo] = []
-    for v in es.ListVoices(None):
-        langs = v.languages[1:].split(b"\x00")[0].decode(errors="replace") if v.languages else ""
-        gender = {1: "male", 2: "female"}.get(v.gender, "unknown")
-        out.append(
-            VoiceInfo(v.identifier.decode().lower(), v.name.decode(errors="replace"), gender, (langs,) if langs else ())
-        )
-    root = _data_root(data_dir)
-    variants = root / "voices" / "!v" if root else None
-    if variants and variants.is_dir():
-        for f in sorted(variants.iterdir(), key=lambda p: p.name.lower()):
-            if not f.is_file():
-                continue
-            name, gender = f.name, "unknown"
-            for line in f.read_text(errors="replace").splitlines():
-                parts = line.split()
-                if len(parts) >= 2 and parts[0] == "name":
-                    name = " ".join(parts[1:])
-                elif len(parts) >= 2 and parts[0] == "gender":
-                    gender = parts[1].lower()
-            out.append(VoiceInfo(f"+{f.name}", name, gender, (), kind="variant"))
-    return out
-
-
-def has_voice(voices: list[VoiceInfo], voice_id: str) -> bool:
-    """A base id in any case, plus an optional variant in its exact case (espeak ignores a wrong one)."""
-    base, _, variant = voice_id.partition("+")
-    known = {v.id for v in voices}
-    return base.lower() in known and (not variant or f"+{variant}" in known)
-
-
-def suggest(voices: list[VoiceInfo], voice_id: str, n: int = 3) -> list[str]:
-    """Real ids close to a wrong one: the base and the variant corrected separately."""
-    base, plus, variant = voice_id.partition("+")
-    bases = [v.id for v in voices if v.kind == "voice"]
-    variants = [v.id[1:] for v in voices if v.kind == "variant"]
-    base_ok = [base.lower()] if base.lower() in bases else difflib.get_close_matches(base, bases, n=n, cutoff=0.5)
-    if not plus:
-        return base_ok
-    lowered = {v.lower(): v for v in variants}
-    var_ok = (
-        [lowered[variant.lower()]]
-        if variant.lower() in lowered
-        else difflib.get_close_matches(variant, variants, n=n, cutoff=0.5)
-    )
-    return [f"{b}+{v}" for b in base_ok[:1] for v in var_ok] or base_ok

@@ -26,8 +26,9 @@ from typing import Any
 
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
-from .base import Audio, Engine, VoiceInfo
-from .espeak import load_library
+from . import espeak_voices
+from .base import Audio, Engine, Palette, VoiceInfo
+from .libespeak import bindings, load_library
 
 # A clip shorter than this share of the time its words need at its rate was cut short.
 _MIN_SHARE = 0.45
@@ -85,11 +86,7 @@ class Pyttsx3Engine(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         if self._voices is None and self._on_espeak:
-            from pyttsx3.drivers import _espeak
-
-            from .espeak import list_voices
-
-            self._voices = list_voices(_espeak, self._espeak_data)
+            self._voices = espeak_voices.list_voices(bindings(), self._espeak_data)
         if self._voices is None:
             out = []
             for v in self._engine.getProperty("voices") or []:
@@ -106,29 +103,28 @@ class Pyttsx3Engine(Engine):
 
     def has_voice(self, voice_id: str) -> bool:
         if self._on_espeak:
-            from .espeak import has_voice
-
-            return has_voice(self.voices(), voice_id)
+            return espeak_voices.has_voice(self.voices(), voice_id)
         return super().has_voice(voice_id)
 
     def suggest(self, voice_id: str, n: int = 3) -> list[str]:
         if self._on_espeak:
-            from .espeak import suggest
-
-            return suggest(self.voices(), voice_id, n)
+            return espeak_voices.suggest(self.voices(), voice_id, n)
         return super().suggest(voice_id, n)
+
+    def palette(self) -> Palette:
+        if self._on_espeak:
+            return espeak_voices.palette(self.voices())
+        return super().palette()
 
     def _wait_idle(self) -> None:
         deadline = time.monotonic() + 5
         while self._engine.isBusy() and time.monotonic() < deadline:
             time.sleep(0.005)
-        try:
-            from pyttsx3.drivers import _espeak
-
-            while _espeak.IsPlaying() and time.monotonic() < deadline:
-                time.sleep(0.005)
-        except Exception:
-            pass
+        if not self._on_espeak:
+            return
+        es = bindings()
+        while es.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def _apply(self, voice: VoiceSpec) -> None:
         """Every setting of `voice`, in effect before the line is queued (on espeak: checked)."""
@@ -146,25 +142,24 @@ class Pyttsx3Engine(Engine):
         runAndWait's opening cancel would otherwise drop any still queued."""
         import ctypes
 
-        from pyttsx3.drivers import _espeak
-
+        es = bindings()
         if self._get_parameter is None:
             proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.c_int)
             # pyttsx3 binds espeak_GetParameter without its `current` argument: bind it whole.
-            self._get_parameter = proto(("espeak_GetParameter", _espeak.dll))
+            self._get_parameter = proto(("espeak_GetParameter", es.dll))
         wanted = {
-            _espeak.RATE: int(voice.rate),
-            _espeak.PITCH: int(voice.pitch),
-            _espeak.VOLUME: int(round(voice.volume * 100, 2)),
+            es.RATE: int(voice.rate),
+            es.PITCH: int(voice.pitch),
+            es.VOLUME: int(round(voice.volume * 100, 2)),
         }
         for _ in range(2):
-            _espeak.Synchronize()
+            es.Synchronize()
             wrong = {p: v for p, v in wanted.items() if self._get_parameter(p, 1) != v}
             if not wrong:
                 return
             for p, v in wrong.items():  # set again, straight through the driver's bindings
-                _espeak.SetParameter(p, v, 0)
-        names = {_espeak.RATE: "rate", _espeak.PITCH: "pitch", _espeak.VOLUME: "volume"}
+                es.SetParameter(p, v, 0)
+        names = {es.RATE: "rate", es.PITCH: "pitch", es.VOLUME: "volume"}
         raise SynthesisError(
             "pyttsx3's espeak driver did not apply " + ", ".join(f"{names[p]} {v}" for p, v in wrong.items())
         )

@@ -1,6 +1,7 @@
 """A deterministic engine for fast unit tests: a tone whose length follows the text and rate.
 
-Never the only proof of anything: integration tests drive the real engine.
+Never the only proof of anything: integration tests drive the real engine. Importing this module
+registers it as engine "fake" (create_engine("fake") in this process; it renders with jobs 1 only).
 """
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 import math
 import struct
 
-from ..errors import SynthesisError
-from ..model import VoiceSpec
-from .base import Audio, Engine, VoiceInfo
+from audiobook.engines import Audio, Engine, VoiceInfo, register_engine
+from audiobook.errors import SynthesisError
+from audiobook.model import VoiceSpec
 
 FAKE_VOICES = ("fake/low", "fake/mid", "fake/high", "fake/child")
 
@@ -43,3 +44,6 @@ class FakeEngine(Engine):
         step = 2 * math.pi * freq / self.sample_rate
         pcm = struct.pack(f"<{n}h", *(int(amp * math.sin(i * step)) for i in range(n)))
         return Audio(pcm, self.sample_rate)
+
+
+register_engine("fake", FakeEngine)

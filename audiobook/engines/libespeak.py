@@ -1,0 +1,73 @@
+"""libespeak-ng located and loaded, for both engines that speak with it (espeak, and pyttsx3's espeak driver).
+
+The library is the system's if it has one, else the espeakng-loader wheel's. Both engines reach it through
+pyttsx3's ctypes bindings (pyttsx3.drivers._espeak, a private module of pyttsx3): this module is the one
+place that names them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from pathlib import Path
+from types import ModuleType
+
+from ..errors import EngineError
+
+_lock = threading.Lock()
+_data_dir: list[str] = []  # the folder found by the first load_library() of this process
+
+
+def load_library() -> str:
+    """Make libespeak-ng loadable by name, without initialising it, once per process. Returns the folder
+    holding espeak-ng-data ("" for the system's default); EngineError if there is no library."""
+    with _lock:
+        if _data_dir:
+            return _data_dir[0]
+        data_dir = ""
+        try:
+            ctypes.CDLL("libespeak-ng.so.1", mode=ctypes.RTLD_GLOBAL)
+        except OSError:
+            try:
+                import espeakng_loader
+            except ImportError as exc:
+                raise EngineError(
+                    "espeak-ng is not installed: `pip install espeakng-loader` (or install espeak-ng)"
+                ) from exc
+            # The wheel's library is loaded globally under its soname, so pyttsx3's bindings,
+            # which ask for "libespeak-ng.so.1" by name, find it.
+            ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+            data = espeakng_loader.get_data_path()
+            os.environ.setdefault("ESPEAK_DATA_PATH", data)
+            data_dir = str(Path(data).parent)
+        _data_dir.append(data_dir)
+        return data_dir
+
+
+def bindings() -> ModuleType:
+    """pyttsx3's ctypes bindings to libespeak-ng (not initialised here), the library loaded first;
+    EngineError if they cannot load it."""
+    load_library()
+    try:
+        from pyttsx3.drivers import _espeak
+    except Exception as exc:  # pyttsx3 raises RuntimeError when it cannot load the library
+        raise EngineError(f"cannot load libespeak-ng through pyttsx3: {exc}") from exc
+    return _espeak
+
+
+def data_root(data_dir: str) -> Path | None:
+    """The espeak-ng-data folder in use: under `data_dir` (from load_library), else the system's."""
+    if data_dir:
+        return Path(data_dir) / "espeak-ng-data"
+    for base in (
+        os.environ.get("ESPEAK_DATA_PATH"),
+        "/usr/lib/x86_64-linux-gnu/espeak-ng-data",
+        "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+        "/usr/share/espeak-ng-data",
+        "/usr/local/share/espeak-ng-data",
+    ):
+        for root in (Path(base), Path(base) / "espeak-ng-data") if base else ():
+            if (root / "voices").is_dir():
+                return root
+    return None
