@@ -231,40 +231,53 @@ def generate(
         m4b=fmt == "m4b",
     )
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
-    bar: Any = None
-    show_bar = not quiet and sys.stderr.isatty()
-
-    def on_start(total: int) -> None:
-        nonlocal bar
-        if show_bar:
-            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr, show_pos=True)
-            bar.__enter__()
-
-    def progress(n: int) -> None:
-        if bar is not None:
-            bar.update(n)
-
-    try:
+    with ProgressBar(show=not quiet and sys.stderr.isatty()) as bar:
         report = run(
-            source, _config_to_read(source, config), output, options, info, progress=progress, on_start=on_start
+            source, _config_to_read(source, config), output, options, info, progress=bar.update, on_start=bar.start
         )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not quiet:
-        took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
-        click.echo(
-            f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
-            f"{duration(report.audio_seconds)} of audio; {report.segments} segment{'s' * (report.segments != 1)}: "
-            f"{report.synthesized} synthesized, {report.reused} reused from the cache; in {took}.",
-            err=True,
-        )
+        click.echo(_summary(report), err=True)
     if report.failed:
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)
         sys.exit(ExitCode.SYNTHESIS)
+
+
+class ProgressBar:
+    """The line-by-line progress of a render on stderr, when `show`; opened when the number of lines
+    is known (`start`), closed however the render ends."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self._bar: Any = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def start(self, total: int) -> None:
+        if self.show:
+            self._bar = click.progressbar(length=total, label="Rendering", file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+def _summary(report: Any) -> str:
+    """What a render did, in one line."""
+    took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
+    return (
+        f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
+        f"{duration(report.audio_seconds)} of audio; {report.segments} segment{'s' * (report.segments != 1)}: "
+        f"{report.synthesized} synthesized, {report.reused} reused from the cache; in {took}."
+    )
 
 
 @cli.command(short_help="Show or write the voice of every character.")

@@ -99,69 +99,62 @@ def write_m4b(
     chapter files) and the cover. Any path and title the file system accepts works: the chapter files
     are named to ffmpeg by absolute path, quoted in its concat syntax."""
     out = book_dir / "book.m4b"
-    with tempfile.TemporaryDirectory() as work:
-        listing = Path(work) / "chapters.txt"
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        listing = work / "chapters.txt"
         listing.write_text(
             "".join(f"file {_concat_quote(ffmpeg_file(book_dir / c['file']))}\n" for c in chapters), encoding="utf-8"
         )
-        meta = [";FFMETADATA1"]
-        for key, value in (
-            ("title", tags.get("album", "")),
-            ("album", tags.get("album", "")),
-            ("artist", tags.get("artist", "")),
-            ("album_artist", tags.get("artist", "")),
-            ("composer", tags.get("composer", "")),
-            ("genre", "Audiobook"),
-            ("date", tags.get("year", "")),
-        ):
-            if value:
-                meta.append(f"{key}={_escape(value)}")
-        at = 0
-        for c in chapters:
-            end = at + int(round(c["duration"] * 1000))
-            meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={at}", f"END={end}", f"title={_escape(c['title'])}"]
-            at = end
-        metafile = Path(work) / "meta.txt"
-        metafile.write_text("\n".join(meta) + "\n", encoding="utf-8")
+        metafile = work / "meta.txt"
+        metafile.write_text(_m4b_metadata(chapters, tags), encoding="utf-8")
         cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(metafile)]
         maps = ["-map", "0:a"]
         if cover:
-            art = Path(work) / "cover.jpg"
+            art = work / "cover.jpg"
             art.write_bytes(cover.jpeg)
             cmd += ["-i", str(art)]
             maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
         # AAC overshoots the MP3s' peaks (measured on the example: 3 dB at 64 kbit/s, 0.4 dB at 96): at
         # 96 kbit/s or more, behind a limiter at -4 dBFS, the M4B's peaks stay under ACX's -3 dBFS.
-        cmd += [
-            *maps,
-            "-map_metadata",
-            "1",
-            "-map_chapters",
-            "1",
-            "-af",
-            M4B_LIMITER,
-            "-c:a",
-            "aac",
-            "-b:a",
-            f"{bitrate_kbps}k",
-            "-ar",
-            "44100",
-            "-ac",
-            "1",
-            "-movflags",
-            "+faststart",
-            "-f",
-            "mp4",
-        ]
-        with atomic_path(out) as tmp:
-            done = subprocess.run([*cmd, ffmpeg_file(tmp)], capture_output=True)
-            if done.returncode != 0:
-                message = done.stderr.decode(errors="replace").strip()
-                if "No space left on device" in message:  # as an OSError: the caller names the folder
-                    raise OSError(errno.ENOSPC, "No space left on device", str(out))
-                last = message.splitlines()[-1] if message else "no message"
-                raise OutputError(f"{out.name}: ffmpeg could not write the M4B ({last})")
+        aac = ["-af", M4B_LIMITER, "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "1"]
+        mp4 = ["-movflags", "+faststart", "-f", "mp4"]
+        _run_ffmpeg([*cmd, *maps, "-map_metadata", "1", "-map_chapters", "1", *aac, *mp4], out)
     return out
+
+
+def _m4b_metadata(chapters: list[dict[str, Any]], tags: dict[str, str]) -> str:
+    """The book's tags and chapter markers in ffmpeg's metadata format (times in milliseconds)."""
+    meta = [";FFMETADATA1"]
+    for key, value in (
+        ("title", tags.get("album", "")),
+        ("album", tags.get("album", "")),
+        ("artist", tags.get("artist", "")),
+        ("album_artist", tags.get("artist", "")),
+        ("composer", tags.get("composer", "")),
+        ("genre", "Audiobook"),
+        ("date", tags.get("year", "")),
+    ):
+        if value:
+            meta.append(f"{key}={_escape(value)}")
+    at = 0
+    for c in chapters:
+        end = at + int(round(c["duration"] * 1000))
+        meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={at}", f"END={end}", f"title={_escape(c['title'])}"]
+        at = end
+    return "\n".join(meta) + "\n"
+
+
+def _run_ffmpeg(cmd: list[str], out: Path) -> None:
+    """Run ffmpeg writing `out` atomically; a full disk as an OSError (the caller names the folder),
+    any other failure as one OutputError line."""
+    with atomic_path(out) as tmp:
+        done = subprocess.run([*cmd, ffmpeg_file(tmp)], capture_output=True)
+        if done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip()
+            if "No space left on device" in message:
+                raise OSError(errno.ENOSPC, "No space left on device", str(out))
+            last = message.splitlines()[-1] if message else "no message"
+            raise OutputError(f"{out.name}: ffmpeg could not write the M4B ({last})")
 
 
 M4B_LIMITER = "alimiter=limit=0.63:level=disabled"
