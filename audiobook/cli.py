@@ -172,7 +172,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Worker processes (default: all cores; 1 renders in this process).",
 )
-@click.option("--title", default=None, help="Book title (default: the story's Title: header or file name).")
+@click.option(
+    "--title",
+    default=None,
+    help="Book title (default: the story's Title: header, front matter or lone # title, else the file name).",
+)
 @click.option("--author", default=None, help="Author (default: the story's Author: header).")
 @click.option("--narrator", default=None, help="Narrator credit, written as the composer tag.")
 @click.option(
@@ -180,7 +184,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     default=None,
     callback=_year,
     metavar="YYYY[-MM-DD]",
-    help="Year tag (default: the story's Year: header, else this year).",
+    help="Year tag (default: the story's Year: or Date: header, else this year).",
 )
 @click.option(
     "--cover",
