@@ -21,7 +21,7 @@ from typing import Any
 from .cache import BlockCache, Stored, line_key
 from .encode import BITRATE_KBPS, Block, encoding_id, make_block
 from .engines.base import Audio, Engine
-from .errors import EngineError, SynthesisError
+from .errors import AudiobookError, EngineError, SynthesisError
 from .files import deferred_interrupts
 from .model import CastLine, VoiceSpec
 from .speech import PIECE_PAUSE_MS, Pronouncer, split_speech, spoken_text
@@ -114,7 +114,10 @@ def _init_worker(engine_name: str, cache_root: str | None, parent: int) -> None:
     # the pool), so a worker neither prints a traceback nor dies half-way through a cache write.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker["engine"] = create_engine(engine_name)
+    try:
+        _worker["engine"] = create_engine(engine_name)
+    except AudiobookError as exc:  # said by the first unit of work: a failed initializer says nothing
+        _worker["failed"] = f"a worker process could not start the {engine_name!r} engine: {exc}"
     _worker["cache"] = BlockCache(cache_root) if cache_root else None
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
@@ -133,6 +136,8 @@ def _exit_with(parent: int) -> None:
 
 
 def _work(jobs: list[Job]) -> list[Rendered]:
+    if "failed" in _worker:
+        raise EngineError(str(_worker["failed"]))
     return [render_job(job, _worker["engine"], _worker["cache"]) for job in jobs]  # type: ignore[arg-type]
 
 
@@ -149,19 +154,20 @@ def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Rendered]:
     from concurrent.futures.process import BrokenProcessPool
 
     units = (jobs[i : i + UNIT] for i in range(0, len(jobs), UNIT))
-    pending = collections.deque(pool.submit(_work, u) for u in itertools.islice(units, workers * UNITS_PER_WORKER))
-    while pending:
-        try:
+    pending: collections.deque[Any] = collections.deque()
+    try:
+        pending.extend(pool.submit(_work, u) for u in itertools.islice(units, workers * UNITS_PER_WORKER))
+        while pending:
             done = pending.popleft().result()
-        except BrokenProcessPool as exc:
-            raise EngineError(
-                "a worker process died while speaking (killed, or out of memory); run the "
-                "same command again: every line already made is kept in the cache"
-            ) from exc
-        unit = next(units, None)
-        if unit:
-            pending.append(pool.submit(_work, unit))
-        yield from done
+            unit = next(units, None)
+            if unit:
+                pending.append(pool.submit(_work, unit))
+            yield from done
+    except BrokenProcessPool as exc:
+        raise EngineError(
+            "a worker process died while speaking (killed, or out of memory); run the same command "
+            "again: every line already made is kept in the cache"
+        ) from exc
 
 
 class Renderer:

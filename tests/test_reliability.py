@@ -571,3 +571,16 @@ def test_workers_do_not_outlive_a_killed_render(tmp_path):
         os.kill(p, signal.SIGKILL)
     run.communicate()
     assert alive == [], "processes left running after the render was killed"
+
+
+def test_a_worker_that_cannot_start_its_engine_says_why(tmp_path):
+    """An engine known only in this process (registered, as the tests' fake one is) cannot be built in a
+    worker: the run stops with the reason, not with "a worker died while speaking"."""
+    from audiobook.errors import EngineError
+    from audiobook.model import RenderOptions
+
+    story = _story(tmp_path)
+    with pytest.raises(EngineError) as err:
+        generate(story, None, tmp_path / "out", RenderOptions(jobs=2, use_cache=False), engine=FakeEngine())
+    assert "could not start the 'fake' engine: unknown engine 'fake'" in str(err.value)
+    assert "died" not in str(err.value)
