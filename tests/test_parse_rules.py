@@ -250,3 +250,11 @@ def test_mentions_find_names_titles_and_descriptors() -> None:
     assert found("Mr. Pell saw his doctor.") == ["Mr. Pell", "his doctor"]
     assert found("Mr. Pellham and the doctors") == []
 
+
+def test_word_lists_name_no_particular_book() -> None:
+    """The lexicon is general: no word list names one book's characters."""
+    alice = {"caterpillar", "hatter", "gryphon", "dodo", "dormouse", "rabbit", "turtle"}
+    for name in dir(lexicon):
+        words = getattr(lexicon, name)
+        if isinstance(words, (frozenset, set, dict, tuple)):
+            assert not alice & {str(w).lower() for w in words}, name

@@ -218,7 +218,6 @@ inspector detective judge lawyer general major lieutenant sergeant marquis presi
 barman bartender cook gardener housekeeper governess host hostess guide boatman fisherman shopman
 shopkeeper farmer peasant beggar postman messenger agent student prisoner warder jailer magistrate
 chaplain bishop abbe cardinal emperor empress lord knight squire page herald
-caterpillar hatter gryphon dodo mouse rabbit turtle cat
 """.split()
 ) | frozenset(PERSON_NOUNS)
 NOT_DESCRIPTIONS = frozenset(
