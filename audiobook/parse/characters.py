@@ -122,6 +122,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z-]+)\s+$")  # "little Pip"
 _ABBREV_DOT = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\\\.")  # "Mr\." in a re.escape()d form
 _ABBREV_BARE = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\b(?!\.)")
 _FAMILY_CLASSES = frozenset(TITLE_CLASS.values())  # Mr., Mrs. and Miss
+_WOMEN_CLASSES = _FAMILY_CLASSES - {"mr"}  # Mrs. and Miss
 
 
 def _dotted(form: str) -> str:
@@ -555,7 +556,7 @@ def _title_gender(tclass: str | None) -> str | None:
         return None
     if tclass == "mr" or tclass in MALE_TITLES:
         return "male"
-    if tclass in ("mrs", "miss") or tclass in FEMALE_TITLES:
+    if tclass in _WOMEN_CLASSES or tclass in FEMALE_TITLES:
         return "female"
     return None
 
@@ -683,7 +684,7 @@ def _bare_target(state: _Clustering, tok: str) -> _Cluster | None:
     surnamed = [c for c in state.titled_single[tok] if c not in lasts] + lasts
     men = [c for c in surnamed if any(_title_class(g.title) == "mr" for g in c.forms)]
     # A bare surname is rarely a married or unmarried woman's ("Braddocks said" is Mr.).
-    surnamed = [c for c in surnamed if not all(_title_class(g.title) in ("mrs", "miss") for g in c.forms)]
+    surnamed = [c for c in surnamed if not all(_title_class(g.title) in _WOMEN_CLASSES for g in c.forms)]
     if len(surnamed) == 1:
         return surnamed[0]
     if len(men) == 1:

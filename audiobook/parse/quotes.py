@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Paragraph
+from .weights import LIMITS
 
 DOUBLE, SINGLE, GUILLEMET = "double", "single", "guillemet"
 
@@ -109,7 +110,7 @@ def _is_speech(q_text: str, before: str) -> bool:
     words = _WORD.findall(q_text)
     if not words:
         return False
-    if len(words) > 4 or _SPEECH_PUNCT.search(q_text):
+    if len(words) > LIMITS["scare_quote_words"] or _SPEECH_PUNCT.search(q_text):
         return True
     tail = before.rstrip()
     if not tail:

@@ -18,8 +18,9 @@ CONFIDENCE = {
     "vocative": 0.7,  # the previous line addressed them by name
 }
 
-# How far back, or how far along, a rule looks (attribute.py, characters.py).
+# How far back, or how far along, a rule looks (quotes.py, attribute.py, characters.py).
 LIMITS = {
+    "scare_quote_words": 4,  # a quote of at most this many words, unpunctuated, inside a sentence is no speech
     "pronoun_paragraphs": 6,  # a he/she means someone mentioned at most this many paragraphs back
     "other_paragraphs": 4,  # "the other" is someone mentioned at most this many paragraphs back
     "tag_after_chars": 80,  # names looked for in the narration just after a quote: this many characters
