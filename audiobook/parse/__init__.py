@@ -14,6 +14,7 @@ from .attribute import NARRATOR, Decision, attribute_chapter, vocatives
 from .characters import CharacterIndex, find_characters
 from .lexicon import CHILD_VOCATIVES
 from .quotes import Quote, find_quotes, speech_by_paragraph
+from .weights import NARRATOR_NAME
 
 __all__ = ["parse_book", "find_quotes", "find_characters"]
 
@@ -120,8 +121,17 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
     # The name the others call the narrator by: said in the lines beside theirs, and never the name
     # of someone who is heard speaking in their own right (the narrator's own lines say "I").
     mine = speakers[NARRATOR]
-    ranked = sorted(anywhere, key=lambda n: -(2 * near[n] + anywhere[n]))
-    best = next((n for n in ranked if anywhere[n] >= 2 and near[n] >= 1 and speakers[n] <= mine / 10), None)
+    ranked = sorted(anywhere, key=lambda n: -(NARRATOR_NAME["near_weight"] * near[n] + anywhere[n]))
+    best = next(
+        (
+            n
+            for n in ranked
+            if anywhere[n] >= NARRATOR_NAME["min_uses"]
+            and near[n] >= NARRATOR_NAME["min_near"]
+            and speakers[n] <= mine / NARRATOR_NAME["max_share_divisor"]
+        ),
+        None,
+    )
     name = best or "I"
     extra = [] if name in index.characters else [Character(name=name, aliases=("I",) if name != "I" else ())]
     out = []

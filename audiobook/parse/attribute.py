@@ -1,10 +1,15 @@
 """Speaker attribution: a sieve of explainable rules, the most precise first.
 
+Each paragraph's quotes go through the rules in this order; a rule decides only quotes that the
+ones before it left without a speaker (see `attribute_chapter`):
+
 1. tag        "…,” Leo said. / said Leo / Leo said, “…” / “…,” she whispered, “…”  (names, he/she, "the doctor")
 2. beat       a character acting in the sentence next to the quote: "Witney crouched beside him. “…”"
 3. paragraph  another quote in the same paragraph has a speaker
-4. turn       an untagged run of a two-person conversation alternates
+4. turn       an untagged run of a two-person conversation alternates (or answers whoever was addressed)
+5. turn, read backwards once the chapter is done: a line two paragraphs before a known one is theirs too
 Each quote keeps the rule that decided it. No evidence leaves the speaker unknown (None).
+How sure each rule is lives in weights.CONFIDENCE; how far back it looks, in weights.LIMITS.
 """
 
 from __future__ import annotations
@@ -15,29 +20,134 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .lexicon import GENERIC_PEOPLE, IRREGULAR_PAST, NOT_NAMES, SPEECH_VERBS, SUBJECT_PRONOUNS, TITLES, sentence_spans
+from .lexicon import (
+    GENDERED_PRONOUN,
+    GENERIC_PEOPLE,
+    IRREGULAR_PAST,
+    NOT_NAMES,
+    PHRASAL_SPEECH_VERBS,
+    SENTENCE_SUBJECT_PRONOUN,
+    SPEECH_VERBS,
+    SUBJECT_PRONOUN,
+    SUBJECT_PRONOUNS,
+    TITLES,
+    VOCATIVE_ABBREVIATED_TITLES,
+    VOCATIVE_TITLES,
+    pronoun_gender,
+    sentence_spans,
+)
 from .quotes import Quote, speech_by_paragraph
+from .weights import CONFIDENCE, LIMITS
 
-CONFIDENCE = {
-    "tag": 0.95,
-    "tag:pronoun": 0.85,
-    "beat": 0.75,
-    "beat:pronoun": 0.65,
-    "beat:previous": 0.6,
-    "paragraph": 0.85,
-    "turn": 0.6,
-    "turn:other": 0.5,
-    "vocative": 0.7,
-}
+__all__ = ["CONFIDENCE", "NARRATOR", "Decision", "attribute_chapter", "tag_after", "tag_before", "vocatives"]
 
-_ADVERB = r"(?:[a-z]+ly\s+)?"
-_GENDERED = re.compile(r"\b(he|him|his|himself|she|her|hers|herself|He|His|She|Her)\b")
-_THE_OTHER = re.compile(r"[Tt]he other\b")
-_DESCRIBED = re.compile(r"[Tt]he\s+(?:[a-z]+\s+)?(?P<noun>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?|[a-z]+)\b")
-_SUBJECT_PRONOUN = re.compile(r"(he|she|He|She|I)\b")
 # The speaker behind a first-person "I said": named after parsing, from what others call them.
 NARRATOR = "\u2063I"
+
+_GENDERED = re.compile(rf"\b({GENDERED_PRONOUN})\b")
+_SUBJECT_PRONOUN = re.compile(rf"({SUBJECT_PRONOUN})\b")  # matched where a subject may start
+_SUBJECT_PRONOUN_WORD = re.compile(rf"\b({SUBJECT_PRONOUN})\b")  # searched for in a sentence
+_SENTENCE_SUBJECT = re.compile(rf"\s*({SENTENCE_SUBJECT_PRONOUN})\b")
+_THE_OTHER = re.compile(r"[Tt]he other\b")
+# A description as the subject of a tag: "the doctor", "the first policeman", "the motionless Syme".
+_DESCRIBED = re.compile(
+    r"""
+    [Tt]he \s+
+    (?:[a-z]+\s+)?                       # one word before the noun: "first", "motionless"
+    (?P<noun>
+        [A-Z][a-z]+(?:\s[A-Z][a-z]+)?    # a capitalised name of one or two words: "Syme", "March Hare"
+      | [a-z]+                           # or a plain noun: "policeman"
+    )\b
+    """,
+    re.VERBOSE,
+)
 _LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
+_EPITHET = re.compile(r"(?:old|young|little|poor|dear|good|big|tall|small)\s+")  # "broke in old Isaac Brown"
+# A speech verb where a tag may have one: "said", "quietly said", "broke in" (not "broke in the door").
+_SPEECH_AT = re.compile(
+    r"""
+    (?:[a-z]+ly\s+)?                     # an adverb first: "quietly said"
+    ([a-z]+)\b                           # the verb
+    (?:\s+(?:in|on|out|up)\b             # its particle: "broke in", "went on"
+       (?!\s+(?:a|an|the|his|her|their)\b)  # but not a preposition with its object: "broke in the door"
+    )?
+    """,
+    re.VERBOSE,
+)
+_LAST_WORD = re.compile(r"([A-Za-z]+)\W*$")
+_ENDS_AS_TAG = re.compile(r"[,:\u2014]$")  # "Leo said," / "said the boy:" / "she began—"
+_WORD = re.compile(r"[A-Za-z]+")
+
+_REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry|question|remark|comment|voice)"
+# After a quote: "…," was Mr. Emerson's reply.  /  "…" came her answer.
+_POSSESSIVE_AFTER = re.compile(
+    rf"""
+    ^\s*(?:was|were|came|is)\s+
+    (?P<who>.+?)                         # whose reply: "Mr. Emerson"
+    (?:['\u2019]s|\s\ s)\s+              # the possessive ('s, or "s" after a space in ASCII copies)
+    (?:[a-z]+\s+)?                       # an adjective: "quiet"
+    {_REPLY_NOUNS}\b
+    """,
+    re.VERBOSE,
+)
+# Before a quote: Emma's answer was, "…"  /  Mr. Knightley's quiet reply, it was: "…"
+_POSSESSIVE_BEFORE = re.compile(
+    rf"""
+    (?P<who>[A-Z][\w.' ]*?)              # a capitalised name: "Emma", "Mr. Knightley"
+    (?:['\u2019]s|\s\ s)\s+              # the possessive
+    (?:[a-z]+\s+){{0,2}}                 # up to two adjectives
+    {_REPLY_NOUNS}
+    (?:\s+(?:was|were|came))?
+    (?:,\s*it\s+was)?
+    [,:]?\s*$                            # at the end of the narration, just before the quote
+    """,
+    re.VERBOSE,
+)
+_SPEECH_VERB_ALT = "|".join(sorted(SPEECH_VERBS))
+_IRREGULAR_PAST_ALT = "|".join(IRREGULAR_PAST)
+_RELATIVE = re.compile(r",\s+(?:who|whose)\b")  # "…her faithful Isabella, who in great spirits exclaimed,"
+# What a sentence's subject does next: "Denham made no comment, but said", "Leo, turning, said".
+_PAST_VERB = re.compile(
+    rf"""
+    (?:,\s+[a-z]+ing\b                   # ", turning"
+      | \s+(?:[a-z]+ly\s+)?              # or an adverb, then
+        (?:had\s+|having\s+)?            # perhaps an auxiliary, then
+        (?:[a-z]+ed|{_SPEECH_VERB_ALT}|{_IRREGULAR_PAST_ALT})\b  # a past tense or a speech verb
+    )
+    """,
+    re.VERBOSE,
+)
+
+_VOC_ABBREVIATED_ALT = "|".join(VOCATIVE_ABBREVIATED_TITLES)
+_VOC_TITLE_ALT = "|".join(VOCATIVE_TITLES)
+# A name a quote may address: "Emma", "Mr. Knightley", "Uncle Robert", "Anne Elliot".
+_VOC_NAME = rf"""
+    (                                    # the name (group 1)
+      (?:
+        (?:{_VOC_ABBREVIATED_ALT})\.?\s+    # "Mr. ", "Mrs "
+      | (?:{_VOC_TITLE_ALT})\s+             # "Miss ", "Uncle "
+      )?
+      [A-Z][a-z]+(?:\s[A-Z][a-z]+)?      # one or two capitalised words
+    )
+"""
+# At the quote's start, after at most an interjection: "Emma, come here." / "Oh, Mr. Knightley!"
+_VOCATIVE_START = re.compile(
+    rf"""
+    ^(?:(?:Oh|Ah|Well|Yes|No|Now|Why|Come|Look|Dear|My\ dear|Hallo|Hello),?\s+)?
+    {_VOC_NAME}
+    \s*[,!?]
+    """,
+    re.VERBOSE,
+)
+# Inside it, after a comma or an endearment: "…, Mr. Knightley!" / "…, my dear Emma."
+_VOCATIVE_INNER = re.compile(
+    rf"""
+    (?:,|\b(?:dear|my|Oh|oh))\s+
+    {_VOC_NAME}
+    \s*(?=[,.!?;\u2014-]|$)
+    """,
+    re.VERBOSE,
+)
 
 
 @dataclass
@@ -83,7 +193,7 @@ class _History:
         for ev in reversed(self.events):
             if (ev.para, ev.pos) >= (para, pos):
                 continue
-            if para - ev.para > 6:
+            if para - ev.para > LIMITS["pronoun_paragraphs"]:
                 break
             if first is not None and ev.sentence != first.sentence:
                 if first.name:
@@ -101,8 +211,11 @@ class _History:
         for ev in reversed(self.events):
             if (ev.para, ev.pos) >= (para, pos) or ev.name == speaker or not ev.name:
                 continue
-            return ev.name if para - ev.para <= 4 else None
+            return ev.name if para - ev.para <= LIMITS["other_paragraphs"] else None
         return None
+
+
+# --- Speech tags ------------------------------------------------------------------------------
 
 
 def _subject_at(
@@ -118,73 +231,57 @@ def _subject_at(
         if m.group(1) == "I":
             return "name", NARRATOR, m.end()
         return "pronoun", SUBJECT_PRONOUNS[m.group(1).lower()], m.end()
-    if _THE_OTHER.match(text, at):
-        return "other", "", at + 9
+    other = _THE_OTHER.match(text, at)
+    if other:
+        return "other", "", other.end()
     d = _DESCRIBED.match(text, at)
-    if d:
-        # "said the motionless Syme", "said the first policeman" (known as "the policeman")
-        for s, e, who in mentions:
-            if s == d.start("noun"):
-                return "name", who, e
-        who = index.resolve("the " + d.group("noun")) or index.resolve(d.group("noun"))
-        if who:
-            return "name", who, d.end()
-        gender = GENERIC_PEOPLE.get(d.group("noun"))
-        if gender and gender != "unknown":
-            return "pronoun", gender, d.end()  # "the young man": whichever man is in view
+    return _described_subject(d, index, mentions) if d else None
+
+
+def _described_subject(
+    d: re.Match[str], index: CharacterIndex, mentions: list[tuple[int, int, str]]
+) -> tuple[str, str, int] | None:
+    """The person a description means: "said the motionless Syme", "said the first policeman"
+    (known as "the policeman"), or whichever man is in view for "the young man"."""
+    for s, e, named in mentions:
+        if s == d.start("noun"):
+            return "name", named, e
+    who = index.resolve("the " + d.group("noun")) or index.resolve(d.group("noun"))
+    if who:
+        return "name", who, d.end()
+    gender = GENERIC_PEOPLE.get(d.group("noun"))
+    if gender and gender != "unknown":
+        return "pronoun", gender, d.end()
     return None
-
-
-_SPEECH_AT = re.compile(rf"{_ADVERB}([a-z]+)\b(?:\s+(?:in|on|out|up)\b(?!\s+(?:a|an|the|his|her|their)\b))?")
-_EPITHET = re.compile(r"(?:old|young|little|poor|dear|good|big|tall|small)\s+")
 
 
 def _speech_verb_at(text: str, at: int) -> int | None:
     """End of a speech verb at `at` ("said", "went on", "broke in"), else None."""
     m = _SPEECH_AT.match(text, at)
-    if m and m.group(1) in SPEECH_VERBS | {"broke", "put", "chimed", "went"}:
-        if m.group(1) in ("broke", "put", "chimed", "went") and m.end() == m.end(1):
+    if m and m.group(1) in SPEECH_VERBS | PHRASAL_SPEECH_VERBS:
+        if m.group(1) in PHRASAL_SPEECH_VERBS and m.end() == m.end(1):
             return None  # "broke" alone is not speech; "broke in" is
         return m.end()
     return None
 
 
-_REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry|question|remark|comment|voice)"
-# "…," was Mr. Emerson's reply.  /  Emma's answer was, "…"
-_POSSESSIVE_AFTER = re.compile(
-    rf"^\s*(?:was|were|came|is)\s+(?P<who>.+?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+)?{_REPLY_NOUNS}\b"
-)
-_POSSESSIVE_BEFORE = re.compile(
-    rf"(?P<who>[A-Z][\w.' ]*?)(?:['\u2019]s|\s s)\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}"
-    r"(?:\s+(?:was|were|came))?(?:,\s*it\s+was)?[,:]?\s*$"
-)
-_RELATIVE = re.compile(r",\s+(?:who|whose)\b")
-_PAST_VERB = re.compile(
-    r"(?:,\s+[a-z]+ing\b|\s+(?:[a-z]+ly\s+)?(?:had\s+|having\s+)?(?:[a-z]+ed|"
-    + "|".join(sorted(SPEECH_VERBS))
-    + "|"
-    + "|".join(IRREGULAR_PAST)
-    + r")\b)"
-)
+def _skip_space(text: str, at: int) -> int:
+    return at + len(text[at:]) - len(text[at:].lstrip())
 
 
 def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
-    """A speech tag opening the narration that follows a quote: ("name"|"pronoun", value)."""
+    """A speech tag opening the narration that follows a quote: ("name"|"pronoun"|"other", value)."""
     at = _LEAD.match(text).end()  # type: ignore[union-attr]
-    mentions = index.mentions(text[: at + 80])
+    mentions = index.mentions(text[: at + LIMITS["tag_after_chars"]])
     subj = _subject_at(text, at, index, mentions)
-    if subj:
+    if subj:  # "Leo said", "she whispered"
         kind, value, end = subj
-        rest = end + len(text[end:]) - len(text[end:].lstrip())
-        if _speech_verb_at(text, rest) is not None:
-            return kind, value
-        return None
+        return (kind, value) if _speech_verb_at(text, _skip_space(text, end)) is not None else None
     verb_end = _speech_verb_at(text, at)
-    if verb_end is not None:
-        rest = verb_end + len(text[verb_end:]) - len(text[verb_end:].lstrip())
-        subj = _subject_at(text, rest, index, mentions)
+    if verb_end is not None:  # "said Leo", "broke in old Isaac Brown"
+        subj = _subject_at(text, _skip_space(text, verb_end), index, mentions)
         return (subj[0], subj[1]) if subj else None
-    poss = _POSSESSIVE_AFTER.match(text)
+    poss = _POSSESSIVE_AFTER.match(text)  # "was Mr. Emerson's reply"
     if poss:
         who = index.resolve(poss.group("who").strip())
         if who:
@@ -201,35 +298,36 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         names = index.mentions(poss.group("who"))
         if names:
             return "name", names[-1][2]
-    last = re.search(r"([A-Za-z]+)\W*$", tail)
-    if not last or not (re.search(r"[,:\u2014]$", tail) or last.group(1).lower() in SPEECH_VERBS):
+    last = _LAST_WORD.search(tail)
+    if not last or not (_ENDS_AS_TAG.search(tail) or last.group(1).lower() in SPEECH_VERBS):
         return None
     spans = sentence_spans(text)
     if not spans:
         return None
     s, e = spans[-1]
     sentence = text[s:e]
-    words = list(re.finditer(r"[A-Za-z]+", sentence))
-    verb = next((w for w in reversed(words) if w.group().lower() in SPEECH_VERBS), None)
-    if verb is None or len(sentence) - verb.end() > 20:
+    verb = next((w for w in reversed(list(_WORD.finditer(sentence))) if w.group().lower() in SPEECH_VERBS), None)
+    if verb is None or len(sentence) - verb.end() > LIMITS["tag_verb_tail_chars"]:
         return None
     mentions = index.mentions(sentence)
     # "said Leo," : the subject follows the verb.
-    after = sentence[verb.end() :].lstrip()
-    after_at = len(sentence) - len(after)
-    subj = _subject_at(sentence, after_at, index, mentions)
+    subj = _subject_at(sentence, _skip_space(sentence, verb.end()), index, mentions)
     if subj and subj[0] == "name":
         return subj[0], subj[1]
-    # "Leo said," / "She turned to him and said," : the sentence's subject, the person who does
-    # something ("the Mock Turtle drew a long breath"), not the one it is done to.
-    before = [(st, en, who) for st, en, who in mentions if st < verb.start()]
+    return _subject_before_verb(sentence, verb.start(), mentions)
+
+
+def _subject_before_verb(sentence: str, verb: int, mentions: list[tuple[int, int, str]]) -> tuple[str, str] | None:
+    """ "Leo said," / "She turned to him and said," : the sentence's subject, the person who does
+    something ("the Mock Turtle drew a long breath"), not the one it is done to."""
+    before = [(st, en, who) for st, en, who in mentions if st < verb]
     # "…her faithful Isabella, who in great spirits exclaimed," : the relative clause speaks.
     relative = [m for m in before if _RELATIVE.match(sentence, m[1])]
     if relative:
         return "name", relative[-1][2]
     acting = [m for m in before if _PAST_VERB.match(sentence, m[1])]
     first_name = (acting[-1][0], acting[-1][2]) if acting else ((before[0][0], before[0][2]) if before else None)
-    pron = re.search(r"\b(he|she|He|She|I)\b", sentence[: verb.start()])
+    pron = _SUBJECT_PRONOUN_WORD.search(sentence[:verb])
     if first_name and (pron is None or first_name[0] < pron.start()):
         return "name", first_name[1]
     if pron and pron.group(1) == "I":
@@ -239,14 +337,7 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     return None
 
 
-_VOC_NAME = (
-    r"((?:(?:Mr|Mrs|Ms|Dr|Mme|Mlle)\.?\s+|(?:Miss|Sir|Madame|Monsieur|Mademoiselle|Captain|Colonel|Uncle|"
-    r"Aunt|Lady|Lord)\s+)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
-)
-_VOCATIVE_START = re.compile(
-    rf"^(?:(?:Oh|Ah|Well|Yes|No|Now|Why|Come|Look|Dear|My dear|Hallo|Hello),?\s+)?{_VOC_NAME}\s*[,!?]"
-)
-_VOCATIVE_INNER = re.compile(rf"(?:,|\b(?:dear|my|Oh|oh))\s+{_VOC_NAME}\s*(?=[,.!?;\u2014-]|$)")
+# --- Vocatives --------------------------------------------------------------------------------
 
 
 def vocatives(quote: str) -> list[str]:
@@ -276,26 +367,58 @@ def _is_vocative(name: str, quote: str, index: CharacterIndex) -> bool:
     return False
 
 
+# --- The chapter's state, shared by the rules --------------------------------------------------
+
+
 @dataclass
-class _Piece:
-    start: int
-    end: int
+class _Chapter:
+    """What the rules read and write while they go through one chapter."""
 
+    paragraphs: tuple[Paragraph, ...]
+    quotes: list[Quote]
+    index: CharacterIndex
+    decisions: list[Decision]
+    by_para: dict[int, list[int]]  # the speech quotes opening in each paragraph, in order
+    opens_in: dict[int, list[int]]  # per paragraph, sorted: where those quotes open
+    closes_in: dict[int, list[int]]  # ... and where those that also end in it close
+    history: _History = field(default_factory=_History)
+    # The paragraphs that hold speech, and the speaker heard last in each (for turn-taking).
+    para_speaker: dict[int, str | None] = field(default_factory=dict)
 
-def _outside_speech(p: int, text: str, here: list[Quote]) -> list[_Piece]:
-    """The narration of paragraph `p`: the stretches outside the speech quotes that touch it (`here`,
-    in order; one may have opened in an earlier paragraph or run on into a later one)."""
-    pieces: list[_Piece] = []
-    cursor = 0
-    for q in here:
-        q_start = q.open if q.para == p else 0
-        q_end = q.close if q.end_para == p else len(text)
-        if q_start > cursor:
-            pieces.append(_Piece(cursor, q_start))
-        cursor = max(cursor, q_end)
-    if cursor < len(text):
-        pieces.append(_Piece(cursor, len(text)))
-    return pieces
+    @classmethod
+    def of(cls, paragraphs: tuple[Paragraph, ...], quotes: list[Quote], index: CharacterIndex) -> _Chapter:
+        by_para: dict[int, list[int]] = {}
+        for qi, q in enumerate(quotes):
+            if q.speech:
+                by_para.setdefault(q.para, []).append(qi)
+        opens_in = {p: sorted(quotes[qi].open for qi in qis) for p, qis in by_para.items()}
+        closes_in = {
+            p: sorted(quotes[qi].close for qi in qis if quotes[qi].end_para == p) for p, qis in by_para.items()
+        }
+        return cls(paragraphs, quotes, index, [Decision() for _ in quotes], by_para, opens_in, closes_in)
+
+    def before(self, q: Quote) -> str:
+        """The narration before `q` in its paragraph, from the close of the last quote that opened and ended there."""
+        prev_close = _last_at_most(self.closes_in.get(q.para, []), q.open, default=0)
+        return self.paragraphs[q.para].text[prev_close : q.open]
+
+    def after(self, q: Quote) -> str:
+        """The narration from the end of `q` to the next speech quote opening in its last paragraph."""
+        t = self.paragraphs[q.end_para].text
+        nxt = _first_at_least(self.opens_in.get(q.end_para, []), q.close, default=len(t))
+        return t[q.close : nxt]
+
+    def decided(self, qis: list[int]) -> bool:
+        """Whether any of these quotes has a speaker."""
+        return any(self.decisions[qi].speaker for qi in qis)
+
+    def decide(self, qi: int, who: str | None, rule: str) -> None:
+        if who:
+            self.decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
+
+    def addressed_in(self, qis: list[int]) -> set[str | None]:
+        """Who these quotes address by name."""
+        return {self.index.resolve(v) for qi in qis for v in vocatives(self.quotes[qi].text)}
 
 
 def _last_at_most(ascending: list[int], limit: int, default: int) -> int:
@@ -312,171 +435,175 @@ def _first_at_least(ascending: list[int], limit: int, default: int) -> int:
 
 def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote], index: CharacterIndex) -> list[Decision]:
     """A Decision for each quote of a chapter (non-speech quotes get an empty one)."""
-    decisions = [Decision() for _ in quotes]
-    by_para: dict[int, list[int]] = {}
-    for qi, q in enumerate(quotes):
-        if q.speech:
-            by_para.setdefault(q.para, []).append(qi)
+    ch = _Chapter.of(paragraphs, quotes, index)
     touching = speech_by_paragraph(quotes, len(paragraphs))
-    # Per paragraph, sorted: where its speech quotes open, and where those that also end in it close.
-    opens_in = {p: sorted(quotes[qi].open for qi in qis) for p, qis in by_para.items()}
-    closes_in = {p: sorted(quotes[qi].close for qi in qis if quotes[qi].end_para == p) for p, qis in by_para.items()}
-    history = _History()
-    # Which paragraphs hold speech, and the speaker heard last in each (for turn-taking).
-    para_speaker: dict[int, str | None] = {}
-
-    for p, para in enumerate(paragraphs):
-        text = para.text
-        qis = by_para.get(p, [])
-        for piece in _outside_speech(p, text, [quotes[qi] for qi in touching[p]]):
-            chunk = text[piece.start : piece.end]
-            for s, e in sentence_spans(chunk):
-                for ms, _, who in index.mentions(chunk[s:e]):
-                    history.add(p, piece.start + s + ms, (p, piece.start + s), who)
-                for pm in _GENDERED.finditer(chunk, s, e):
-                    history.add(
-                        p,
-                        piece.start + pm.start(),
-                        (p, piece.start + s),
-                        "",
-                        "male" if pm.group(1).lower() in ("he", "him", "his", "himself") else "female",
-                    )
-
+    for p in range(len(paragraphs)):
+        _note_mentions(ch, p, [quotes[qi] for qi in touching[p]])
+        qis = ch.by_para.get(p, [])
         if not qis:
             continue
+        _rule_tag(ch, p, qis)
+        if not ch.decided(qis):
+            _rule_beat(ch, p, qis)
+        _rule_paragraph(ch, qis)
+        if not ch.decided(qis) and (p - 1) in ch.para_speaker:
+            _rule_turn(ch, p, qis)
+        _hear(ch, p, qis)
+    _rule_turn_backwards(ch)
+    return ch.decisions
 
-        def narration_before(q: Quote) -> str:
-            """From the last close of a quote opened and ended in this paragraph, up to `q`."""
-            prev_close = _last_at_most(closes_in.get(p, []), q.open, default=0)
-            return text[prev_close : q.open]
 
-        def narration_after(q: Quote) -> str:
-            """From the end of `q` to the next speech quote opening in its last paragraph."""
-            t = paragraphs[q.end_para].text
-            nxt = _first_at_least(opens_in.get(q.end_para, []), q.close, default=len(t))
-            return t[q.close : nxt]
+def _note_mentions(ch: _Chapter, p: int, here: list[Quote]) -> None:
+    """Record who paragraph `p`'s narration names, and its he/she, sentence by sentence."""
+    text = ch.paragraphs[p].text
+    for piece_start, piece_end in _outside_speech(p, text, here):
+        chunk = text[piece_start:piece_end]
+        for s, e in sentence_spans(chunk):
+            sentence = (p, piece_start + s)
+            for ms, _, who in ch.index.mentions(chunk[s:e]):
+                ch.history.add(p, piece_start + s + ms, sentence, who)
+            for pm in _GENDERED.finditer(chunk, s, e):
+                ch.history.add(p, piece_start + pm.start(), sentence, "", pronoun_gender(pm.group(1)))
 
-        # 1. tags
-        for qi in qis:
-            q = quotes[qi]
-            found = tag_after(narration_after(q), index)
-            where = (q.end_para, q.close)
-            if found is None:
-                found = tag_before(narration_before(q), index)
-                where = (p, q.open)
-            if (
-                found is None
-                and qi == qis[0]
-                and not narration_before(q).strip()
-                and p > 0
-                and (p - 1) not in by_para
-                and (p - 1) not in para_speaker
-            ):
+
+def _outside_speech(p: int, text: str, here: list[Quote]) -> list[tuple[int, int]]:
+    """The narration of paragraph `p`: the stretches outside the speech quotes that touch it (`here`,
+    in order; one may have opened in an earlier paragraph or run on into a later one)."""
+    pieces: list[tuple[int, int]] = []
+    cursor = 0
+    for q in here:
+        q_start = q.open if q.para == p else 0
+        q_end = q.close if q.end_para == p else len(text)
+        if q_start > cursor:
+            pieces.append((cursor, q_start))
+        cursor = max(cursor, q_end)
+    if cursor < len(text):
+        pieces.append((cursor, len(text)))
+    return pieces
+
+
+def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
+    """1. Each quote with a speech tag after it, else before it, is its subject's."""
+    for qi in qis:
+        q = ch.quotes[qi]
+        found = tag_after(ch.after(q), ch.index)
+        where = (q.end_para, q.close)
+        if found is None:
+            found = tag_before(ch.before(q), ch.index)
+            where = (p, q.open)
+        if found is None and qi == qis[0] and not ch.before(q).strip() and p > 0:
+            if (p - 1) not in ch.by_para and (p - 1) not in ch.para_speaker:
                 # "…and called out as she entered the library," then the speech in a paragraph of its own
-                found = tag_before(paragraphs[p - 1].text, index)
-            if found is None:
-                continue
-            kind, value = found
-            if kind == "name":
-                who = value
-            elif kind == "other":  # "replied the other": not the one who spoke last
-                who = history.resolve_other(para_speaker.get(p - 1), where[0], where[1], index)
-            else:
-                who = history.resolve(value, where[0], where[1], index)
-            if who:
-                rule = "tag" if kind == "name" else "tag:pronoun"
-                decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
-
-        # 2. action beats, when no quote of the paragraph is tagged
-        if not any(decisions[qi].speaker for qi in qis):
-            first = quotes[qis[0]]
-            before = narration_before(first)
-            after = narration_after(first)
-            who, rule = _beat(before, last=True, index=index, history=history, para=p, pos=first.open, quote=first.text)
-            if who is None:
-                who, rule = _beat(
-                    after, last=False, index=index, history=history, para=p, pos=first.open, quote=first.text
-                )
-            if who is None and not before.strip() and p > 0 and (p - 1) not in para_speaker:
-                # "Professor Hale cleared her throat." then a paragraph that is only speech.
-                prev = paragraphs[p - 1].text
-                who, rule = _beat(prev, last=True, index=index, history=history, para=p, pos=0, quote=first.text)
-                rule = "beat:previous" if who else ""
-            if who:
-                decisions[qis[0]] = Decision(who, rule, CONFIDENCE[rule])
-
-        # 3. the rest of the paragraph shares its speaker
-        known = [(qi, decisions[qi]) for qi in qis if decisions[qi].speaker]
-        if known:
-            for qi in qis:
-                if not decisions[qi].speaker:
-                    src = min(known, key=lambda k: (abs(k[0] - qi), k[0] > qi))[1]
-                    decisions[qi] = Decision(src.speaker, "paragraph", min(src.confidence, CONFIDENCE["paragraph"]))
-
-        # 4. turn-taking in a conversation: untagged lines alternate between two people
-        if not any(decisions[qi].speaker for qi in qis) and (p - 1) in para_speaker:
-            own = {index.resolve(v) for qi in qis for v in vocatives(quotes[qi].text)}
-            a, b = para_speaker.get(p - 2), para_speaker[p - 1]
-            who, rule = None, ""
-            addressed = (
-                [index.resolve(v) for v in vocatives(quotes[by_para[p - 1][-1]].text)] if by_para.get(p - 1) else []
-            )
-            addressed = [x for x in addressed if x and x != b and x not in own]
-            if addressed:
-                who, rule = addressed[-1], "vocative"  # "…, Emma." then Emma answers
-            elif a and a != b:
-                who, rule = a, "turn"
-            elif b and (p - 2) not in para_speaker:
-                # The conversation has just begun: the other person is whoever else was last in view.
-                who, rule = history.resolve_other(b, p, 0, index), "turn:other"
-            if who and who not in own:
-                for qi in qis:
-                    decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
-
-        speakers = [decisions[qi].speaker for qi in qis]
-        para_speaker[p] = speakers[-1]
-        for qi in qis:
-            if decisions[qi].speaker:
-                history.add(
-                    quotes[qi].end_para, quotes[qi].close, (quotes[qi].end_para, -qi - 1), decisions[qi].speaker
-                )  # type: ignore[arg-type]
-        # A speech running into later paragraphs counts as dialogue there too.
-        last = max(quotes[qi].end_para for qi in qis)
-        for later in range(p + 1, last + 1):
-            para_speaker[later] = speakers[-1]
-
-    # 5. the same, read backwards: a line two paragraphs before a known one is theirs too.
-    for p in sorted(by_para, reverse=True):
-        qis = by_para[p]
-        if any(decisions[qi].speaker for qi in qis):
+                found = tag_before(ch.paragraphs[p - 1].text, ch.index)
+        if found is None:
             continue
-        a, b = para_speaker.get(p + 2), para_speaker.get(p + 1)
-        if a and (p + 1) in para_speaker and a != b:
-            own = {index.resolve(v) for qi in qis for v in vocatives(quotes[qi].text)}
-            if a not in own:
-                for qi in qis:
-                    decisions[qi] = Decision(a, "turn", CONFIDENCE["turn"])
-                para_speaker[p] = a
-    return decisions
+        kind, value = found
+        who: str | None = value
+        if kind == "other":  # "replied the other": not the one who spoke last
+            who = ch.history.resolve_other(ch.para_speaker.get(p - 1), *where, ch.index)
+        elif kind == "pronoun":
+            who = ch.history.resolve(value, *where, ch.index)
+        ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")
 
 
-def _beat(
-    text: str, *, last: bool, index: CharacterIndex, history: _History, para: int, pos: int, quote: str
-) -> tuple[str | None, str]:
-    """The character acting in the sentence beside a quote."""
+def _rule_beat(ch: _Chapter, p: int, qis: list[int]) -> None:
+    """2. With no tag in the paragraph, its first quote is whoever acts in the sentence before it,
+    else after it, else (for a paragraph of pure speech) at the end of the paragraph before."""
+    first = ch.quotes[qis[0]]
+    before = ch.before(first)
+    who, rule = _beat(before, last=True, ch=ch, para=p, pos=first.open, quote=first.text)
+    if who is None:
+        who, rule = _beat(ch.after(first), last=False, ch=ch, para=p, pos=first.open, quote=first.text)
+    if who is None and not before.strip() and p > 0 and (p - 1) not in ch.para_speaker:
+        # "Professor Hale cleared her throat." then a paragraph that is only speech.
+        who, _ = _beat(ch.paragraphs[p - 1].text, last=True, ch=ch, para=p, pos=0, quote=first.text)
+        rule = "beat:previous"
+    ch.decide(qis[0], who, rule)
+
+
+def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: str) -> tuple[str | None, str]:
+    """The character acting in the sentence beside a quote (the last sentence before it, or the
+    first after it), unless the quote addresses them."""
     spans = sentence_spans(text)
     if not spans:
         return None, ""
     s, e = spans[-1] if last else spans[0]
     sentence = text[s:e]
-    for _, _, who in index.mentions(sentence):
-        if not _is_vocative(who, quote, index):
-            return who, "beat"
-    m = re.match(r"\s*(He|She|I)\b", sentence)
+    for _, _, named in ch.index.mentions(sentence):
+        if not _is_vocative(named, quote, ch.index):
+            return named, "beat"
+    m = _SENTENCE_SUBJECT.match(sentence)
     if m and m.group(1) == "I":
         return NARRATOR, "beat"
     if m:
-        who = history.resolve(SUBJECT_PRONOUNS[m.group(1).lower()], para, pos, index)
-        if who and not _is_vocative(who, quote, index):
+        who = ch.history.resolve(SUBJECT_PRONOUNS[m.group(1).lower()], para, pos, ch.index)
+        if who and not _is_vocative(who, quote, ch.index):
             return who, "beat:pronoun"
     return None, ""
+
+
+def _rule_paragraph(ch: _Chapter, qis: list[int]) -> None:
+    """3. The paragraph's other quotes share the speaker of the nearest decided one (the earlier on a tie)."""
+    known = [(qi, ch.decisions[qi]) for qi in qis if ch.decisions[qi].speaker]
+    if not known:
+        return
+    for qi in qis:
+        if not ch.decisions[qi].speaker:
+            src = _nearest(known, qi)
+            ch.decisions[qi] = Decision(src.speaker, "paragraph", min(src.confidence, CONFIDENCE["paragraph"]))
+
+
+def _nearest(known: list[tuple[int, Decision]], qi: int) -> Decision:
+    """The decision of the quote nearest to quote `qi`, the earlier one on a tie."""
+    return min(known, key=lambda k: (abs(k[0] - qi), k[0] > qi))[1]
+
+
+def _rule_turn(ch: _Chapter, p: int, qis: list[int]) -> None:
+    """4. An untagged paragraph after one with speech: whoever the line before addressed by name
+    answers; else the two people of the conversation alternate; else, when it has just begun, the
+    other one is whoever else was last in view. Never someone these lines themselves address."""
+    own = ch.addressed_in(qis)
+    a, b = ch.para_speaker.get(p - 2), ch.para_speaker[p - 1]
+    who: str | None = None
+    rule = ""
+    prev_quotes = ch.by_para.get(p - 1)
+    addressed = [ch.index.resolve(v) for v in vocatives(ch.quotes[prev_quotes[-1]].text)] if prev_quotes else []
+    addressed = [x for x in addressed if x and x != b and x not in own]
+    if addressed:
+        who, rule = addressed[-1], "vocative"  # "…, Emma." then Emma answers
+    elif a and a != b:
+        who, rule = a, "turn"
+    elif b and (p - 2) not in ch.para_speaker:
+        who, rule = ch.history.resolve_other(b, p, 0, ch.index), "turn:other"
+    if who and who not in own:
+        for qi in qis:
+            ch.decide(qi, who, rule)
+
+
+def _hear(ch: _Chapter, p: int, qis: list[int]) -> None:
+    """After the rules: the paragraph's last speaker is the one heard there (and in the later
+    paragraphs a speech of it runs into), and each speaker is in view where their quote ends."""
+    speaker = ch.decisions[qis[-1]].speaker
+    ch.para_speaker[p] = speaker
+    for qi in qis:
+        who = ch.decisions[qi].speaker
+        if who:
+            q = ch.quotes[qi]
+            ch.history.add(q.end_para, q.close, (q.end_para, -qi - 1), who)
+    last = max(ch.quotes[qi].end_para for qi in qis)
+    for later in range(p + 1, last + 1):
+        ch.para_speaker[later] = speaker
+
+
+def _rule_turn_backwards(ch: _Chapter) -> None:
+    """5. Turn-taking read backwards: an undecided line two paragraphs before a known one, with
+    someone else speaking between them, is theirs too (unless it addresses them)."""
+    for p in sorted(ch.by_para, reverse=True):
+        qis = ch.by_para[p]
+        if ch.decided(qis):
+            continue
+        a, b = ch.para_speaker.get(p + 2), ch.para_speaker.get(p + 1)
+        if a and (p + 1) in ch.para_speaker and a != b and a not in ch.addressed_in(qis):
+            for qi in qis:
+                ch.decide(qi, a, "turn")
+            ch.para_speaker[p] = a

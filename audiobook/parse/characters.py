@@ -2,7 +2,10 @@
 
 Explainable rules only. A capitalised name becomes a character when the text treats it as a person
 (it tags speech, carries a title, does something, or a he/she follows it), not when it follows "the"
-(the Mirrorball Trophy) or only ever starts sentences (Later, Sure).
+(the Mirrorball Trophy) or only ever starts sentences (Later, Sure). `find_characters` goes:
+scan the narration for names and their evidence, vote on genders, share evidence between a full
+name and its parts, keep the people, cluster their forms into characters, then add the characters
+known only by a description ("said the waiter").
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from dataclasses import dataclass, field
 
 from ..model import Age, Character, Gender
 from .lexicon import (
+    ABBREVIATED_TITLES,
+    ANY_SUBJECT_PRONOUN,
     CHILD_WORDS,
+    COMMON_TITLES,
+    DOTTED_TITLES,
     ELDERLY_WORDS,
     FEMALE_PRONOUNS,
     FEMALE_TITLES,
+    FIRST_NAME_TITLES,
     GENERIC_PEOPLE,
+    HONORIFICS,
     IRREGULAR_PAST,
     MALE_PRONOUNS,
     MALE_TITLES,
@@ -25,75 +34,95 @@ from .lexicon import (
     NOT_NAMES,
     OCCUPATIONS,
     PERSON_NOUNS,
+    RANK_TITLES,
     SPEECH_VERBS,
+    TITLE_CLASS,
+    TITLE_DESCRIPTIONS,
     TITLES,
     sentence_spans,
 )
+from .weights import CHARACTER_LIMITS, GENDER_VOTES, LIMITS, NOT_PERSON_EVIDENCE, PERSON_EVIDENCE
 
 _TITLE_WORDS = sorted({t.capitalize() for t in TITLES}, key=len, reverse=True)
-_ABBREVIATED = (
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Prof",
-    "Capt",
-    "Col",
-    "Gen",
-    "Lt",
-    "Rev",
-    "Mme",
-    "Mlle",
-    "Fr",
-    "Sgt",
-    "Messrs",
-)
-# "Mr. Pell" or "Mr Pell"; "Uncle Robert" but never "Grandmother. Next" (a sentence ends there).
-_TITLE = (
-    r"(?:(?:(?:"
-    + "|".join(_ABBREVIATED)
-    + r")\.?|(?:"
-    + "|".join(re.escape(t) for t in _TITLE_WORDS if t not in _ABBREVIATED)
-    + r"))\s+)"
-)
-_TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"
+_ABBREVIATED_ALT = "|".join(ABBREVIATED_TITLES)
+_TITLE_WORD_ALT = "|".join(re.escape(t) for t in _TITLE_WORDS if t not in ABBREVIATED_TITLES)
+# A title before a name: "Mr. Pell" or "Mr Pell"; "Uncle Robert" but never "Grandmother. Next" (a sentence ends there).
+_TITLE = rf"""(?:
+    (?:
+        (?:{_ABBREVIATED_ALT})\.?        # "Mr.", "Mr"
+      | (?:{_TITLE_WORD_ALT})            # "Uncle", "Professor" (longest first)
+    )\s+
+)"""
+_TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"  # "O'Brien", "McAdam", "Smith-Jones"
 _PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter)"
-# "Mr. van der Luyden", "Professor de Worms", "Vincent de Paul"
+# A capitalised name of up to three words, perhaps titled, perhaps possessive: "Professor de Worms",
+# "Vincent de Paul", "Leo's" (but "Mr. van der Luyden" is only "Mr": two particles follow a first word only).
 _CANDIDATE = re.compile(
-    rf"(?<![\w'\u2019-])(?P<title>{_TITLE})?(?P<name>(?:{_PARTICLE}\s)?{_TOKEN}"
-    rf"(?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}})"
-    r"(?P<poss>['\u2019]s?\b)?"
+    rf"""
+    (?<![\w'\u2019-])                    # not inside a word
+    (?P<title>{_TITLE})?
+    (?P<name>
+        (?:{_PARTICLE}\s)?{_TOKEN}                  # the first word
+        (?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}}  # up to two more
+    )
+    (?P<poss>['\u2019]s?\b)?             # "Leo's", "James'"
+    """,
+    re.VERBOSE,
 )
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
-_PERSON_VERB = re.compile(
-    r"\s+(?:[a-z]+ed|"
-    + "|".join(IRREGULAR_PAST)
-    + r"|smiles|says|asks|looks|turns|walks|nods|laughs|sighs|shrugs|grins|frowns)\b"
-)
+_PRESENT_ACTIONS = "smiles|says|asks|looks|turns|walks|nods|laughs|sighs|shrugs|grins|frowns"
+_IRREGULAR_PAST_ALT = "|".join(IRREGULAR_PAST)
+# A name doing something: "Pell smiled", "Pell ran", "Pell nods".
+_PERSON_VERB = re.compile(rf"\s+(?:[a-z]+ed|{_IRREGULAR_PAST_ALT}|{_PRESENT_ACTIONS})\b")
 # Verbs whose object is a person: "met Tomas Weller", "kissed Nora".
 _PERSON_OBJECT = re.compile(
-    r"\b(?:met|greeted|kissed|hugged|thanked|married|introduced|visited|told|asked|"
-    r"interrupted|embraced|scolded|warned|called|helped|nudged|followed|joined)\s+$"
+    r"""
+    \b(?:met|greeted|kissed|hugged|thanked|married|introduced|visited|told|asked
+       |interrupted|embraced|scolded|warned|called|helped|nudged|followed|joined)
+    \s+$                                 # just before the name
+    """,
+    re.VERBOSE,
 )
 # Words after which a name is the subject of what follows: its pronouns are its own.
 _SUBJECT_BEFORE = re.compile(
-    r"(?:^|[,;:(\u2014]|\b(?:and|but|then|when|as|while|so|yet|because|after|"
-    r"before|until|if|though|although|once|where)\b)\s*$",
-    re.IGNORECASE,
+    r"""
+    (?:^                                 # the sentence's start
+      | [,;:(\u2014]                     # a clause's
+      | \b(?:and|but|then|when|as|while|so|yet|because|after|before|until|if|though|although|once|where)\b
+    )\s*$                                # just before the name
+    """,
+    re.VERBOSE | re.IGNORECASE,
 )
-_NOT_PERSON_BEFORE = re.compile(r"\b(?:in|at|of|from|into|across|on)\s+$", re.IGNORECASE)
-_THING_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|their)\s+$")
+_NOT_PERSON_BEFORE = re.compile(r"\b(?:in|at|of|from|into|across|on)\s+$", re.IGNORECASE)  # "in Paris"
+_THING_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|their)\s+$")  # "the Mirrorball Trophy"
 _NOUN_ALT = "|".join(sorted((re.escape(n) for n in PERSON_NOUNS), key=len, reverse=True))
-# "Dr. Rhys Okafor, the village doctor" / "her son Pip" / "the boy Pip"
-_APPOS_AFTER = re.compile(rf"^,\s+(?:the|a|an|his|her|their|our|my)\s+(?:[a-z-]+\s+){{0,2}}?(?P<noun>{_NOUN_ALT})\b")
-_APPOS_BEFORE = re.compile(rf"\b(?:the|his|her|their|our|my)\s+(?:[a-z-]+\s+)?(?P<noun>{_NOUN_ALT})\s+$", re.IGNORECASE)
+# "Dr. Rhys Okafor, the village doctor", "Pip, her youngest son"
+_APPOS_AFTER = re.compile(
+    rf"""
+    ^,\s+(?:the|a|an|his|her|their|our|my)\s+
+    (?:[a-z-]+\s+){{0,2}}?               # up to two adjectives
+    (?P<noun>{_NOUN_ALT})\b
+    """,
+    re.VERBOSE,
+)
+# "her son Pip", "the boy Pip"
+_APPOS_BEFORE = re.compile(
+    rf"""
+    \b(?:the|his|her|their|our|my)\s+
+    (?:[a-z-]+\s+)?                      # an adjective
+    (?P<noun>{_NOUN_ALT})\s+$            # just before the name
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_PRONOUN_BEFORE = re.compile(rf"\b(?:{ANY_SUBJECT_PRONOUN})\b")
+_VERB_AFTER = re.compile(r"\s*,?\s*([a-z]+)")  # "Pell said", "Pell, said"
+_VERB_BEFORE = re.compile(r"\b([a-z]+)\s+$")  # "said Pell"
+_WORD_BEFORE = re.compile(r"([A-Za-z-]+)\s+$")  # "little Pip"
 
-
-_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|He|She|they|They|I|we|We)\b")
-
-
-_ABBREV_DOT = re.compile(r"\b(" + "|".join(_ABBREVIATED) + r")\\\.")
-_ABBREV_BARE = re.compile(r"\b(" + "|".join(_ABBREVIATED) + r")\b(?!\.)")
+_ABBREV_DOT = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\\\.")  # "Mr\." in a re.escape()d form
+_ABBREV_BARE = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\b(?!\.)")
+_FAMILY_CLASSES = frozenset(TITLE_CLASS.values())  # Mr., Mrs. and Miss
+_WOMEN_CLASSES = _FAMILY_CLASSES - {"mr"}  # Mrs. and Miss
 
 
 def _dotted(form: str) -> str:
@@ -131,12 +160,12 @@ class _Cluster:
         female = sum(f.female for f in self.forms)
         for f in self.forms:
             t = (f.title or "").lower().rstrip(".")
-            male += 5 * f.count * (t in MALE_TITLES)
-            female += 5 * f.count * (t in FEMALE_TITLES)
+            male += GENDER_VOTES["title"] * f.count * (t in MALE_TITLES)
+            female += GENDER_VOTES["title"] * f.count * (t in FEMALE_TITLES)
             for noun, n in f.nouns.items():
                 g = PERSON_NOUNS[noun][0]
-                male += 3 * n * (g == "male")
-                female += 3 * n * (g == "female")
+                male += GENDER_VOTES["noun"] * n * (g == "male")
+                female += GENDER_VOTES["noun"] * n * (g == "female")
         if male > female:
             return "male"
         if female > male:
@@ -178,23 +207,35 @@ class CharacterIndex:
                 if f.text.startswith("the "):
                     self._by_form.setdefault(_dotted("The" + f.text[3:]), name)
         self.descriptors = dict(descriptors)
-        # A title spelled out that only one character carries stands for them ("said Mademoiselle").
+        self._add_carried_titles(clusters)
+        forms = sorted(self._by_form, key=len, reverse=True)
+        names_alt = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
+        nouns_alt = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
+        # A name, longest first ("Mr. Pell" before "Pell"), or "the"/"his"/"her" and a descriptor noun.
+        self._mention = re.compile(
+            rf"""
+            (?<![\w'\u2019-])
+            (?:
+                (?P<name>{names_alt})(?![\w-])
+              | (?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns_alt}))\b
+            )
+            """,
+            re.VERBOSE,
+        )
+
+    def _add_carried_titles(self, clusters: list[_Cluster]) -> None:
+        """A title spelled out that only one character carries stands for them ("said Mademoiselle")."""
         carriers: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for cl in clusters:
             for f in cl.forms:
-                if f.title and not f.title.endswith(".") and f.title.lower() not in {"mr", "mrs", "ms", "dr", "miss"}:
+                if f.title and not f.title.endswith(".") and f.title.lower() not in COMMON_TITLES:
                     carriers[f.title][self._by_form.get(_dotted(f.text), "")] += f.count
-        for title, names in carriers.items():
-            names.pop("", None)
-            top = names.most_common(1)
-            if top and top[0][1] >= 0.8 * sum(names.values()) and title not in self._by_form:
+        for title, bearers in carriers.items():
+            bearers.pop("", None)
+            top = bearers.most_common(1)
+            share = CHARACTER_LIMITS["title_share"]
+            if top and top[0][1] >= share * sum(bearers.values()) and title not in self._by_form:
                 self._by_form[title] = top[0][0]  # the one it nearly always means
-        forms = sorted(self._by_form, key=len, reverse=True)
-        names = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
-        nouns = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
-        self._mention = re.compile(
-            rf"(?<![\w'\u2019-])(?:(?P<name>{names})(?![\w-])|(?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns}))\b)"
-        )
 
     def resolve(self, form: str) -> str | None:
         """The canonical name for a surface form or a descriptor noun."""
@@ -223,14 +264,148 @@ class CharacterIndex:
         return c.gender if c else "unknown"
 
 
+# --- Scanning the narration for names ---------------------------------------------------------
+
+# Where a name was seen: its form, the paragraph's text, where its sentence starts, where it starts and ends.
+_Occurrence = tuple[_Form, str, int, int, int]
+
+
+def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
+    """Find the people in a book from its narration (paragraph texts with quotes blanked out)."""
+    lower_words = _lower_words([*narration, *speech])
+    forms, occurrences = _scan(narration, lower_words)
+    _vote_genders(occurrences)
+    _share_evidence(forms)
+    people = [f for f in forms.values() if _is_person(f, lower_words)]
+    # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
+    # that person when a full name it belongs to is known.
+    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and f.not_person <= f.person]
+    clusters = _cluster(people, maybe)
+    descriptors = _descriptors(clusters)
+    clusters += _described(narration, clusters, descriptors)
+    return CharacterIndex(clusters, descriptors)
+
+
+def _lower_words(texts: list[str]) -> set[str]:
+    """Every word the book writes in lower case somewhere: "hope", "next" (then "Hope" may be no name)."""
+    lower: set[str] = set()
+    for text in texts:
+        lower.update(w for w in _WORD.findall(text) if w.islower())
+    return lower
+
+
+def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form], list[_Occurrence]]:
+    """Every capitalised name in the narration, by surface form, with the evidence around each use."""
+    forms: dict[str, _Form] = {}
+    occurrences: list[_Occurrence] = []
+    for text in narration:
+        starts = {s for s, _ in sentence_spans(text)}
+        for m in _CANDIDATE.finditer(text):
+            named = _name_of(m, text, lower_words)
+            if named is None:
+                continue
+            title, tokens = named
+            text_form = f"{title} {' '.join(tokens)}" if title else " ".join(tokens)
+            f = forms.get(text_form)
+            if f is None:
+                f = forms[text_form] = _Form(text_form, title, tokens)
+            f.count += 1
+            start = m.start() if title else text.index(tokens[0], m.start("name"))
+            before, after = text[:start], text[m.end() :]
+            at_sentence_start = start in starts or not before.strip() or before.rstrip()[-1:] in '"\u201c\u2018('
+            if not at_sentence_start:
+                f.mid_sentence += 1
+            _weigh_person(f, m, title, before, after)
+            _weigh_age(f, before)
+            sentence_start = max((s for s in starts if s <= start), default=0)
+            occurrences.append((f, text, sentence_start, start, m.end()))
+    return forms, occurrences
+
+
+def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | None, tuple[str, ...]] | None:
+    """The (title, name words) a candidate match stands for, trimmed of what is no name; None if nothing is left."""
+    title = m.group("title")
+    tokens = tuple(m.group("name").split())
+    # Sentence-initial function words glued to a name: "But Leo", "When Mara".
+    while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
+        tokens = tokens[1:]
+    if not title and len(tokens) > 1 and tokens[0].lower() in lower_words and _starts_sentence(text, m.start()):
+        tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
+    # "Miss Woodhouse Miss Taylor": a title starts another name.
+    cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
+    if cut:
+        tokens = tokens[:cut]
+    if not tokens or (not title and any(t.lower() in NOT_NAMES for t in tokens)):
+        return None
+    if title:
+        title = title.strip()
+        if title.rstrip(".").lower() in DOTTED_TITLES and not title.endswith("."):
+            title += "."
+    return title, tokens
+
+
+def _weigh_person(f: _Form, m: re.Match[str], title: str | None, before: str, after: str) -> None:
+    """Add the evidence around one use of a name that it is a person, or a place or thing."""
+    if title:
+        f.person += PERSON_EVIDENCE["title"]
+    if _PERSON_VERB.match(after) or m.group("poss") or _PERSON_OBJECT.search(before):
+        f.person += PERSON_EVIDENCE["action"]
+    verb_after = _VERB_AFTER.match(after)
+    verb_before = _VERB_BEFORE.search(before)
+    if (verb_after and verb_after.group(1) in SPEECH_VERBS) or (
+        verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?"
+    ):
+        f.person += PERSON_EVIDENCE["speech_tag"]
+    if not title and _THING_BEFORE.search(before):
+        f.not_person += NOT_PERSON_EVIDENCE["after_article"]  # the Mirrorball Trophy
+    elif not title and _NOT_PERSON_BEFORE.search(before):
+        f.not_person += NOT_PERSON_EVIDENCE["after_preposition"]  # in Paris
+    ap = _APPOS_AFTER.match(after) or _APPOS_BEFORE.search(before)
+    if ap:
+        f.nouns[ap.group("noun").lower()] += 1
+        f.person += PERSON_EVIDENCE["apposition"]
+
+
+def _weigh_age(f: _Form, before: str) -> None:
+    """ "little Pip", "old Isaac": the word before a name tells an age."""
+    prev_word = _WORD_BEFORE.search(before)
+    if prev_word:
+        pw = prev_word.group(1).lower()
+        if pw in CHILD_WORDS:
+            f.ages["child"] += 1
+        elif pw in ELDERLY_WORDS:
+            f.ages["elderly"] += 1
+
+
 def _starts_sentence(text: str, at: int) -> bool:
     before = text[:at].rstrip()
     return not before or before[-1] in '.!?"\u201d\u201c('
 
 
+# --- Gender votes and shared evidence ---------------------------------------------------------
+
+
+def _vote_genders(occurrences: list[_Occurrence]) -> None:
+    """The pronouns after a sentence's first person are most likely theirs: one vote each."""
+    claimed: set[tuple[int, int]] = set()
+    for f, text, sentence_start, start, end in occurrences:
+        key = (id(text), sentence_start)
+        if key in claimed or f.not_person > f.person:
+            continue
+        claimed.add(key)
+        if _PRONOUN_BEFORE.search(text, sentence_start, start) or not _SUBJECT_BEFORE.search(
+            text[sentence_start:start]
+        ):
+            continue  # "She remembered when Robert…", "winning Dancing With…"
+        male, female = _gender_votes(text, end)
+        f.male += male
+        f.female += female
+        f.person += PERSON_EVIDENCE["pronoun"] * bool(male or female)
+
+
 def _gender_votes(text: str, after: int) -> tuple[int, int]:
     """The first he/she-type pronoun after a sentence's subject, before anyone else is named."""
-    window = text[after : after + 240]
+    window = text[after : after + LIMITS["gender_window_chars"]]
     for nxt in _CANDIDATE.finditer(window):
         # Someone else named: stop. A place ("at Gull Point") or a thing ("the Trophy") is no one.
         if nxt.group("name").split()[0].lower() not in NOT_NAMES and not (
@@ -247,105 +422,8 @@ def _gender_votes(text: str, after: int) -> tuple[int, int]:
     return 0, 0
 
 
-def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
-    """Find the people in a book from its narration (paragraph texts with quotes blanked out)."""
-    forms: dict[str, _Form] = {}
-    lower_words: set[str] = set()
-    for text in narration:
-        lower_words.update(w for w in _WORD.findall(text) if w.islower())
-    for text in speech:
-        lower_words.update(w for w in _WORD.findall(text) if w.islower())
-
-    occurrences: list[tuple[_Form, str, int, int, int]] = []
-    for text in narration:
-        starts = {s for s, _ in sentence_spans(text)}
-        for m in _CANDIDATE.finditer(text):
-            title = m.group("title")
-            tokens = tuple(m.group("name").split())
-            # Sentence-initial function words glued to a name: "But Leo", "When Mara".
-            while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
-                tokens = tokens[1:]
-            if not title and len(tokens) > 1 and tokens[0].lower() in lower_words and _starts_sentence(text, m.start()):
-                tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
-            # "Miss Woodhouse Miss Taylor": a title starts another name.
-            cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
-            if cut:
-                tokens = tokens[:cut]
-            if not tokens or (not title and any(t.lower() in NOT_NAMES for t in tokens)):
-                continue
-            if title:
-                title = title.strip()
-                if title.rstrip(".").lower() in {
-                    "mr",
-                    "mrs",
-                    "ms",
-                    "dr",
-                    "st",
-                    "prof",
-                    "capt",
-                    "lt",
-                    "mme",
-                    "mlle",
-                    "rev",
-                    "fr",
-                } and not title.endswith("."):
-                    title += "."
-            text_form = f"{title} {' '.join(tokens)}" if title else " ".join(tokens)
-            f = forms.get(text_form)
-            if f is None:
-                f = forms[text_form] = _Form(text_form, title, tokens)
-            f.count += 1
-            start = m.start("name") if not title else m.start()
-            start = text.index(tokens[0], start) if not title else start
-            before = text[:start]
-            at_sentence_start = start in starts or not before.strip() or before.rstrip()[-1:] in '"\u201c\u2018('
-            if not at_sentence_start:
-                f.mid_sentence += 1
-            after = text[m.end() :]
-            if title:
-                f.person += 2
-            if _PERSON_VERB.match(after) or m.group("poss") or _PERSON_OBJECT.search(before):
-                f.person += 1
-            verb_after = re.match(r"\s*,?\s*([a-z]+)", after)
-            verb_before = re.search(r"\b([a-z]+)\s+$", before)
-            if (verb_after and verb_after.group(1) in SPEECH_VERBS) or (
-                verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?"
-            ):
-                f.person += 3
-            if not title and _THING_BEFORE.search(before):
-                f.not_person += 3  # the Mirrorball Trophy
-            elif not title and _NOT_PERSON_BEFORE.search(before):
-                f.not_person += 1  # in Paris
-            sentence_start = max((s for s in starts if s <= start), default=0)
-            occurrences.append((f, text, sentence_start, start, m.end()))
-            prev_word = re.search(r"([A-Za-z-]+)\s+$", before)
-            if prev_word:
-                pw = prev_word.group(1).lower()
-                if pw in CHILD_WORDS:
-                    f.ages["child"] += 1
-                elif pw in ELDERLY_WORDS:
-                    f.ages["elderly"] += 1
-            ap = _APPOS_AFTER.match(after) or _APPOS_BEFORE.search(before)
-            if ap:
-                f.nouns[ap.group("noun").lower()] += 1
-                f.person += 2
-
-    # Gender: the pronouns after a sentence's first person are most likely theirs.
-    claimed: set[tuple[int, int]] = set()
-    for f, text, sentence_start, start, end in occurrences:
-        key = (id(text), sentence_start)
-        if key in claimed or f.not_person > f.person:
-            continue
-        claimed.add(key)
-        if _PRONOUN_BEFORE.search(text, sentence_start, start) or not _SUBJECT_BEFORE.search(
-            text[sentence_start:start]
-        ):
-            continue  # "She remembered when Robert…", "winning Dancing With…"
-        male, female = _gender_votes(text, end)
-        f.male += male
-        f.female += female
-        f.person += bool(male or female)
-    # "Marisol turned…" vouches for "Marisol Ortega" and the other way round.
+def _share_evidence(forms: dict[str, _Form]) -> None:
+    """ "Marisol turned…" vouches for "Marisol Ortega" and the other way round."""
     single_evidence: Counter[str] = Counter()
     for f in forms.values():
         if len(f.tokens) == 1 and not f.title:
@@ -353,77 +431,6 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     for f in forms.values():
         if len(f.tokens) > 1 and f.not_person == 0:
             f.person += single_evidence[f.tokens[0]] + single_evidence[f.tokens[-1]]
-    people = [f for f in forms.values() if _is_person(f, lower_words)]
-    # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
-    # that person when a full name it belongs to is known.
-    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and f.not_person <= f.person]
-    clusters = _cluster(people, maybe)
-    descriptors = _descriptors(clusters)
-    clusters += _described(narration, clusters, descriptors)
-    return CharacterIndex(clusters, descriptors)
-
-
-_VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-_DESCRIPTION = r"(?:[a-z]+\s+)?(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?|[a-z]+)"
-_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")
-_DESCRIBED_BEFORE = re.compile(
-    rf"(?:^|[.,;!?]\s+|\s\s)(?P<d>[Tt]he\s+{_DESCRIPTION})"
-    rf"\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b"
-)
-
-
-def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict[str, str]) -> list[_Cluster]:
-    """Characters known only by a description in speech tags: "said the Hatter", "the waiter asked".
-    A description that fits a named character ("the professor" for Professor De Worms) becomes a
-    descriptor of that character instead."""
-    found: Counter[str] = Counter()
-    known = {f.text for cl in clusters for f in cl.forms} | {t for cl in clusters for f in cl.forms for t in f.tokens}
-    for text in narration:
-        for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
-            for m in rx.finditer(text):
-                # "the burly barman" is "the barman"; "the March Hare" keeps its capitals.
-                said = m.group("d").split()
-                if any(w.lower() in NOT_DESCRIPTIONS or w.lower() in NOT_NAMES for w in said[1:]):
-                    continue  # "replied the other with…"
-                words = ["the"] + [w for w in said[1:-1] if w[0].isupper()] + [said[-1]]
-                found[" ".join(words)] += 1
-    out: list[_Cluster] = []
-    for phrase, n in found.most_common():
-        words = phrase.split()
-        noun = words[-1].lower()
-        if (
-            noun in NOT_DESCRIPTIONS
-            or words[1].lower() in NOT_DESCRIPTIONS
-            or noun in descriptors
-            or (noun in GENERIC_PEOPLE and len(words) == 2)
-        ):  # but "the Invisible Man" is one
-            continue
-        if noun in _HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
-            continue  # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
-        # A title, or a rank written as the first word of a name ("Admiral Croft"), that one person has.
-        titled = [
-            cl
-            for cl in clusters
-            if any(
-                (f.title or "").lower().rstrip(".") in (noun, noun[:2])
-                or (len(words) == 2 and len(f.tokens) > 1 and f.tokens[0] == words[1])
-                for f in cl.forms
-            )
-        ]
-        # "the count" is Count Mippipopolous; but "the General", a name in its own right used far more
-        # often than the one General Perovski, is someone else.
-        if len(titled) == 1 and not (words[-1][0].isupper() and n >= 5 * titled[0].count):
-            descriptors[noun] = titled[0].name()
-            continue
-        capital = words[-1][0].isupper()
-        if not (capital or noun in OCCUPATIONS or n >= 3):
-            continue
-        f = _Form(phrase, None, tuple(words), count=n, person=3)
-        g = PERSON_NOUNS.get(" ".join(words[-2:]).lower()) or PERSON_NOUNS.get(noun)
-        if g:
-            f.nouns[" ".join(words[-2:]).lower() if " ".join(words[-2:]).lower() in PERSON_NOUNS else noun] += 1
-        out.append(_Cluster([f]))
-    return out
 
 
 def _is_person(f: _Form, lower_words: set[str]) -> bool:
@@ -435,66 +442,105 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
         return True
     if len(f.tokens) == 1 and f.tokens[0].endswith("ing"):
         return False  # "Looking up, she…"
-    if len(f.tokens) == 1 and f.tokens[0].lower() in lower_words and (f.person < 3 or f.mid_sentence < f.count / 2):
+    sure = PERSON_EVIDENCE["sure"]
+    if (
+        len(f.tokens) == 1
+        and f.tokens[0].lower() in lower_words
+        and (f.person < sure or f.mid_sentence < f.count * CHARACTER_LIMITS["mid_sentence_share"])
+    ):
         return False  # "Next", "Hope": an ordinary word unless named mid-sentence as a person
-    return f.mid_sentence > 0 or f.person >= 3 or len(f.tokens) > 1
+    return f.mid_sentence > 0 or f.person >= sure or len(f.tokens) > 1
 
 
-_HONORIFICS = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mister",
-        "dr",
-        "mme",
-        "mlle",
-        "monsieur",
-        "madame",
-        "mademoiselle",
-        "herr",
-        "frau",
-        "signor",
-        "signora",
-        "sir",
-        "st",
-        "messrs",
-    }
+# --- Characters known by a description --------------------------------------------------------
+
+_VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+# "the burly barman", "the March Hare", "the doctor"
+_DESCRIPTION = r"(?:[a-z]+\s+)?(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?|[a-z]+)"
+_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")  # "said the Hatter"
+# "The waiter asked", "the old man slowly replied"
+_DESCRIBED_BEFORE = re.compile(
+    rf"""
+    (?:^|[.,;!?]\s+|\s\s)                # where a clause starts
+    (?P<d>[Tt]he\s+{_DESCRIPTION})
+    \s+(?:[a-z]+ly\s+)?                  # an adverb
+    (?:{_VERBS_ALT})\b
+    """,
+    re.VERBOSE,
 )
-_TITLE_CLASS = {
-    **dict.fromkeys(("mr", "mister", "monsieur", "herr", "signor", "señor", "master"), "mr"),
-    **dict.fromkeys(("mrs", "madame", "mme", "frau", "signora", "señora"), "mrs"),
-    **dict.fromkeys(("miss", "ms", "mlle", "mademoiselle"), "miss"),
-}
-# Titles used with a first name ("Uncle Robert", "Sir Walter"); the rest go with a surname.
-_FIRST_NAME_TITLES = frozenset(
-    {
-        "uncle",
-        "aunt",
-        "auntie",
-        "sir",
-        "lady",
-        "lord",
-        "cousin",
-        "brother",
-        "sister",
-        "father",
-        "mother",
-        "grandpa",
-        "grandma",
-        "grandfather",
-        "grandmother",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "dame",
-        "don",
-        "saint",
-        "st",
-    }
-)
+
+
+def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict[str, str]) -> list[_Cluster]:
+    """Characters known only by a description in speech tags: "said the Hatter", "the waiter asked".
+    A description that fits a named character ("the professor" for Professor De Worms) becomes a
+    descriptor of that character instead."""
+    known = {f.text for cl in clusters for f in cl.forms} | {t for cl in clusters for f in cl.forms for t in f.tokens}
+    out: list[_Cluster] = []
+    for phrase, n in _descriptions(narration).most_common():
+        words = phrase.split()
+        noun = words[-1].lower()
+        if (
+            noun in NOT_DESCRIPTIONS
+            or words[1].lower() in NOT_DESCRIPTIONS
+            or noun in descriptors
+            or (noun in GENERIC_PEOPLE and len(words) == 2)
+        ):  # but "the Invisible Man" is one
+            continue
+        if noun in HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
+            continue  # "said the obliging Mrs. Ford", "said the motionless Syme": a name after all
+        titled = _ranked(clusters, words, noun)
+        # "the count" is Count Mippipopolous; but "the General", a name in its own right used far more
+        # often than the one General Perovski, is someone else.
+        if len(titled) == 1 and not (
+            words[-1][0].isupper() and n >= CHARACTER_LIMITS["rank_name_ratio"] * titled[0].count
+        ):
+            descriptors[noun] = titled[0].name()
+            continue
+        capital = words[-1][0].isupper()
+        if capital or noun in OCCUPATIONS or n >= CHARACTER_LIMITS["description_uses"]:
+            out.append(_Cluster([_described_form(phrase, words, n)]))
+    return out
+
+
+def _descriptions(narration: list[str]) -> Counter[str]:
+    """How often each description tags speech, reduced to its capitals and noun: "the burly barman" is
+    "the barman"; "the March Hare" keeps its capitals."""
+    found: Counter[str] = Counter()
+    for text in narration:
+        for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
+            for m in rx.finditer(text):
+                said = m.group("d").split()
+                if any(w.lower() in NOT_DESCRIPTIONS or w.lower() in NOT_NAMES for w in said[1:]):
+                    continue  # "replied the other with…"
+                words = ["the"] + [w for w in said[1:-1] if w[0].isupper()] + [said[-1]]
+                found[" ".join(words)] += 1
+    return found
+
+
+def _ranked(clusters: list[_Cluster], words: list[str], noun: str) -> list[_Cluster]:
+    """The characters with a title, or a rank written as the first word of a name ("Admiral Croft"),
+    that a description names."""
+    return [
+        cl
+        for cl in clusters
+        if any(
+            (f.title or "").lower().rstrip(".") in (noun, noun[:2])
+            or (len(words) == 2 and len(f.tokens) > 1 and f.tokens[0] == words[1])
+            for f in cl.forms
+        )
+    ]
+
+
+def _described_form(phrase: str, words: list[str], n: int) -> _Form:
+    """The one form of a character known by a description, with its person noun (for gender and age)."""
+    f = _Form(phrase, None, tuple(words), count=n, person=PERSON_EVIDENCE["sure"])
+    pair, noun = " ".join(words[-2:]).lower(), words[-1].lower()
+    if PERSON_NOUNS.get(pair) or PERSON_NOUNS.get(noun):
+        f.nouns[pair if pair in PERSON_NOUNS else noun] += 1
+    return f
+
+
+# --- Clustering forms into characters ---------------------------------------------------------
 
 
 def _title_class(title: str | None) -> str | None:
@@ -502,7 +548,7 @@ def _title_class(title: str | None) -> str | None:
     if not title:
         return None
     t = title.lower().rstrip(".")
-    return _TITLE_CLASS.get(t, t)
+    return TITLE_CLASS.get(t, t)
 
 
 def _title_gender(tclass: str | None) -> str | None:
@@ -510,7 +556,7 @@ def _title_gender(tclass: str | None) -> str | None:
         return None
     if tclass == "mr" or tclass in MALE_TITLES:
         return "male"
-    if tclass in ("mrs", "miss") or tclass in FEMALE_TITLES:
+    if tclass in _WOMEN_CLASSES or tclass in FEMALE_TITLES:
         return "female"
     return None
 
@@ -521,25 +567,53 @@ def _compatible(cl: _Cluster, f: _Form) -> bool:
     if tc is None:
         return True
     classes = {_title_class(g.title) for g in cl.forms} - {None}
-    if tc in ("mr", "mrs", "miss") and classes & ({"mr", "mrs", "miss"} - {tc}):
+    if tc in _FAMILY_CLASSES and classes & (_FAMILY_CLASSES - {tc}):
         return False
     want = _title_gender(tc)
     have = cl.gender()
     return want is None or have in ("unknown", want)
 
 
+def _bare_title(f: _Form) -> str:
+    return (f.title or "").lower().rstrip(".")
+
+
+@dataclass
+class _Clustering:
+    """The characters made so far, and the ways a single name finds its character."""
+
+    clusters: list[_Cluster] = field(default_factory=list)
+    # Characters with a full name, and those a bare name made: what a first name or surname can join.
+    named: list[_Cluster] = field(default_factory=list)
+    # Per single name, the characters a title with it ("Mrs. Quill") or it alone ("Quill") went to.
+    titled_single: defaultdict[str, list[_Cluster]] = field(default_factory=lambda: defaultdict(list))
+
+    def new(self, f: _Form) -> _Cluster:
+        cl = _Cluster([f])
+        self.clusters.append(cl)
+        return cl
+
+    def by_first(self, tok: str) -> list[_Cluster]:
+        return [c for c in self.named if any(g.tokens[0] == tok for g in c.forms if len(g.tokens) > 1)]
+
+    def by_last(self, tok: str) -> list[_Cluster]:
+        return [c for c in self.named if any(g.tokens[-1] == tok for g in c.forms if len(g.tokens) > 1)]
+
+
 def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
     """Merge full names, first names, surnames with titles into one character each.
     Forms in `maybe` join a character they clearly belong to, and never make a new one.
     Mr., Mrs. and Miss with one surname are three people; a bare surname goes to the one it fits."""
-    clusters: list[_Cluster] = []
+    state = _Clustering()
+    _join_full_names(state, forms)
+    state.named = list(state.clusters)
+    _join_titled_names(state, forms)
+    _join_bare_names(state, forms, maybe)
+    return state.clusters
 
-    def new(f: _Form) -> _Cluster:
-        cl = _Cluster([f])
-        clusters.append(cl)
-        return cl
 
-    # 1. Full names: one character per name, titled variants joined when compatible.
+def _join_full_names(state: _Clustering, forms: list[_Form]) -> None:
+    """1. Full names: one character per name, titled variants joined when compatible."""
     full = sorted((f for f in forms if len(f.tokens) >= 2), key=lambda f: (f.title is not None, -f.count))
     by_tokens: defaultdict[tuple[str, ...], list[_Cluster]] = defaultdict(list)
     for f in full:
@@ -547,66 +621,75 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
         if home:
             home.forms.append(f)
         else:
-            by_tokens[f.tokens].append(new(f))
-    named = list(clusters)
+            by_tokens[f.tokens].append(state.new(f))
 
-    def by_first(tok: str) -> list[_Cluster]:
-        return [c for c in named if any(g.tokens[0] == tok for g in c.forms if len(g.tokens) > 1)]
 
-    def by_last(tok: str) -> list[_Cluster]:
-        return [c for c in named if any(g.tokens[-1] == tok for g in c.forms if len(g.tokens) > 1)]
-
-    # 2. A title with one name: "Mrs. Quill", "Uncle Robert", "Dr. Okafor".
-    titled_single: defaultdict[str, list[_Cluster]] = defaultdict(list)
+def _join_titled_names(state: _Clustering, forms: list[_Form]) -> None:
+    """2. A title with one name: "Mrs. Quill", "Uncle Robert", "Dr. Okafor"."""
     for f in sorted((f for f in forms if len(f.tokens) == 1 and f.title), key=lambda f: -f.count):
-        tok, t = f.tokens[0], f.title.lower().rstrip(".") if f.title else ""
-        pool = by_first(tok) if t in _FIRST_NAME_TITLES else by_last(tok)
-        if t in ("sir", "lady", "lord", "dame") and not pool:
-            pool = by_last(tok)
-        fits = [c for c in pool if _compatible(c, f)]
-        tc = _title_class(f.title)
-        if t not in _FIRST_NAME_TITLES:
-            # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a
-            # surname join a full name only when it is given with the same title ("Mrs. June Pell").
-            fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms)]
-        same = next((c for c in titled_single[tok] if _title_class(c.forms[0].title) == _title_class(f.title)), None)
+        tok = f.tokens[0]
+        fits = _titled_fits(state, f)
+        same = next(
+            (c for c in state.titled_single[tok] if _title_class(c.forms[0].title) == _title_class(f.title)), None
+        )
         if same:
             same.forms.append(f)
         elif len(fits) == 1:
             fits[0].forms.append(f)
-            titled_single[tok].append(fits[0])
+            state.titled_single[tok].append(fits[0])
         else:
-            titled_single[tok].append(new(f))
+            state.titled_single[tok].append(state.new(f))
 
-    # 3. A bare name: the first name of one character, else the surname of one.
+
+def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
+    """The full-named characters a titled single name can be: "Uncle Robert" is Robert Pell."""
+    tok, t = f.tokens[0], _bare_title(f)
+    pool = state.by_first(tok) if t in FIRST_NAME_TITLES else state.by_last(tok)
+    if t in RANK_TITLES and not pool:
+        pool = state.by_last(tok)
+    fits = [c for c in pool if _compatible(c, f)]
+    if t not in FIRST_NAME_TITLES:
+        # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a
+        # surname join a full name only when it is given with the same title ("Mrs. June Pell").
+        tc = _title_class(f.title)
+        fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms)]
+    return fits
+
+
+def _join_bare_names(state: _Clustering, forms: list[_Form], maybe: list[_Form]) -> None:
+    """3. A bare name: the first name of one character, else the surname of one; else a new
+    character, unless it is only a `maybe`."""
     weak = {id(f) for f in maybe}
     for f in sorted((f for f in [*forms, *maybe] if len(f.tokens) == 1 and not f.title), key=lambda f: -f.count):
         tok = f.tokens[0]
-        target: _Cluster | None = None
-        firsts = by_first(tok) or [
-            c for c in titled_single[tok] if (c.forms[0].title or "").lower().rstrip(".") in _FIRST_NAME_TITLES
-        ]
-        if len(firsts) == 1:
-            target = firsts[0]
-        elif not firsts:
-            lasts = by_last(tok)
-            surnamed = [c for c in titled_single[tok] if c not in lasts] + lasts
-            men = [c for c in surnamed if any(_title_class(g.title) == "mr" for g in c.forms)]
-            # A bare surname is rarely a married or unmarried woman's ("Braddocks said" is Mr.).
-            surnamed = [c for c in surnamed if not all(_title_class(g.title) in ("mrs", "miss") for g in c.forms)]
-            if len(surnamed) == 1:
-                target = surnamed[0]
-            elif len(men) == 1:
-                target = men[0]  # "Weston" alone is Mr. Weston more often than Mrs. Weston
+        target = _bare_target(state, tok)
         if target is None and id(f) in weak:
             continue
         if target is None:
-            target = new(f)
-            named.append(target)
-            titled_single[tok].append(target)
+            target = state.new(f)
+            state.named.append(target)
+            state.titled_single[tok].append(target)
         else:
             target.forms.append(f)
-    return clusters
+
+
+def _bare_target(state: _Clustering, tok: str) -> _Cluster | None:
+    """The one character a bare name belongs to, if there is one."""
+    firsts = state.by_first(tok) or [
+        c for c in state.titled_single[tok] if _bare_title(c.forms[0]) in FIRST_NAME_TITLES
+    ]
+    if firsts:
+        return firsts[0] if len(firsts) == 1 else None
+    lasts = state.by_last(tok)
+    surnamed = [c for c in state.titled_single[tok] if c not in lasts] + lasts
+    men = [c for c in surnamed if any(_title_class(g.title) == "mr" for g in c.forms)]
+    # A bare surname is rarely a married or unmarried woman's ("Braddocks said" is Mr.).
+    surnamed = [c for c in surnamed if not all(_title_class(g.title) in _WOMEN_CLASSES for g in c.forms)]
+    if len(surnamed) == 1:
+        return surnamed[0]
+    if len(men) == 1:
+        return men[0]  # "Weston" alone is Mr. Weston more often than Mrs. Weston
+    return None
 
 
 def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
@@ -618,13 +701,9 @@ def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
             for noun in f.nouns:
                 if f.tokens[0] != "the":
                     claims[noun].add(name)
-            t = (f.title or "").lower().rstrip(".")
-            if t in ("dr", "doctor"):
-                claims["doctor"].add(name)
-            elif t in ("capt", "captain"):
-                claims["captain"].add(name)
-            elif t in ("prof", "professor"):
-                claims["professor"].add(name)
+            t = _bare_title(f)
+            if t in TITLE_DESCRIPTIONS:
+                claims[TITLE_DESCRIPTIONS[t]].add(name)
         gender, age = cl.gender(), cl.age()
         if age == "child" and gender != "unknown":
             claims["boy" if gender == "male" else "girl"].add(name)

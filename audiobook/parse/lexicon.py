@@ -21,11 +21,13 @@ laughs smile smiled smiles grin grinned snort snorted sneer sneered scoff scoffe
 shriek shrieked croak croaked rasp rasped mumble mumbled purr purred coo cooed chirp chirped
 counter countered concede conceded confess confessed correct corrected echo echoed inquire inquired
 enquire enquired query queried persist persisted proceed proceeded resume resumed conclude concluded
-exclaim cried went put began recall recalled reason reasoned reflect reflected assent assented
+went put recall recalled reason reasoned reflect reflected assent assented
 object objected state stated note noted point pointed prompt prompted soothe soothed assure assured
 cut interposed interpose interject interjected volunteer volunteered pursue pursued venture ventured
 """
 SPEECH_VERBS = frozenset(_SPEECH_VERB_STEMS.split())
+# Verbs that tag speech only with their particle: "broke in", "put in", "chimed in", "went on".
+PHRASAL_SPEECH_VERBS = frozenset({"broke", "put", "chimed", "went"})
 
 # Irregular past tenses and participles: what a person did ("Denham made no comment, but said").
 IRREGULAR_PAST = tuple(
@@ -39,97 +41,109 @@ gone written driven chosen forgotten hidden stolen sworn torn worn
 """.split()
 )
 
+# Pronouns, as sets of words and as regex alternations (each alternative is a whole word: no order matters).
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
+# A pronoun that tells a gender: any of the above, capitalised only where a sentence starts with it.
+GENDERED_PRONOUN = "he|him|his|himself|she|her|hers|herself|He|His|She|Her"
+# The subject of a speech tag: "…," he said. / "…," said she. / I said.
+SUBJECT_PRONOUN = "he|she|He|She|I"
+# The subject that opens a sentence: "She turned to the window."
+SENTENCE_SUBJECT_PRONOUN = "He|She|I"
+# Any subject pronoun, of one person or several: "She remembered when Robert…".
+ANY_SUBJECT_PRONOUN = "he|she|He|She|they|They|I|we|We"
 
+
+def pronoun_gender(pronoun: str) -> str:
+    """ "male" for he/him/his/himself in any case, else "female" (for a match of GENDERED_PRONOUN)."""
+    return "male" if pronoun.lower() in MALE_PRONOUNS else "female"
+
+
+# Titles, lower case and without a full stop. A title carries a gender, or none.
 MALE_TITLES = frozenset(
-    {
-        "mr",
-        "mister",
-        "sir",
-        "lord",
-        "uncle",
-        "father",
-        "brother",
-        "king",
-        "prince",
-        "duke",
-        "count",
-        "baron",
-        "master",
-        "monsieur",
-        "signor",
-        "herr",
-        "grandpa",
-        "grandfather",
-        "colonel",
-        "major",
-        "general",
-        "sergeant",
-        "reverend",
-        "rev",
-        "fr",
-        "papa",
-        "daddy",
-        "dad",
-        "señor",
-        "don",
-    }
+    """
+mr mister sir lord uncle father brother king prince duke count baron master monsieur signor herr grandpa
+grandfather colonel major general sergeant reverend rev fr papa daddy dad señor don
+""".split()
 )
 FEMALE_TITLES = frozenset(
-    {
-        "mrs",
-        "miss",
-        "ms",
-        "lady",
-        "aunt",
-        "auntie",
-        "mother",
-        "sister",
-        "queen",
-        "princess",
-        "duchess",
-        "countess",
-        "baroness",
-        "madame",
-        "mme",
-        "mademoiselle",
-        "mlle",
-        "signora",
-        "frau",
-        "grandma",
-        "grandmother",
-        "mistress",
-        "dame",
-        "nurse",
-        "señora",
-        "mama",
-        "mommy",
-        "mom",
-        "mum",
-    }
+    """
+mrs miss ms lady aunt auntie mother sister queen princess duchess countess baroness madame mme mademoiselle
+mlle signora frau grandma grandmother mistress dame nurse señora mama mommy mom mum
+""".split()
 )
 NEUTRAL_TITLES = frozenset(
-    {
-        "dr",
-        "doctor",
-        "professor",
-        "prof",
-        "captain",
-        "capt",
-        "judge",
-        "officer",
-        "detective",
-        "inspector",
-        "chief",
-        "lieutenant",
-        "lt",
-        "agent",
-        "coach",
-    }
+    """
+dr doctor professor prof captain capt judge officer detective inspector chief lieutenant lt agent coach
+""".split()
 )
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
+# Titles written abbreviated, with or without a full stop ("Mr. Pell", "Mr Pell"), in the order a regex tries them.
+ABBREVIATED_TITLES = (
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Capt",
+    "Col",
+    "Gen",
+    "Lt",
+    "Rev",
+    "Mme",
+    "Mlle",
+    "Fr",
+    "Sgt",
+    "Messrs",
+)
+# Titles a name's canonical form writes with a full stop ("Mr Pell" is "Mr. Pell").
+DOTTED_TITLES = frozenset("mr mrs ms dr st prof capt lt mme mlle rev fr".split())
+# Titles too common to stand for one person when said alone ("said Miss" is nobody in particular).
+COMMON_TITLES = frozenset("mr mrs ms dr miss".split())
+# Forms of address that are never a description: "said the obliging Mrs. Ford" names Mrs. Ford.
+HONORIFICS = frozenset(
+    "mr mrs ms miss mister dr mme mlle monsieur madame mademoiselle herr frau signor signora sir st messrs".split()
+)
+# Mr./Mrs./Miss families: two forms whose classes differ are two people (Mrs. and Miss Bates).
+TITLE_CLASS = {
+    **dict.fromkeys(("mr", "mister", "monsieur", "herr", "signor", "señor", "master"), "mr"),
+    **dict.fromkeys(("mrs", "madame", "mme", "frau", "signora", "señora"), "mrs"),
+    **dict.fromkeys(("miss", "ms", "mlle", "mademoiselle"), "miss"),
+}
+# Titles used with a first name ("Uncle Robert", "Sir Walter"); the rest go with a surname.
+FIRST_NAME_TITLES = frozenset(
+    """
+uncle aunt auntie sir lady lord cousin brother sister father mother grandpa grandma grandfather grandmother
+king queen prince princess dame don saint st
+""".split()
+)
+# Titles of rank that go with a first name or, when no first name fits, a surname (Sir Walter, Lady Russell).
+RANK_TITLES = frozenset("sir lady lord dame".split())
+# Titles that make their bearer "the doctor", "the captain", "the professor".
+TITLE_DESCRIPTIONS = {
+    "dr": "doctor",
+    "doctor": "doctor",
+    "capt": "captain",
+    "captain": "captain",
+    "prof": "professor",
+    "professor": "professor",
+}
+# Titles a vocative may carry: "…, Mr. Knightley!", "Uncle Robert, look!" (abbreviated ones, then spelled out).
+VOCATIVE_ABBREVIATED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Mme", "Mlle")
+VOCATIVE_TITLES = (
+    "Miss",
+    "Sir",
+    "Madame",
+    "Monsieur",
+    "Mademoiselle",
+    "Captain",
+    "Colonel",
+    "Uncle",
+    "Aunt",
+    "Lady",
+    "Lord",
+)
 # Titles that are spoken to a parent or grandparent: saying them marks the speaker as a child.
 CHILD_VOCATIVES = frozenset({"mommy", "daddy", "mama", "papa", "mummy"})
 
@@ -194,17 +208,16 @@ GENERIC_PEOPLE = {
     "stranger": "unknown",
 }
 
-# People named only by what they are: "said the waiter", "the old man replied".
+# People named only by what they are: "said the waiter", "the old man replied" (and every noun of PERSON_NOUNS).
 OCCUPATIONS = frozenset(
     """
-waiter waitress porter driver servant maid landlady landlord clerk officer policeman constable soldier
-sailor captain colonel doctor nurse priest vicar curate rector footman butler coachman cabman cabby guard
-conductor stranger visitor king queen duchess duke count countess baron baroness professor secretary
+waiter waitress porter servant maid landlady landlord clerk officer policeman constable soldier
+sailor colonel priest vicar curate rector footman butler coachman cabman cabby guard
+conductor visitor duchess duke count countess baron baroness secretary
 inspector detective judge lawyer general major lieutenant sergeant marquis president chairman manager
 barman bartender cook gardener housekeeper governess host hostess guide boatman fisherman shopman
 shopkeeper farmer peasant beggar postman messenger agent student prisoner warder jailer magistrate
-chaplain bishop abbe cardinal emperor empress princess prince lord lady knight squire page herald
-caterpillar hatter gryphon dodo mouse rabbit turtle footman cat
+chaplain bishop abbe cardinal emperor empress lord knight squire page herald
 """.split()
 ) | frozenset(PERSON_NOUNS)
 NOT_DESCRIPTIONS = frozenset(
@@ -237,36 +250,31 @@ august september october november december
 god heaven lord english french german
 hello hi hey goodbye thanks thank please sorry okay ok
 to thus poor dear neither either good great old young little whatever whoever nothing everything
-something someone anyone nobody everybody somebody anybody besides afterwards presently certainly
-surely alas hush why say look come go oh ah eh hm
+something someone anyone nobody everybody somebody anybody afterwards presently certainly
+surely alas hush say look come go eh hm
 """.split()
 )
 
+# Words ending in a full stop that end no sentence: the abbreviated titles ("Messrs." aside, which
+# sentence_spans has never treated as one) and a few more.
 ABBREVIATIONS = (
-    "Mr.",
-    "Mrs.",
-    "Ms.",
-    "Dr.",
-    "St.",
-    "Jr.",
-    "Sr.",
-    "Prof.",
-    "Capt.",
-    "Col.",
-    "Gen.",
-    "Lt.",
-    "Rev.",
-    "Mt.",
-    "No.",
-    "vs.",
-    "etc.",
-    "Mme.",
-    "Mlle.",
-    "Fr.",
-    "Sgt.",
+    *(f"{t}." for t in ABBREVIATED_TITLES if t != "Messrs"),
+    *("St.", "Jr.", "Sr.", "Mt.", "No.", "vs.", "etc."),
 )
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u2026])[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018'(\[]*[A-Z0-9])")
+# Where one sentence ends and the next begins: the space after a full stop, "!", "?" or "…" (and any
+# closing quotes or brackets), before a capital or a digit (behind any opening quotes or brackets).
+_SENTENCE_END = re.compile(
+    r"""
+    (?<=[.!?\u2026])               # just after the sentence's final punctuation
+    ["\u201d\u2019')\]]*         # closing quotes and brackets stay with it
+    \s+                          # the gap between the sentences
+    (?=["\u201c\u2018'(\[]*[A-Z0-9])  # the next one starts with a capital or a digit
+    """,
+    re.VERBOSE,
+)
+# A single capital with a full stop, an initial: "J. M. Barrie" goes on.
+_INITIAL = re.compile(r"\b[A-Z]\.$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -275,7 +283,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(text):
         head = text[start : m.start()]
-        if any(head.endswith(a) for a in ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", head):
+        if any(head.endswith(a) for a in ABBREVIATIONS) or _INITIAL.search(head):
             continue
         spans.append((start, m.start()))
         start = m.end()

@@ -11,13 +11,19 @@ import re
 from dataclasses import dataclass
 
 from ..model import Paragraph
+from .weights import LIMITS
 
 DOUBLE, SINGLE, GUILLEMET = "double", "single", "guillemet"
 
 # Word-initial elisions written with an opening mark: never the start of a quote.
 _ELISIONS = re.compile(
-    r"(?:tis|twas|til|till|em|cause|cos|bout|round|n|nother|ere|im|er|ow|ave|e|un|uns|ee|ye|\d\d?s?)\b",
-    re.IGNORECASE,
+    r"""
+    (?:tis|twas|til|till|cause|cos|bout|round|nother|ere  # 'tis, 'twas, 'til, 'cause, 'bout, 'round, 'ere
+      |em|n|im|er|ow|ave|e|un|uns|ee|ye                   # 'em, rock 'n' roll, 'im, 'er, 'ow, 'ave, 'e, 'un, 'ee, 'ye
+      |\d\d?s?                                            # '99, the '60s
+    )\b
+    """,
+    re.VERBOSE | re.IGNORECASE,
 )
 _OPEN_CONTEXT = set(" \t\n([{\u2014\u2013-/\"\u201c\u201e\u00ab\u2018'") | {""}
 _CLOSE_PUNCT = set(",.!?;:\u2026\u2014\u2013-")
@@ -40,7 +46,6 @@ class Quote:
     close: int  # index just past the closing mark (or the paragraph's end) in end_para
     text: str  # the words inside, marks removed, paragraphs joined by a space
     style: str  # DOUBLE, SINGLE or GUILLEMET
-    closed: bool  # False when the paragraph ended without a closing mark
     speech: bool = True  # False for a scare quote, a title, a quoted letter
 
 
@@ -105,7 +110,7 @@ def _is_speech(q_text: str, before: str) -> bool:
     words = _WORD.findall(q_text)
     if not words:
         return False
-    if len(words) > 4 or _SPEECH_PUNCT.search(q_text):
+    if len(words) > LIMITS["scare_quote_words"] or _SPEECH_PUNCT.search(q_text):
         return True
     tail = before.rstrip()
     if not tail:
@@ -129,7 +134,7 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
                 # Not reopened: the speech ended with the previous paragraph.
                 cp, co, cstyle, parts = carry
                 prev_text = paragraphs[p - 1].text
-                quotes.append(Quote(cp, co, p - 1, len(prev_text), " ".join(parts).strip(), cstyle, closed=False))
+                quotes.append(Quote(cp, co, p - 1, len(prev_text), " ".join(parts).strip(), cstyle))
                 carry = None
             else:
                 i = start_i = at + 1
@@ -151,7 +156,7 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
                 parts.append(text[start_i:i])
                 inner = " ".join(x.strip() for x in parts if x.strip())
                 before = paragraphs[sp].text[:so]
-                quotes.append(Quote(sp, so, p, i + 1, inner, sstyle, closed=True, speech=_is_speech(inner, before)))
+                quotes.append(Quote(sp, so, p, i + 1, inner, sstyle, speech=_is_speech(inner, before)))
                 state = None
             i += 1
         if state is not None:
@@ -168,7 +173,6 @@ def find_quotes(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> list[Quo
                 len(paragraphs[-1].text),
                 " ".join(x.strip() for x in parts if x.strip()),
                 cstyle,
-                closed=False,
             )
         )
     return quotes

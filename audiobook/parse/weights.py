@@ -1,0 +1,67 @@
+"""Every number the parser's rules weigh evidence with, in one place: confidences, scores, limits.
+
+Rule code names these; it holds no bare numbers of its own.
+"""
+
+from __future__ import annotations
+
+# How sure each attribution rule is of the speaker it names (attribute.py).
+CONFIDENCE = {
+    "tag": 0.95,  # a speech tag names the speaker: "…," said Leo
+    "tag:pronoun": 0.85,  # a tag with he/she: "…," she said
+    "beat": 0.75,  # a named character acts beside the quote
+    "beat:pronoun": 0.65,  # he/she acts beside the quote
+    "beat:previous": 0.6,  # someone acts in the paragraph before a paragraph of pure speech
+    "paragraph": 0.85,  # another quote of the paragraph has a speaker (never above theirs)
+    "turn": 0.6,  # two people take turns
+    "turn:other": 0.5,  # a conversation's second line: whoever else was last in view
+    "vocative": 0.7,  # the previous line addressed them by name
+}
+
+# How far back, or how far along, a rule looks (quotes.py, attribute.py, characters.py).
+LIMITS = {
+    "scare_quote_words": 4,  # a quote of at most this many words, unpunctuated, inside a sentence is no speech
+    "pronoun_paragraphs": 6,  # a he/she means someone mentioned at most this many paragraphs back
+    "other_paragraphs": 4,  # "the other" is someone mentioned at most this many paragraphs back
+    "tag_after_chars": 80,  # names looked for in the narration just after a quote: this many characters
+    "tag_verb_tail_chars": 20,  # a tag before a quote: its speech verb at most this far from the quote
+    "gender_window_chars": 240,  # a name's he/she looked for this many characters after it
+}
+
+# Evidence that a capitalised name is a person, added up per surface form (characters.py).
+PERSON_EVIDENCE = {
+    "title": 2,  # "Mr. Pell"
+    "action": 1,  # "Pell smiled", "Pell's", "met Pell"
+    "speech_tag": 3,  # "Pell said", "said Pell."
+    "apposition": 2,  # "Pell, the village doctor", "her son Pip"
+    "pronoun": 1,  # a he/she follows it as the subject of its sentence
+    "sure": 3,  # a total that makes a person of a form on its own
+}
+# Evidence that it is not: a place or a thing.
+NOT_PERSON_EVIDENCE = {
+    "after_article": 3,  # "the Mirrorball Trophy"
+    "after_preposition": 1,  # "in Paris"
+}
+# Votes for a character's gender from how the text names them; each he/she after a name is one vote.
+GENDER_VOTES = {
+    "title": 5,  # per use of a gendered title ("Mrs.", "Uncle")
+    "noun": 3,  # per gendered noun in apposition ("her son Pip")
+}
+CHARACTER_LIMITS = {
+    # An ordinary lower-case word ("Hope") is a name only when at least this share of its uses is mid-sentence.
+    "mid_sentence_share": 0.5,
+    # A title spelled out ("said Mademoiselle") stands for the character who carries it this share of the time.
+    "title_share": 0.8,
+    # "the General" is someone else than the one General Perovski when said this many times as often.
+    "rank_name_ratio": 5,
+    # Times a lower-case description ("the waiter said") must tag speech to become a character.
+    "description_uses": 3,
+}
+
+# Naming a first-person narrator from what the others call them (__init__.py).
+NARRATOR_NAME = {
+    "near_weight": 2,  # a vocative in a line beside the narrator's counts this many times one further off
+    "min_uses": 2,  # a name said at least this many times
+    "min_near": 1,  # and at least this many times beside the narrator's lines
+    "max_share_divisor": 10,  # and the name of no one heard speaking more than a tenth as often as the narrator
+}
