@@ -46,6 +46,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,87 @@ def _literal(state: Any, silent: bool) -> bool:
     return True
 
 
+def _fill(marks: bytearray, b: int, a: int, kind: int) -> None:
+    marks[b:a] = bytes([kind]) * (a - b)
+
+
+def _mark_link(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    for i in range(b, a):  # the label's characters are already marked
+        if not marks[i]:
+            marks[i] = _DROP
+    return True
+
+
+def _mark_image(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    _fill(marks, b, a, _DROP)
+    return True
+
+
+def _mark_newline(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    marks[b] = _BREAK  # "\n" then the next line's indent (kept: a hint)
+    _fill(marks, b + 1, a, _KEEP)
+    return True
+
+
+def _mark_escape(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    if src[b + 1] == "\n":  # backslash hard break
+        marks[b], marks[b + 1] = _DROP, _BREAK
+        _fill(marks, b + 2, a, _KEEP)
+    else:
+        _fill(marks, b, a, _KEEP)
+        if src[b + 1] in _ESCAPABLE:
+            marks[b] = _DROP
+    return True
+
+
+def _mark_backticks(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    if not extra:  # the length of the backtick run
+        return False
+    _fill(marks, b, a, _DROP)
+    s, e = b + extra, a - extra
+    if e - s >= 2 and src[s] == " " and src[e - 1] == " " and src[s:e].strip(" "):
+        s, e = s + 1, e - 1
+    for i in range(s, e):
+        marks[i] = _BREAK if src[i] == "\n" else _KEEP
+    return True
+
+
+def _mark_delimiters(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    if extra is None:  # the delimiter runs did not tile the span
+        return False
+    for tok, tb, ta in extra:
+        _fill(marks, tb, ta, _KEEP if tok.type == "text" and tok.content else _DROP)
+    return True
+
+
+def _mark_autolink(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    _fill(marks, b, a, _KEEP)
+    marks[b] = marks[a - 1] = _DROP
+    return True
+
+
+def _mark_html(marks: bytearray, src: str, b: int, a: int, extra: Any) -> bool:
+    _fill(marks, b, a, _DROP)
+    if _BR.fullmatch(src, b, a):
+        marks[b] = _BREAK
+    return True
+
+
+# How each recorded inline rule marks the characters it consumed; a rule not named here, or one whose
+# marker returns False, consumed text (literal characters, unmatched markers): kept.
+_MARKERS: dict[str, Callable[[bytearray, str, int, int, Any], bool]] = {
+    "link": _mark_link,
+    "image": _mark_image,
+    "newline": _mark_newline,
+    "escape": _mark_escape,
+    "backticks": _mark_backticks,
+    "emphasis": _mark_delimiters,
+    "strikethrough": _mark_delimiters,
+    "autolink": _mark_autolink,
+    "html_inline": _mark_html,
+}
+
+
 def _finish(state: Any) -> None:
     """After emphasis pairing: mark every character of the inline source as kept, dropped, a line
     break or an entity; store the marks for the walk over block tokens."""
@@ -134,51 +216,15 @@ def _finish(state: Any) -> None:
     marks = bytearray(len(src))
     subs: dict[int, tuple[str, int]] = {}
     for name, b, a, extra in getattr(state, _RECORDS, ()):
-        if name == "link":  # the label's characters are already marked
-            for i in range(b, a):
-                if not marks[i]:
-                    marks[i] = _DROP
-        elif name == "image":
-            marks[b:a] = bytes([_DROP]) * (a - b)
-        elif name == "newline":  # "\n" then the next line's indent (kept: a hint)
-            marks[b] = _BREAK
-            marks[b + 1 : a] = bytes([_KEEP]) * (a - b - 1)
-        elif name == "escape":
-            if src[b + 1] == "\n":  # backslash hard break
-                marks[b], marks[b + 1] = _DROP, _BREAK
-                marks[b + 2 : a] = bytes([_KEEP]) * (a - b - 2)
-            else:
-                marks[b:a] = bytes([_KEEP]) * (a - b)
-                if src[b + 1] in _ESCAPABLE:
-                    marks[b] = _DROP
-        elif name == "backticks" and extra:
-            m = extra
-            marks[b:a] = bytes([_DROP]) * (a - b)
-            s, e = b + m, a - m
-            if e - s >= 2 and src[s] == " " and src[e - 1] == " " and src[s:e].strip(" "):
-                s, e = s + 1, e - 1
-            for i in range(s, e):
-                marks[i] = _BREAK if src[i] == "\n" else _KEEP
-        elif name in ("emphasis", "strikethrough") and extra is not None:
-            for tok, tb, ta in extra:
-                kind = _KEEP if tok.type == "text" and tok.content else _DROP
-                marks[tb:ta] = bytes([kind]) * (ta - tb)
-        elif name == "autolink":
-            marks[b:a] = bytes([_KEEP]) * (a - b)
-            marks[b] = marks[a - 1] = _DROP
-        elif name == "html_inline":
-            marks[b:a] = bytes([_DROP]) * (a - b)
-            if _BR.fullmatch(src, b, a):
-                marks[b] = _BREAK
-        elif name == "entity" and extra is not None:
-            marks[b:a] = bytes([_DROP]) * (a - b)
+        if name == "entity" and extra is not None:
+            _fill(marks, b, a, _DROP)
             marks[b] = _SUB
             subs[b] = (extra, a)
-        else:  # text, literal characters, unmatched markers
-            marks[b:a] = bytes([_KEEP]) * (a - b)
+        elif not (name in _MARKERS and _MARKERS[name](marks, src, b, a, extra)):
+            _fill(marks, b, a, _KEEP)
     for m in _FOOTNOTE_REF.finditer(src):  # [^1] with its definition skipped
         if all(k in (0, _KEEP) for k in marks[m.start() : m.end()]):
-            marks[m.start() : m.end()] = bytes([_DROP]) * (m.end() - m.start())
+            _fill(marks, m.start(), m.end(), _DROP)
     state.env[_KEY] = (marks, subs)  # an image's alt text finishes first: overwritten here
 
 
@@ -416,33 +462,100 @@ def markdown_lines(body: list[Line]) -> list[Line]:
     breaks, hidden = _prescan(texts)
     env: dict[str, Any] = {}
     tokens = _parser().parse("\n".join("" if i in hidden else t for i, t in enumerate(texts)), env)
-    out: list[Line] = []
-    pending_breaks = sorted(breaks)
-    ordinal_line = -1  # first line of an ordered-list item whose number is still to be read
+    return _Walk(body, tokens, sorted(breaks)).run()
 
-    def blank(at: int) -> None:
-        if out and out[-1].text.strip():
-            out.append(Line("", at))
 
-    def scene_break(i: int) -> None:
-        blank(body[i].start)
-        out.append(Line(body[i].text, body[i].start, kind="break"))
-        out.append(Line("", body[i].start))
+class _Walk:
+    """One walk over the block tokens of a story, writing its spoken lines to `out`."""
 
-    def block(lines: list[Line]) -> None:
+    def __init__(self, body: list[Line], tokens: list[Token], breaks: list[int]) -> None:
+        self.body = body
+        self.tokens = tokens
+        self.pending_breaks = breaks  # `~~~` scene breaks markdown-it did not see, in order
+        self.ordinal_line = -1  # first line of an ordered-list item whose number is still to be read
+        self.out: list[Line] = []
+
+    def run(self) -> list[Line]:
+        i = 0
+        while i < len(self.tokens):
+            tok = self.tokens[i]
+            if tok.map:
+                self.breaks_before(tok.map[0])
+            i = self.step(i, tok) + 1
+        self.breaks_before(len(self.body) + 1)
+        return self.out
+
+    def step(self, i: int, tok: Token) -> int:
+        """Write what the token at `i` says; the index of the last token it took."""
+        if tok.type == "list_item_open":
+            self.ordinal_line = tok.map[0] if tok.markup in (".", ")") and tok.info and tok.map else -1
+        elif tok.type == "paragraph_open":
+            number = bool(tok.map and tok.map[0] == self.ordinal_line)
+            self.ordinal_line = -1
+            self.block(self.inline(self.tokens[i + 1], number))
+            return i + 2  # its inline content and its close taken too
+        elif tok.type == "heading_open":
+            self.heading(tok, self.tokens[i + 1])
+            return i + 2
+        elif tok.type in ("code_block", "fence") and tok.map:
+            first = tok.map[0] + (1 if tok.type == "fence" else 0)
+            content = _without_last_newline(tok.content)
+            self.block(self.plain(content, first, _plain_marks(content), {}))
+        elif tok.type == "html_block" and tok.map:
+            content = _without_last_newline(tok.content)
+            self.block(self.plain(content, tok.map[0], *_html_marks(content)))
+        elif tok.type == "hr" and tok.map:
+            self.scene_break(tok.map[0])
+        elif tok.type == "tr_open":
+            self.block([_row(self.tokens, i, self.body)])
+            while self.tokens[i].type != "tr_close":
+                i += 1
+        return i
+
+    def breaks_before(self, line: int) -> None:
+        while self.pending_breaks and self.pending_breaks[0] < line:
+            self.scene_break(self.pending_breaks.pop(0))
+
+    def heading(self, tok: Token, content: Token) -> None:
+        level = int(tok.tag[1])
+        lines = self.inline(content)
+        title = " ".join(line.text.strip() for line in lines if line.text.strip())
+        first = content.map[0] if content.map else 0
+        if not title:
+            self.scene_break(first)
+        elif tok.markup == "-" and (len(lines) > 1 or len(title) > 100 or _PROSE_END.search(title)):
+            self.block(lines)  # a paragraph above `---`: a scene break
+            self.scene_break(tok.map[1] - 1 if tok.map else first)
+        elif level <= 3:
+            src = self.body[first]
+            self.blank(src.start)
+            self.out.append(Line(src.text, src.start, kind="heading", title=title, level=level))
+            self.out.append(Line("", src.start))
+        else:
+            self.block(lines)
+
+    def blank(self, at: int) -> None:
+        if self.out and self.out[-1].text.strip():
+            self.out.append(Line("", at))
+
+    def scene_break(self, i: int) -> None:
+        self.blank(self.body[i].start)
+        self.out.append(Line(self.body[i].text, self.body[i].start, kind="break"))
+        self.out.append(Line("", self.body[i].start))
+
+    def block(self, lines: list[Line]) -> None:
         if any(line.text.strip() for line in lines):
-            blank(lines[0].start)
-            out.extend(lines)
-            out.append(Line("", lines[-1].end))
+            self.blank(lines[0].start)
+            self.out.extend(lines)
+            self.out.append(Line("", lines[-1].end))
 
-    def inline(tok: Token, number: bool = False) -> list[Line]:
+    def inline(self, tok: Token, number: bool = False) -> list[Line]:
         marks, subs = tok.meta.get(_KEY) or (_plain_marks(tok.content), {})
-        where = _Map(tok.content, body, *(tok.map or (0, -1)))
-        first = where.first
+        where = _Map(tok.content, self.body, *(tok.map or (0, -1)))
         lines = _segments(tok.content, marks, subs, where)
         # Put back what markdown-it took off the first line: an ordered-list number, or plain
         # indentation (a hint the paragraph splitter reads, as it does in plain text).
-        src = body[first]
+        src = self.body[where.first]
         column = max(where.columns[0], 0)
         head = src.text[:column]
         m = _ORDINAL.search(head) if number else None
@@ -451,57 +564,14 @@ def markdown_lines(body: list[Line]) -> list[Line]:
             lines[0].insert(0, (head[cut:], src.start + cut, src.start + column))
         return [_line(segs, src.start) for segs in lines]
 
-    def plain(content: str, first: int, marks: bytearray, subs: dict[int, tuple[str, int]]) -> list[Line]:
-        where = _Map(content, body, first)
-        return [_line(segs, body[min(first, len(body) - 1)].start) for segs in _segments(content, marks, subs, where)]
+    def plain(self, content: str, first: int, marks: bytearray, subs: dict[int, tuple[str, int]]) -> list[Line]:
+        where = _Map(content, self.body, first)
+        start = self.body[min(first, len(self.body) - 1)].start
+        return [_line(segs, start) for segs in _segments(content, marks, subs, where)]
 
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.map:
-            while pending_breaks and pending_breaks[0] < tok.map[0]:
-                scene_break(pending_breaks.pop(0))
-        if tok.type == "list_item_open":
-            ordinal_line = tok.map[0] if tok.markup in (".", ")") and tok.info and tok.map else -1
-        elif tok.type == "paragraph_open":
-            number = bool(tok.map) and tok.map[0] == ordinal_line
-            ordinal_line = -1
-            block(inline(tokens[i + 1], number))
-            i += 2
-        elif tok.type == "heading_open":
-            level = int(tok.tag[1])
-            lines = inline(tokens[i + 1])
-            title = " ".join(line.text.strip() for line in lines if line.text.strip())
-            first = tokens[i + 1].map[0] if tokens[i + 1].map else 0
-            if not title:
-                scene_break(first)
-            elif tok.markup == "-" and (len(lines) > 1 or len(title) > 100 or _PROSE_END.search(title)):
-                block(lines)  # a paragraph above `---`: a scene break
-                scene_break(tok.map[1] - 1 if tok.map else first)
-            elif level <= 3:
-                blank(body[first].start)
-                out.append(Line(body[first].text, body[first].start, kind="heading", title=title, level=level))
-                out.append(Line("", body[first].start))
-            else:
-                block(lines)
-            i += 2
-        elif tok.type in ("code_block", "fence") and tok.map:
-            first = tok.map[0] + (1 if tok.type == "fence" else 0)
-            content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
-            block(plain(content, first, _plain_marks(content), {}))
-        elif tok.type == "html_block" and tok.map:
-            content = tok.content[:-1] if tok.content.endswith("\n") else tok.content
-            block(plain(content, tok.map[0], *_html_marks(content)))
-        elif tok.type == "hr" and tok.map:
-            scene_break(tok.map[0])
-        elif tok.type == "tr_open":
-            block([_row(tokens, i, body)])
-            while tokens[i].type != "tr_close":
-                i += 1
-        i += 1
-    while pending_breaks:
-        scene_break(pending_breaks.pop(0))
-    return out
+
+def _without_last_newline(content: str) -> str:
+    return content[:-1] if content.endswith("\n") else content
 
 
 def _row(tokens: list[Token], i: int, body: list[Line]) -> Line:
