@@ -61,7 +61,7 @@ def room_tone(samples: int, sample_rate: int) -> Any:
     return np.tile(table, reps)[start : start + samples]
 
 
-def _pydub():  # type: ignore[no-untyped-def]
+def _pydub() -> Any:  # pydub's AudioSegment class (pydub has no type information)
     import warnings
 
     with warnings.catch_warnings():
@@ -89,7 +89,8 @@ def level(clip: Audio, volume: float = 1.0) -> bytes:
     gain = min(target - 20 * math.log10(rms), MAX_GAIN_DB)
     x *= 10 ** (gain / 20)
     x = _limit(x, 10 ** (PEAK_CEILING_DB / 20), clip.sample_rate)
-    return (np.clip(x * 32768.0, -32768, 32767)).astype("<i2").tobytes()
+    pcm: bytes = (np.clip(x * 32768.0, -32768, 32767)).astype("<i2").tobytes()
+    return pcm
 
 
 def _limit(x: Any, ceiling: float, rate: int) -> Any:
