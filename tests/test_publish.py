@@ -5,54 +5,71 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from audio_tools import decode
-from conftest import EXAMPLE, ROOT, VOICES
+from paths import EXAMPLE, VOICES
 
+from audiobook.check import check_paths, main
+from audiobook.errors import InputError
 from audiobook.ffmpeg import ffmpeg_exe
 from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
 
 pytestmark = pytest.mark.integration
-sys.path.insert(0, str(ROOT / "tools"))
-import acx_check  # noqa: E402
 
 
 @pytest.mark.parametrize("render", ["example_render", "seed_render"])
-def test_every_chapter_passes_the_acx_checks(render, request, capsys):
+def test_every_chapter_passes_the_acx_checks(render, request):
     _, book = request.getfixturevalue(render)
-    assert acx_check.main([str(book)]) == 0, capsys.readouterr().out
-    for mp3 in book.glob("*.mp3"):
-        m = acx_check.measure(mp3)
+    report = check_paths([book])
+    assert report.ok, "\n".join(report.lines())
+    assert sorted(m.path for m in report.files) == sorted(book.glob("*.mp3"))  # every chapter, nothing hidden
+    for m in report.files:
         assert -23 <= m.rms <= -18 and m.peak <= -3 and -90 < m.floor <= -60
         assert 0.5 <= m.head <= 1.0 and 1.0 <= m.tail <= 5.0
+    lines = report.lines()
+    assert len(lines) == len(report.files) + 2 and all(line.endswith("  ok") for line in lines[1:-1])
+    assert lines[-1] == f"{len(report.files)} of {len(report.files)} files pass the ACX technical checks."
+
+
+def _sine(path: Path, *filters: str) -> Path:
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", *filters, "-y", str(path)],
+        check=True,
+    )
+    return path
 
 
 def test_the_checker_fails_what_is_out_of_range(tmp_path, capsys):
-    loud = tmp_path / "loud.mp3"
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=3",
-            "-af",
-            "volume=0dB",
-            "-y",
-            str(loud),
-        ],
-        check=True,
-    )
-    assert acx_check.main([str(loud)]) == 1
+    loud = _sine(tmp_path / "loud.mp3", "-af", "volume=0dB")
+    report = check_paths([loud])
+    assert not report.ok and report.failed == list(report.files)
+    [problems] = [m.problems() for m in report.files]
+    assert any(p.startswith("head room tone 0.00 s") for p in problems), problems
+    assert any(p.startswith("tail room tone 0.00 s") for p in problems), problems
+    assert main([str(loud)]) == 1
     out = capsys.readouterr().out
-    assert "FAIL" in out and "head room tone" in out
+    assert "FAIL" in out and "head room tone" in out and out.endswith("0 of 1 files pass the ACX technical checks.\n")
+
+
+def test_the_checker_names_what_it_cannot_check(tmp_path, capsys):
+    with pytest.raises(InputError, match="no such file or folder"):
+        check_paths([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".cache").mkdir()
+    _sine(tmp_path / "empty" / ".cache" / "hidden.mp3")  # the line cache's folder is never searched
+    with pytest.raises(InputError, match="no MP3 or M4B files"):
+        check_paths([tmp_path / "empty"])
+    (tmp_path / "notes.mp3").write_text("not audio", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot be decoded as audio"):
+        check_paths([tmp_path / "notes.mp3"])
+    assert main([str(tmp_path / "missing")]) == 4
+    assert capsys.readouterr().err.startswith(f"Error: {tmp_path / 'missing'}: no such file")
+    with pytest.raises(InputError, match="nothing to check"):
+        check_paths([])
 
 
 def _ffmetadata_chapters(path: Path) -> list[tuple[float, str]]:
@@ -72,9 +89,16 @@ def _ffmetadata_chapters(path: Path) -> list[tuple[float, str]]:
     return out
 
 
-def test_m4b_has_a_chapter_per_chapter_at_the_files_times(tmp_path):
-    report = generate(EXAMPLE, VOICES, tmp_path / "out", RenderOptions(m4b=True))
+def test_m4b_has_a_chapter_per_chapter_at_the_files_times(example_render, tmp_path):
+    """The example book once more, with an M4B: its lines come from the session render's cache, so
+    only the chapter files and the M4B are made here."""
+    _, first = example_render
+    cache = first.parent.parent / ".cache"  # the render's own line cache, in its output folder
+    report = generate(EXAMPLE, VOICES, tmp_path / "out", RenderOptions(m4b=True, cache_dir=str(cache)))
+    assert report.reused == report.segments and report.synthesized == 0
     book = Path(report.output_dir)
+    for ch in json.loads((first / "book.json").read_text())["chapters"]:
+        assert (book / ch["file"]).read_bytes() == (first / ch["file"]).read_bytes()
     manifest = json.loads((book / "book.json").read_text())
     chapters = _ffmetadata_chapters(book / "book.m4b")
     assert [t for _, t in chapters] == [c["title"] for c in manifest["chapters"]]
