@@ -1,7 +1,7 @@
 """Peak memory of whole renders: the PSS of the whole process tree (pool workers and the per-line
 espeak-ng children included), sampled every 50 ms.
 
-    python bench/memory.py [--paragraph-mb 0.5 2] [--novel PATH ...] [--jobs N]
+    python -m bench.memory [--paragraph-mb 0.5 2] [--novel PATH ...] [--jobs N]
 
 It renders:
 - a story that is one paragraph with no punctuation at all, at each size given (the worst case for a
@@ -20,9 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from render import run_measured
+from bench.render import run_measured
 
 WORDS = (
     "harbour",

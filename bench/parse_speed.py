@@ -2,7 +2,7 @@
 when converted, for the PDNC development novels; and the same text with its chapter headings removed
 (one long chapter), whose time should stay close to the with-headings time (the parse is linear).
 
-    python bench/parse_speed.py [--words 100000]
+    python -m bench.parse_speed [--words 100000]     (from the repository's folder)
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from novel import novel
-
 from audiobook.ingest.text import read_text
 from audiobook.parse import parse_book
+from tests.novels import novel
 
 
 def timed(text: str, name: str) -> tuple[int, float]:

@@ -1,6 +1,6 @@
 """Render a whole synthetic novel and compare with what this machine can do at best, in the same run.
 
-    python bench/render.py [--words 100000] [--jobs N] [--big 200000] [--skip-big]
+    python -m bench.render [--words 100000] [--jobs N] [--big 200000] [--skip-big]
 
 It prints:
 - the parse alone (words per second);
@@ -27,13 +27,8 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from novel import novel  # noqa: E402
-
-from audiobook.ffmpeg import ffmpeg_exe  # noqa: E402
+from audiobook.ffmpeg import ffmpeg_exe
+from tests.novels import novel
 
 
 def _memory_kb(pid: int) -> int:
@@ -172,6 +167,76 @@ def cold_render(words: int, jobs: int, work: Path) -> tuple[float, int, Path, Pa
     return wall, peak, story, out
 
 
+def report_parse(text: str) -> None:
+    from audiobook.ingest.text import read_text
+    from audiobook.parse import parse_book
+
+    started = time.perf_counter()
+    script = parse_book(read_text(text, "novel.md", "novel"))
+    parse_s = time.perf_counter() - started
+    lines = sum(1 for ch in script.chapters for s in ch.segments)
+    print(f"novel: {len(text.split()):,} words, {len(script.chapters)} chapters, {lines:,} segments")
+    print(f"parse alone: {parse_s:.2f} s ({len(text.split()) / parse_s:,.0f} words/s)")
+
+
+def report_limits(text: str, wall: float, jobs: int) -> None:
+    synth_wall, synth_audio = limit_synthesis(text, jobs)
+    enc_wall = limit_encoding(synth_audio, jobs)
+    limit = synth_wall + enc_wall
+    print(
+        f"limit on this machine: espeak-ng alone {synth_wall:.1f} s ({synth_audio / 3600:.2f} h) + "
+        f"ffmpeg encoding alone {enc_wall:.1f} s = {limit:.1f} s"
+    )
+    print(f"cold render / limit: {wall / limit:.2f}")
+    # We encode with LAME's quality 7 (fast, clean for speech); ffmpeg's default is slower. The same
+    # setting for ffmpeg gives a stricter limit, printed too.
+    strict = synth_wall + limit_encoding(synth_audio, jobs, ["-compression_level", "7"])
+    print(
+        f"stricter limit (ffmpeg at the same LAME quality 7): {strict:.1f} s; cold render / that: {wall / strict:.2f}"
+    )
+
+
+def report_recast(manifest: dict, story: Path, out: Path, work: Path, wall: float, jobs: int) -> None:
+    """Recast the character whose share of the lines is closest to 10%, and time the re-render."""
+    counts: dict[str, int] = {}
+    for ch in manifest["chapters"]:
+        for s in ch["segments"]:
+            if s["speaker"]:
+                counts[s["speaker"]] = counts.get(s["speaker"], 0) + 1
+    total = sum(1 for ch in manifest["chapters"] for _ in ch["segments"])
+    who = min(counts, key=lambda n: abs(counts[n] / total - 0.10))
+    config = work / "voices.yaml"
+    from audiobook.cast_plan import plan_cast
+
+    plan_cast(story, config, write=True)
+    exe = Path(sys.executable).parent / "audiobook"
+    command = [str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q", "--jobs", str(jobs)]
+    subprocess.run(command, check=True)  # the same cast, now from voices.yaml
+    cfg = config.read_text()
+    block = re.search(rf"^  {re.escape(who)}:.*?(?=^  \S|^\S|\Z)", cfg, re.MULTILINE | re.DOTALL)
+    assert block, who
+    pitch = re.search(r"pitch: (\d+)", block.group(0))
+    assert pitch
+    config.write_text(
+        cfg.replace(block.group(0), block.group(0).replace(pitch.group(0), f"pitch: {int(pitch.group(1)) + 6}"))
+    )
+    warm, _ = run_measured(command)
+    print(
+        f"recast {who} ({counts[who]} of {total} lines, {counts[who] / total:.0%}): {warm:.1f} s "
+        f"= {warm / wall:.2f} of the cold render"
+    )
+
+
+def report_memory(words: int, wall: float, peak: float, big: int, jobs: int, work: Path) -> None:
+    """A second cold render, at `big` words: its peak memory beside the first one's."""
+    big_wall, big_peak, _, big_out = cold_render(big, jobs, work)
+    shutil.rmtree(big_out, ignore_errors=True)
+    print(
+        f"peak memory: {peak / 1024:.0f} MB at {words:,} words, {big_peak / 1024:.0f} MB at "
+        f"{big:,} words ({big_peak / peak - 1:+.0%}); cold renders took {wall:.1f} s and {big_wall:.1f} s"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--words", type=int, default=100_000)
@@ -182,25 +247,11 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="audiobook-bench-"))
     try:
-        from audiobook.ingest.text import read_text
-        from audiobook.parse import parse_book
-
         text = novel(args.words)
-        started = time.perf_counter()
-        script = parse_book(read_text(text, "novel.md", "novel"))
-        parse_s = time.perf_counter() - started
-        lines = sum(1 for ch in script.chapters for s in ch.segments)
-        print(f"novel: {len(text.split()):,} words, {len(script.chapters)} chapters, {lines:,} segments")
-        print(f"parse alone: {parse_s:.2f} s ({len(text.split()) / parse_s:,.0f} words/s)")
-
+        report_parse(text)
         wall, peak, story, out = cold_render(args.words, args.jobs, work)
         if args.memory_only:
-            big_wall, big_peak, _, _ = cold_render(args.big, args.jobs, work)
-            print(
-                f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
-                f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold renders took {wall:.1f} s and "
-                f"{big_wall:.1f} s"
-            )
+            report_memory(args.words, wall, peak, args.big, args.jobs, work)
             return
         import json
 
@@ -210,65 +261,11 @@ def main() -> None:
             f"cold render (--jobs {args.jobs}): {wall:.1f} s for {audio / 3600:.2f} h of audio "
             f"= {audio / wall:.0f}x realtime; peak memory {peak / 1024:.0f} MB (PSS, all processes)"
         )
-
-        synth_wall, synth_audio = limit_synthesis(text, args.jobs)
-        enc_wall = limit_encoding(synth_audio, args.jobs)
-        limit = synth_wall + enc_wall
-        print(
-            f"limit on this machine: espeak-ng alone {synth_wall:.1f} s ({synth_audio / 3600:.2f} h) + "
-            f"ffmpeg encoding alone {enc_wall:.1f} s = {limit:.1f} s"
-        )
-        print(f"cold render / limit: {wall / limit:.2f}")
-        # We encode with LAME's quality 7 (fast, clean for speech); ffmpeg's default is slower. The same
-        # setting for ffmpeg gives a stricter limit, printed too.
-        strict = synth_wall + limit_encoding(synth_audio, args.jobs, ["-compression_level", "7"])
-        print(
-            f"stricter limit (ffmpeg at the same LAME quality 7): {strict:.1f} s; cold render / that: "
-            f"{wall / strict:.2f}"
-        )
-
-        # Recast the character whose share of the lines is closest to 10%.
-        counts: dict[str, int] = {}
-        for ch in manifest["chapters"]:
-            for s in ch["segments"]:
-                if s["speaker"]:
-                    counts[s["speaker"]] = counts.get(s["speaker"], 0) + 1
-        total = sum(1 for ch in manifest["chapters"] for _ in ch["segments"])
-        who = min(counts, key=lambda n: abs(counts[n] / total - 0.10))
-        config = work / "voices.yaml"
-        from audiobook.cast_plan import plan_cast
-
-        plan_cast(story, config, write=True)
-        exe = Path(sys.executable).parent / "audiobook"
-        subprocess.run(
-            [str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q", "--jobs", str(args.jobs)],
-            check=True,
-        )  # the same cast, now from voices.yaml
-        cfg = config.read_text()
-        block = re.search(rf"^  {re.escape(who)}:.*?(?=^  \S|^\S|\Z)", cfg, re.MULTILINE | re.DOTALL)
-        assert block, who
-        pitch = re.search(r"pitch: (\d+)", block.group(0))
-        assert pitch
-        config.write_text(
-            cfg.replace(block.group(0), block.group(0).replace(pitch.group(0), f"pitch: {int(pitch.group(1)) + 6}"))
-        )
-        warm, _ = run_measured(
-            [str(exe), "generate", str(story), "-c", str(config), "-o", str(out), "-q", "--jobs", str(args.jobs)]
-        )
-        print(
-            f"recast {who} ({counts[who]} of {total} lines, {counts[who] / total:.0%}): {warm:.1f} s "
-            f"= {warm / wall:.2f} of the cold render"
-        )
+        report_limits(text, wall, args.jobs)
+        report_recast(manifest, story, out, work, wall, args.jobs)
         shutil.rmtree(out, ignore_errors=True)
-
         if not args.skip_big:
-            big_wall, big_peak, _, big_out = cold_render(args.big, args.jobs, work)
-            shutil.rmtree(big_out, ignore_errors=True)
-            print(
-                f"peak memory: {peak / 1024:.0f} MB at {args.words:,} words, {big_peak / 1024:.0f} MB at "
-                f"{args.big:,} words ({big_peak / peak - 1:+.0%}); cold render at {args.big:,} words "
-                f"took {big_wall:.1f} s"
-            )
+            report_memory(args.words, wall, peak, args.big, args.jobs, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

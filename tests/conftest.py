@@ -1,15 +1,15 @@
-"""Shared fixtures: paths, engines, and a story rendered once per session for the audio tests."""
+"""Shared fixtures: engines, and the stories rendered once per test run for the audio tests."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "the-lantern-at-gull-point.md"
-VOICES = ROOT / "voices.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "000_9e465333c74efe3c.txt"
+from paths import EXAMPLE, SEED, VOICES
 
 
 @pytest.fixture(scope="session")
@@ -37,13 +37,29 @@ def seed_path() -> Path:
     return SEED
 
 
+def _once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> object:
+    """`make(folder)`'s result, made once per test run. Under pytest-xdist the workers share it: the
+    first to ask makes it while the others wait on a lock, then read what it left (a session fixture
+    alone would be made once in every worker). Nobody may change what is in `folder`."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's folder, above each worker's own
+    result = root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            result.write_bytes(pickle.dumps(make(root / name)))
+    return pickle.loads(result.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def example_render(tmp_path_factory):
-    """The bundled example story rendered with the real engine and the top-level voices.yaml."""
+    """The bundled example story rendered with the real engine and the top-level voices.yaml, by one
+    process (jobs=1), into an empty output folder (its line cache, `.cache` there, made afresh)."""
+    from audiobook.model import RenderOptions
     from audiobook.pipeline import generate
 
-    out = tmp_path_factory.mktemp("example")
-    report = generate(EXAMPLE, VOICES, out)
+    report = _once(tmp_path_factory, "example", lambda out: generate(EXAMPLE, VOICES, out, RenderOptions(jobs=1)))
     return report, Path(report.output_dir)
 
 
@@ -52,6 +68,28 @@ def seed_render(tmp_path_factory, seed_path):
     """The seed story rendered with no voices.yaml: every character auto-cast."""
     from audiobook.pipeline import generate
 
-    out = tmp_path_factory.mktemp("seed")
-    report = generate(seed_path, None, out)
+    report = _once(tmp_path_factory, "seed", lambda out: generate(seed_path, None, out))
     return report, Path(report.output_dir)
+
+
+@pytest.fixture(autouse=True)
+def _real_audio_only_in_integration_tests(request, monkeypatch):
+    """A test not marked `integration` may neither run ffmpeg nor speak with a real engine: those
+    tests are `make test-fast`, which must stay quick. One that does fails here, naming the fix."""
+    if request.node.get_closest_marker("integration"):
+        return
+    import shutil
+
+    import imageio_ffmpeg
+
+    from audiobook.engines.espeak import EspeakEngine
+    from audiobook.engines.pyttsx3_driver import Pyttsx3Engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} runs ffmpeg or a real engine: mark it integration")
+
+    which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **kw: None if "ffmpeg" in name else which(name, *a, **kw))
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", refuse)
+    monkeypatch.setattr(EspeakEngine, "synthesize", refuse)
+    monkeypatch.setattr(Pyttsx3Engine, "synthesize", refuse)

@@ -105,6 +105,7 @@ def test_pauses_follow_context(rendered):
     assert kinds[-1] == "scene"
 
 
+@pytest.mark.integration
 def test_encoded_duration_matches_manifest(rendered):
     from audio_tools import decode
 
@@ -129,6 +130,7 @@ def test_tags(rendered):
     assert str(tags["TDRC"]).isdigit()
 
 
+@pytest.mark.integration
 def test_options_override_tags_and_embed_a_cover(tmp_path):
     import subprocess
 

@@ -47,6 +47,7 @@ def _rows(stdout: str) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.integration
 def test_cast_write_goes_beside_the_story_and_generate_reads_it(tale):
     r = run("cast", str(tale), "--write")
     assert r.exit_code == 0, r.output

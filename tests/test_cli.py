@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,16 +104,30 @@ def test_unwritable_output_folder(tmp_path, story):
     _one_error_line(r, "is a file, not a folder")
 
 
-@pytest.mark.skipif(
-    os.geteuid() == 0 if hasattr(os, "geteuid") else True,
-    reason="root writes through read-only permissions; the a-file-in-the-way case covers this",
-)
-def test_read_only_output_folder(tmp_path, story):
+@pytest.fixture()
+def read_only(tmp_path):
+    """A folder nobody may write into: read-only permissions, or, for root (whom permissions do not
+    stop), an empty file system mounted read-only."""
     ro = tmp_path / "ro"
     ro.mkdir()
-    ro.chmod(0o555)
-    r = run("generate", str(story), "-o", str(ro))
+    if os.geteuid() != 0:
+        ro.chmod(0o555)
+        yield ro
+        ro.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)], capture_output=True)
+    assert mounted.returncode == 0, mounted.stderr.decode()
+    try:
+        yield ro
+    finally:
+        subprocess.run(["umount", "-l", str(ro)], check=False)
+
+
+def test_read_only_output_folder(read_only, story):
+    r = run("generate", str(story), "-o", str(read_only))
     _one_error_line(r, "cannot write there")
+    assert r.exit_code == ExitCode.OUTPUT
+    _nothing_written(read_only)
 
 
 def test_debug_shows_the_traceback(tmp_path):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, VOICES
+from paths import EXAMPLE, VOICES
 
 from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
@@ -14,9 +14,11 @@ from audiobook.pipeline import generate
 pytestmark = pytest.mark.integration
 
 
-def test_two_workers_render_what_one_does(tmp_path):
-    one = Path(generate(EXAMPLE, VOICES, tmp_path / "one", RenderOptions(jobs=1)).output_dir)
-    two = Path(generate(EXAMPLE, VOICES, tmp_path / "two", RenderOptions(jobs=2)).output_dir)
+def test_two_workers_render_what_one_does(example_render, tmp_path):
+    first, one = example_render  # rendered by one process, from an empty cache
+    report = generate(EXAMPLE, VOICES, tmp_path / "two", RenderOptions(jobs=2))
+    assert report.synthesized > 0 and (report.synthesized, report.reused) == (first.synthesized, first.reused)
+    two = Path(report.output_dir)
     files = sorted(p.name for p in one.iterdir())
     assert files == sorted(p.name for p in two.iterdir())
     assert json.loads((one / "book.json").read_text()) == json.loads((two / "book.json").read_text())

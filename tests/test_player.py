@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_serve import serving
+from serving import serving
 
 from audiobook.model import BookInfo, RenderOptions
 

@@ -86,6 +86,7 @@ def _check_book(book: Path) -> None:
 # ---- two runs at once -------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_a_second_run_into_a_locked_book_folder_refuses(tmp_path):
     story = _story(tmp_path)
     book = tmp_path / "out" / "Test Writer" / "The Ferry Clock"
@@ -174,6 +175,7 @@ def test_an_entry_under_another_keys_name_is_a_miss(tmp_path):
 # ---- stale files ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_the_folder_holds_exactly_what_the_last_run_made(tmp_path):
     """A renamed chapter, a cover and an M4B no longer asked for: the old files go; a file of the
     user's stays."""
@@ -393,6 +395,7 @@ def test_a_worker_killed_mid_render_ends_the_run_with_one_line(tmp_path):
 # ---- more of the same kinds, found while fixing the above ---------------------------------------
 
 
+@pytest.mark.integration
 def test_a_cover_whose_name_looks_like_an_ffmpeg_protocol_is_read_as_a_file(tmp_path, monkeypatch):
     from audiobook.publish import load_cover
 

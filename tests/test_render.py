@@ -7,6 +7,7 @@ import re
 
 import pytest
 from audio_tools import decode, median_f0, rms_db, span
+from paths import EXAMPLE, VOICES
 
 from audiobook.cli import cli
 
@@ -139,7 +140,6 @@ def test_seed_script_jsonl_covers_every_quote(seed_path):
 def test_edited_script_recasts_one_line_only(example_render, tmp_path):
     """Write the script, give one of Tobias's lines to Pip, render: only that line changes voice."""
     from click.testing import CliRunner
-    from conftest import EXAMPLE, VOICES
 
     _, book = example_render
     original = _manifest(book)
@@ -148,8 +148,13 @@ def test_edited_script_recasts_one_line_only(example_render, tmp_path):
     text = script.read_text(encoding="utf-8")
     assert "] Tobias | It always matters." in text
     script.write_text(text.replace("] Tobias | It always matters.", "] Pip | It always matters."), encoding="utf-8")
-    r = CliRunner().invoke(cli, ["generate", str(script), "-c", str(VOICES), "-o", str(tmp_path / "out"), "-q"])
+    # Into a new folder, with the session render's line cache: only the recast line is spoken again.
+    cache = book.parent.parent / ".cache"
+    r = CliRunner().invoke(
+        cli, ["generate", str(script), "-c", str(VOICES), "-o", str(tmp_path / "out"), "--cache-dir", str(cache)]
+    )
     assert r.exit_code == 0, r.output
+    assert " segments: 1 synthesized, " in r.stderr, r.stderr
     edited_book = tmp_path / "out" / book.parent.name / book.name
     edited = _manifest(edited_book)
     diffs = []

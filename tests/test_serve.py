@@ -5,57 +5,17 @@ of 127.0.0.1 and stopped at the end; and `audiobook.serve` called directly."""
 from __future__ import annotations
 
 import http.client
-import queue
-import subprocess
-import sys
-import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from serving import serving
 
 DATA = bytes(range(256)) * 40  # 10,240 bytes, every offset recognisable
 SIZE = len(DATA)
 ODD_AUTHOR = "Zoë Ångström & Co"
 ODD_TITLE = "100% Pure #1 & 'Friends' ü"  # what `safe_name` keeps of such a title: # % & ' spaces
-
-
-@contextmanager
-def serving(folder: Path) -> Iterator[tuple[str, list[str]]]:
-    """`audiobook serve FOLDER --port 0` as a subprocess: (base URL, the page URLs it printed)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "audiobook", "serve", str(folder), "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    assert proc.stdout
-
-    def read(stream) -> None:
-        for line in stream:
-            lines.put(line.rstrip("\n"))
-        lines.put("")  # end of output
-
-    threading.Thread(target=read, args=(proc.stdout,), daemon=True).start()
-    try:
-        first = lines.get(timeout=60)
-        assert first.startswith(f"Serving {folder} at http://127.0.0.1:"), (first, proc.stderr)
-        base = first.rsplit(" ", 1)[1]
-        urls = []
-        while (line := lines.get(timeout=60)) != "Press Ctrl-C to stop.":
-            assert line.startswith("  "), line
-            urls.append(line.strip())
-        yield base, urls
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _get(base: str, path: str, method: str = "GET", **headers: str) -> tuple[int, dict[str, str], bytes]:
