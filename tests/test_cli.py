@@ -304,3 +304,16 @@ def test_a_story_with_a_byte_order_mark_is_read(tmp_path, story, encoding, bom):
     for row in rows:
         assert row["text"] in decoded[row["start"] : row["end"]]
     assert [x["start"] for x in rows] == [x["start"] + 1 for x in plain]
+
+
+def test_the_version_is_the_one_pyproject_states():
+    import re
+
+    from paths import ROOT
+
+    import audiobook
+
+    stated = re.search(r'^version = "([^"]+)"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert stated and audiobook.__version__ == stated.group(1)
+    r = run("--version")
+    assert r.exit_code == 0 and r.output == f"audiobook, version {stated.group(1)}\n"
