@@ -37,6 +37,12 @@ def seed_path() -> Path:
     return SEED
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The integration tests first (the order within each kind kept): under pytest-xdist the slow ones
+    are shared out between the workers first and the quick ones fill in at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("integration") is None)
+
+
 def _once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> object:
     """`make(folder)`'s result, made once per test run. Under pytest-xdist the workers share it: the
     first to ask makes it while the others wait on a lock, then read what it left (a session fixture
@@ -54,21 +60,22 @@ def _once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[P
 
 @pytest.fixture(scope="session")
 def example_render(tmp_path_factory):
-    """The bundled example story rendered with the real engine and the top-level voices.yaml, by one
-    process (jobs=1), into an empty output folder (its line cache, `.cache` there, made afresh)."""
+    """The bundled example story rendered with the real engine and the top-level voices.yaml, by two
+    worker processes, into an empty output folder (its line cache, `.cache` there, made afresh)."""
     from audiobook.model import RenderOptions
     from audiobook.pipeline import generate
 
-    report = _once(tmp_path_factory, "example", lambda out: generate(EXAMPLE, VOICES, out, RenderOptions(jobs=1)))
+    report = _once(tmp_path_factory, "example", lambda out: generate(EXAMPLE, VOICES, out, RenderOptions(jobs=2)))
     return report, Path(report.output_dir)
 
 
 @pytest.fixture(scope="session")
 def seed_render(tmp_path_factory, seed_path):
-    """The seed story rendered with no voices.yaml: every character auto-cast."""
+    """The seed story rendered with no voices.yaml (every character auto-cast), by two workers."""
+    from audiobook.model import RenderOptions
     from audiobook.pipeline import generate
 
-    report = _once(tmp_path_factory, "seed", lambda out: generate(seed_path, None, out))
+    report = _once(tmp_path_factory, "seed", lambda out: generate(seed_path, None, out, RenderOptions(jobs=2)))
     return report, Path(report.output_dir)
 
 

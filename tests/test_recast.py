@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,24 +68,28 @@ def test_recasting_keeps_hand_edits(cast_dir, seed_path):
     assert "# slower, by hand" in after and "# a note of my own" in after
 
 
-def _render(seed_path, config: Path, out: Path):
-    r = run("generate", str(seed_path), "-c", str(config), "-o", str(out))
+def _render(seed_path, config: Path, out: Path, cache: Path):
+    r = run("generate", str(seed_path), "-c", str(config), "-o", str(out), "--cache-dir", str(cache))
     assert r.exit_code == 0, r.output
     return json.loads(next(out.glob("*/000 9e465333c74efe3c/book.json")).read_text()), r.stderr
 
 
-def test_changing_one_pitch_resynthesizes_only_that_character(cast_dir, seed_path, tmp_path):
+def test_changing_one_pitch_resynthesizes_only_that_character(seed_path, seed_render, tmp_path):
+    """The voices.yaml `cast --write` writes renders what the auto-cast rendered (every line found in a
+    copy of the seed render's cache); then Leo's pitch changes, and only his lines are spoken again."""
     config = tmp_path / "voices.yaml"
-    config.write_text((cast_dir / "voices.yaml").read_text())
-    manifest, summary = _render(seed_path, config, tmp_path / "out")
+    assert run("cast", str(seed_path), "--write", "-c", str(config)).exit_code == 0
+    cache = tmp_path / "cache"
+    shutil.copytree(seed_render[1].parent.parent / ".cache", cache)
+    manifest, summary = _render(seed_path, config, tmp_path / "out", cache)
     segs = manifest["chapters"][0]["segments"]
-    assert f"{len(segs)} synthesized, 0 reused" in summary
+    assert f"0 synthesized, {len(segs)} reused" in summary
     leo = [s for s in segs if s["speaker"] == "Leo"]
     cfg_text = config.read_text()
     start = cfg_text.index("  Leo:")
     block = cfg_text[start : cfg_text.index("\n  Robert:")]
     config.write_text(cfg_text.replace(block, block.replace("pitch: 72", "pitch: 80")))
-    again, summary = _render(seed_path, config, tmp_path / "out")
+    again, summary = _render(seed_path, config, tmp_path / "out", cache)
     assert f"{len(leo)} synthesized, {len(segs) - len(leo)} reused" in summary
     new = {(s["source_start"], s["pitch"]) for s in again["chapters"][0]["segments"] if s["speaker"] == "Leo"}
     assert new == {(s["source_start"], 80) for s in leo}
@@ -146,9 +151,13 @@ def test_preview_renders_a_characters_first_lines(cast_dir, seed_path):
     assert r.exit_code != 0 and r.stderr.startswith("Error: no character 'Nobody'")
 
 
-def test_a_cast_character_who_never_speaks_is_a_warning(tmp_path, seed_path):
+def test_a_cast_character_who_never_speaks_is_a_warning(tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text("Title: Quiet\n\n\u201cIs anyone there?\u201d asked Wren.\n\nNobody answered.\n", encoding="utf-8")
     config = tmp_path / "voices.yaml"
-    config.write_text("characters:\n  Ghost:\n    voice: gmw/en-us+m1\n")
-    r = run("generate", str(seed_path), "-c", str(config), "-o", str(tmp_path / "out"), "-q")
-    assert r.exit_code == 0
-    assert "Warning: " in r.stderr and "characters.Ghost never speaks" in r.stderr
+    config.write_text("characters:\n  Ghost:\n    voice: gmw/en-us+m1\n  Wren:\n    voice: gmw/en-us+f2\n")
+    r = run("generate", str(story), "-c", str(config), "-o", str(tmp_path / "out"), "-q")
+    assert r.exit_code == 0, r.output
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning: ")]
+    assert len(warnings) == 1 and "characters.Ghost never speaks" in warnings[0], r.stderr
+    assert "Wren" not in r.stderr  # who speaks is not warned about

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from audio_tools import decode, median_f0, rms_db, span
@@ -148,8 +149,9 @@ def test_edited_script_recasts_one_line_only(example_render, tmp_path):
     text = script.read_text(encoding="utf-8")
     assert "] Tobias | It always matters." in text
     script.write_text(text.replace("] Tobias | It always matters.", "] Pip | It always matters."), encoding="utf-8")
-    # Into a new folder, with the session render's line cache: only the recast line is spoken again.
-    cache = book.parent.parent / ".cache"
+    # Into a new folder, with a copy of the session render's line cache: only the recast line is spoken.
+    cache = tmp_path / "cache"
+    shutil.copytree(book.parent.parent / ".cache", cache)
     r = CliRunner().invoke(
         cli, ["generate", str(script), "-c", str(VOICES), "-o", str(tmp_path / "out"), "--cache-dir", str(cache)]
     )
