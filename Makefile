@@ -1,30 +1,48 @@
-# Two commands for a user: `make demo` and `make test`. Both create .venv when it is missing.
+# For a user: `make demo` and `make test`. For a developer: `make test-fast` while working, `make lint`
+# before a commit. Every target creates .venv when it is missing (installed with constraints.txt).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest -q
 
-.PHONY: demo test bench attribution clean
+# Bytecode caches on, whatever the environment says: the tests start `python -m audiobook` dozens of
+# times, and pytest rewrites the asserts of ~100 modules; without caches each of them compiles anew.
+unexport PYTHONDONTWRITEBYTECODE
 
-$(STAMP): pyproject.toml
+.PHONY: demo test test-fast lint bench attribution clean
+
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test]' -c constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/audiobook generate examples/the-lantern-at-gull-point.md -c voices.yaml -o output/
 
+# The whole suite: the real engine, ffmpeg and a browser included. One pytest worker per core (the
+# stories several tests share are rendered once, by the first worker that needs them).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(PYTEST) -n auto
+
+# Everything but the integration tests (real engine, ffmpeg, browser): well under 30 s.
+test-fast: $(STAMP)
+	$(PYTEST) -n auto -m "not integration"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python tools/cli_reference.py --check
 
 bench: $(STAMP)
-	$(BIN)/python bench/parse_speed.py
-	$(BIN)/python bench/recast.py
+	$(BIN)/python -m bench.parse_speed
+	$(BIN)/python -m bench.recast
 
 # Speaker attribution on the Project Dialogism Novel Corpus (converted once into /tmp/pdnc; see bench/attribution.py)
 attribution: $(STAMP)
-	$(BIN)/python bench/attribution.py
+	$(BIN)/python -m bench.attribution
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache
