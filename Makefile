@@ -21,14 +21,18 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/audiobook generate examples/the-lantern-at-gull-point.md -c voices.yaml -o output/
 
-# The whole suite: the real engine, ffmpeg and a browser included. One pytest worker per core (the
-# stories several tests share are rendered once, by the first worker that needs them).
+# One pytest worker per core; a worker that runs out of tests takes some of another's (worksteal: with
+# the default, one worker can be left holding a queue of slow tests). The stories several tests share
+# are rendered once, by the first worker that needs them.
+XDIST := -n auto --dist worksteal
+
+# The whole suite: the real engine, ffmpeg and a browser included.
 test: $(STAMP)
-	$(PYTEST) -n auto
+	$(PYTEST) $(XDIST)
 
 # Everything but the integration tests (real engine, ffmpeg, browser): well under 30 s.
 test-fast: $(STAMP)
-	$(PYTEST) -n auto -m "not integration"
+	$(PYTEST) $(XDIST) -m "not integration"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
