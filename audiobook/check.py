@@ -10,18 +10,17 @@ authorisation.
     report = check_paths([Path("output/Author/Title")])   # files, or folders searched for them
     print("\\n".join(report.lines())); report.ok
 
-`python -m audiobook.check FILE_OR_FOLDER [...]` prints the same report (exit 1 when a file fails).
+`audiobook check OUTPUT...` prints the same report (exit 8 when a file fails).
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AudiobookError, InputError
+from .errors import InputError
 from .ffmpeg import decode_pcm
 
 RATE = 44100
@@ -160,19 +159,3 @@ def check_paths(paths: Sequence[str | Path]) -> CheckReport:
     if not paths:
         raise InputError("nothing to check: name a book folder or audio files")
     return CheckReport(tuple(measure(p) for p in audio_files(paths)))
-
-
-def main(argv: Sequence[str]) -> int:
-    """`python -m audiobook.check FILE_OR_FOLDER [...]`: 0 when every file passes, 1 when one fails,
-    4 (as `audiobook`) when a path cannot be checked."""
-    try:
-        report = check_paths(argv)
-    except AudiobookError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return int(exc.exit_code)
-    print("\n".join(report.lines()))
-    return 0 if report.ok else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -398,6 +398,22 @@ def _play(path: Path) -> None:
     click.echo("Warning: no audio player found here (ffplay, mpv, afplay, vlc); open the file above.", err=True)
 
 
+@cli.command(short_help="Check finished MP3s against ACX's levels.")
+@click.argument("paths", nargs=-1, metavar="[OUTPUT]...", type=click.Path(path_type=str))
+def check(paths: tuple[str, ...]) -> None:
+    """Measure every MP3 and M4B under each OUTPUT (a book folder, an output folder, or files; default:
+    output) as ACX checks a submission: loudness (RMS from -23 to -18 dB), peaks (-3 dB at most),
+    noise floor (-60 dB at most), and room tone at the head and tail. One row per file; exit 8 when
+    one fails."""
+    from .check import check_paths
+
+    report = check_paths(paths or ("output",))
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(ExitCode.CHECK)
+
+
 @cli.command(short_help="Serve the read-along players on localhost.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=str), default="output")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)

@@ -19,6 +19,7 @@ class ExitCode(enum.IntEnum):
     CONFIG = 5  # voices.yaml is wrong
     ENGINE = 6  # the speech engine cannot run here
     OUTPUT = 7  # the output folder cannot be written
+    CHECK = 8  # `audiobook check`: a file fails one of ACX's checks
 
 
 class AudiobookError(Exception):

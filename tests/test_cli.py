@@ -165,7 +165,7 @@ def test_voices_lists_ids_and_variants():
 def test_help_for_every_command():
     from audiobook.cli import cli
 
-    assert {"generate", "cast", "preview", "script", "voices", "serve"} <= set(cli.commands)
+    assert {"generate", "cast", "preview", "script", "voices", "serve", "check"} <= set(cli.commands)
     for cmd in ([], *([name] for name in cli.commands)):
         r = run(*cmd, "--help")
         assert r.exit_code == 0 and r.output.startswith(f"Usage: audiobook {' '.join(cmd)}".rstrip()), r.output

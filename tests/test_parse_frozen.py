@@ -1,11 +1,17 @@
-"""Frozen parser output on real public-domain chapters: the net under any change to audiobook/parse/.
+"""Frozen parser output: the net under any change to audiobook/parse/.
 
-The texts, a few consecutive chapters of six Project Gutenberg books (curly and straight quotes,
-single-quote dialogue, first-person narrators, a children's book), are not kept in this repository:
-they live in shared/parse-corpus/ beside it (its README.md names every source), or in the folder
-that AUDIOBOOK_PARSE_CORPUS names. Without them these tests are skipped.
+Two kinds of text are frozen:
+- Ours, always checked: the example story, every story of tests/data/dialogue/, three synthetic
+  novels (tests/novels.py, three seeds) and the commissioning story beside the repository
+  (../shared/seed/, which CI has too).
+- Real books: a few consecutive chapters of six Project Gutenberg books (curly and straight quotes,
+  single-quote dialogue, first-person narrators, a children's book). Their texts came from public
+  repositories through the workplace's fetch tool, whose terms keep fetched files out of this
+  repository: they live in shared/parse-corpus/ beside it (its README.md names every source), or in
+  the folder AUDIOBOOK_PARSE_CORPUS names. Where they are, they are checked too; where they are not,
+  their frozen files wait (tests/data/parse/README.md).
 
-For each <book>.txt there, tests/data/parse/<book>.jsonl holds what
+For each text, tests/data/parse/<name>.jsonl holds what
 `parse_book(load_book(path))` gave when it was frozen, as JSON lines: the source and its SHA-256;
 each character (name, aliases, gender, age, lines, words); each chapter (index, segment count,
 scene breaks); then every segment (chapter, paragraph, kind, start, end, speaker, rule, confidence
@@ -27,6 +33,7 @@ import os
 from pathlib import Path
 
 import pytest
+from novels import novel
 
 from audiobook.ingest import load_book
 from audiobook.parse import parse_book
@@ -34,10 +41,24 @@ from audiobook.parse import parse_book
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN = Path(__file__).parent / "data" / "parse"
 CORPUS = Path(os.environ.get("AUDIOBOOK_PARSE_CORPUS") or ROOT.parent / "shared" / "parse-corpus")
+SEED = ROOT.parent / "shared" / "seed" / "000_9e465333c74efe3c.txt"
 FREEZE = os.environ.get("AUDIOBOOK_FREEZE") == "1"
-# Every book frozen, and every book of the corpus (one not yet frozen fails until it is).
-BOOKS = sorted({p.stem for p in FROZEN.glob("*.jsonl")} | {p.stem for p in CORPUS.glob("*.txt")}) or ["(none)"]
 SHOWN = 8  # differences printed before the rest are only counted
+
+
+def _our_texts() -> dict[str, Path | tuple[str, str]]:
+    """name -> a file of ours, or (file name, text) for a text made here."""
+    texts: dict[str, Path | tuple[str, str]] = {"ours-example": ROOT / "examples" / "the-lantern-at-gull-point.md"}
+    for path in sorted((Path(__file__).parent / "data" / "dialogue").glob("*.txt")):
+        texts[f"ours-dialogue-{path.stem}"] = path
+    for seed in (1, 7, 23):
+        texts[f"ours-novel-{seed}"] = (f"novel-{seed}.md", novel(6_000, seed=seed))
+    texts["ours-seed-story"] = SEED
+    return texts
+
+
+# Ours always; a real book wherever its text is (one there but not yet frozen fails until it is).
+TEXTS: dict[str, Path | tuple[str, str]] = {**_our_texts(), **{p.stem: p for p in sorted(CORPUS.glob("*.txt"))}}
 
 
 def _digest(text: str) -> str:
@@ -114,11 +135,26 @@ def _report(frozen: list[str], current: list[str], source: str, texts: dict[str,
     return "\n".join(out)
 
 
-@pytest.mark.parametrize("book", BOOKS)
-def test_parse_output_is_frozen(book: str) -> None:
-    path = CORPUS / f"{book}.txt"
-    if not path.exists():
-        pytest.skip(f"no public-domain corpus at {CORPUS} (shared/parse-corpus/, or AUDIOBOOK_PARSE_CORPUS)")
+def _source(name: str, tmp_path: Path) -> Path:
+    source = TEXTS[name]
+    if isinstance(source, tuple):
+        file_name, text = source
+        path = tmp_path / file_name
+        path.write_text(text, encoding="utf-8")
+        return path
+    assert source.exists(), f"{source} is missing (the seed story lies in ../shared/seed/ beside the repository)"
+    return source
+
+
+def test_every_frozen_file_is_checked_where_its_text_is():
+    frozen = {p.stem for p in FROZEN.glob("*.jsonl")}
+    assert {n for n in TEXTS if n.startswith("ours-")} <= frozen, "run with AUDIOBOOK_FREEZE=1 to freeze ours"
+    assert {p.stem for p in FROZEN.glob("ours-*.jsonl")} <= set(TEXTS), "a frozen file of ours has no text"
+
+
+@pytest.mark.parametrize("book", sorted(TEXTS))
+def test_parse_output_is_frozen(book: str, tmp_path: Path) -> None:
+    path = _source(book, tmp_path)
     records, texts = _records(path)
     current = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
     frozen_path = FROZEN / f"{book}.jsonl"

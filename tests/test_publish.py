@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from audio_tools import decode
+from click.testing import CliRunner
 from paths import EXAMPLE, VOICES
 
-from audiobook.check import check_paths, main
-from audiobook.errors import InputError
+from audiobook.check import check_paths
+from audiobook.cli import cli
+from audiobook.errors import ExitCode, InputError
 from audiobook.ffmpeg import ffmpeg_exe
 from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
@@ -26,6 +28,8 @@ def test_every_chapter_passes_the_acx_checks(render, request):
     _, book = request.getfixturevalue(render)
     report = check_paths([book])
     assert report.ok, "\n".join(report.lines())
+    r = CliRunner().invoke(cli, ["check", str(book)])
+    assert r.exit_code == 0 and r.stdout.splitlines() == report.lines(), r.output
     assert sorted(m.path for m in report.files) == sorted(book.glob("*.mp3"))  # every chapter, nothing hidden
     for m in report.files:
         assert -23 <= m.rms <= -18 and m.peak <= -3 and -90 < m.floor <= -60
@@ -50,8 +54,9 @@ def test_the_checker_fails_what_is_out_of_range(tmp_path, capsys):
     [problems] = [m.problems() for m in report.files]
     assert any(p.startswith("head room tone 0.00 s") for p in problems), problems
     assert any(p.startswith("tail room tone 0.00 s") for p in problems), problems
-    assert main([str(loud)]) == 1
-    out = capsys.readouterr().out
+    r = CliRunner().invoke(cli, ["check", str(loud)])
+    assert r.exit_code == ExitCode.CHECK, r.output
+    out = r.stdout
     assert "FAIL" in out and "head room tone" in out and out.endswith("0 of 1 files pass the ACX technical checks.\n")
 
 
@@ -66,8 +71,8 @@ def test_the_checker_names_what_it_cannot_check(tmp_path, capsys):
     (tmp_path / "notes.mp3").write_text("not audio", encoding="utf-8")
     with pytest.raises(InputError, match="cannot be decoded as audio"):
         check_paths([tmp_path / "notes.mp3"])
-    assert main([str(tmp_path / "missing")]) == 4
-    assert capsys.readouterr().err.startswith(f"Error: {tmp_path / 'missing'}: no such file")
+    r = CliRunner().invoke(cli, ["check", str(tmp_path / "missing")])
+    assert r.exit_code == ExitCode.INPUT and r.stderr.startswith(f"Error: {tmp_path / 'missing'}: no such file")
     with pytest.raises(InputError, match="nothing to check"):
         check_paths([])
 
