@@ -1,6 +1,6 @@
 """Two renders at once into one output folder and one line cache, over and over.
 
-    python bench/concurrency.py [--rounds 10] [--no-cache]
+    python -m bench.concurrency [--rounds 10] [--no-cache]
 
 Each round starts two `audiobook generate` runs of the same story into the same folder at the same
 moment, then checks what the folder holds: every chapter file named in book.json is there and plays
@@ -18,10 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from audiobook.ffmpeg import decode_pcm
 
-from audiobook.ffmpeg import decode_pcm  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STORY = (
     "Title: Two at Once\nAuthor: Bench\n\n"

@@ -1,7 +1,7 @@
 """The voice-tweaking loop, timed: a cold render, then the same book after one character's pitch changes.
 
-    python bench/recast.py                       # the bundled example story, recasting Dr. Okafor
-    python bench/recast.py STORY CHARACTER       # any story, any character (auto-cast voices.yaml)
+    python -m bench.recast                       # the bundled example story, recasting Dr. Okafor
+    python -m bench.recast STORY CHARACTER       # any story, any character (auto-cast voices.yaml)
 
 Prints both wall times, how many lines each run synthesized, and the ratio of the second to the first.
 """
@@ -11,16 +11,14 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from audiobook.cast_plan import plan_cast
+from audiobook.pipeline import generate
 
-from audiobook.cast_plan import plan_cast  # noqa: E402
-from audiobook.pipeline import generate  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:

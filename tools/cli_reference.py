@@ -60,7 +60,6 @@ def _anchor(heading: str) -> str:
 def render(group: click.Command | None = None, prog: str = PROG) -> str:
     """The whole page for `group` (by default audiobook's own command line)."""
     if group is None:
-        sys.path.insert(0, str(ROOT))  # this checkout's code, whatever is installed
         from audiobook.cli import cli
 
         group = cli

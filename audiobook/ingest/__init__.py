@@ -9,9 +9,7 @@ from ..errors import InputError
 from ..model import Book
 from .text import read_text
 
-SUPPORTED = (".txt", ".md", ".markdown", ".text")
-
-__all__ = ["SUPPORTED", "decode", "load_book", "read_source"]
+__all__ = ["decode", "load_book", "read_source"]
 
 
 # Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
