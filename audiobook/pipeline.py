@@ -23,7 +23,7 @@ from .ingest import load_book
 from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, RenderOptions, Script
 from .parse import parse_book
-from .publish import BookFolder, BookWriter, Cover, book_about, load_cover, safe_name
+from .publish import BookFolder, BookWriter, Cover, book_about, estimated_size, load_cover, safe_name
 from .speech import Pronouncer
 from .synth import Renderer, make_jobs, silence_job
 
@@ -196,10 +196,10 @@ def render(
                 folder.discard()
                 raise
     except OSError as exc:
-        raise output_error(book_dir, exc, _size(estimate_bytes(prep.cast, options))) from exc
+        raise output_error(book_dir, exc, estimated_size(prep.cast, options)) from exc
     except OutputError as exc:
         if isinstance(exc.__cause__, OSError) and is_full(exc.__cause__):  # said again with the space needed
-            raise output_error(book_dir, exc.__cause__, _size(estimate_bytes(prep.cast, options))) from exc
+            raise output_error(book_dir, exc.__cause__, estimated_size(prep.cast, options)) from exc
         raise
     report.chapters = len(prep.cast.chapters)
     report.wall_seconds = time.monotonic() - started
@@ -235,20 +235,6 @@ def _render_book(
     except BaseException:
         book.abort()
         raise
-
-
-def estimate_bytes(cast: CastScript, options: RenderOptions) -> int:
-    """Roughly what a render writes: the chapter files (about 15 characters of text a second of
-    speech, plus pauses), as much again for the line cache, and the M4B."""
-    chars = sum(len(line.segment.text) for ch in cast.chapters for line in ch.lines)
-    pauses = sum(line.pause_after_ms for ch in cast.chapters for line in ch.lines) / 1000
-    seconds = chars / 15 + pauses
-    mp3 = seconds * options.bitrate_kbps * 125
-    return int(mp3 * (2 if options.use_cache else 1) + (seconds * 8000 if options.m4b else 0))
-
-
-def _size(n: int) -> str:
-    return f"{max(1, round(n / 1e6))} MB" if n < 1e9 else f"{n / 1e9:.1f} GB"
 
 
 def generate(

@@ -25,7 +25,7 @@ from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
 from .files import atomic_path, deferred_interrupts, write_bytes, write_text
-from .model import BookInfo, CastChapter, Character
+from .model import BookInfo, CastChapter, CastScript, Character, RenderOptions
 
 
 @dataclass(frozen=True)
@@ -468,3 +468,19 @@ def chapter_entry(ch: CastChapter, audio: ChapterAudio, transcript: str) -> dict
         "duration": round(audio.duration, 3),
         "segments": segments,
     }
+
+
+def estimate_bytes(cast: CastScript, options: RenderOptions) -> int:
+    """Roughly what a render writes: the chapter files (about 15 characters of text a second of
+    speech, plus pauses), as much again for the line cache, and the M4B."""
+    chars = sum(len(line.segment.text) for ch in cast.chapters for line in ch.lines)
+    pauses = sum(line.pause_after_ms for ch in cast.chapters for line in ch.lines) / 1000
+    seconds = chars / 15 + pauses
+    mp3 = seconds * options.bitrate_kbps * 125
+    return int(mp3 * (2 if options.use_cache else 1) + (seconds * 8000 if options.m4b else 0))
+
+
+def estimated_size(cast: CastScript, options: RenderOptions) -> str:
+    """`estimate_bytes` as a person reads it: "40 MB", "1.2 GB"."""
+    n = estimate_bytes(cast, options)
+    return f"{max(1, round(n / 1e6))} MB" if n < 1e9 else f"{n / 1e9:.1f} GB"
