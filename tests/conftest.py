@@ -95,6 +95,9 @@ def _real_audio_only_in_integration_tests(request, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError(f"{request.node.nodeid} runs ffmpeg or a real engine: mark it integration")
 
+    from audiobook.ffmpeg import ffmpeg_exe
+
+    ffmpeg_exe.cache_clear()  # an earlier integration test of this process found it: look again
     which = shutil.which
     monkeypatch.setattr(shutil, "which", lambda name, *a, **kw: None if "ffmpeg" in name else which(name, *a, **kw))
     monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", refuse)

@@ -53,6 +53,12 @@ def _story(folder: Path, text: str = STORY, name: str = "ferry.md") -> Path:
     return path
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C answered as in a terminal: a test runner's worker (pytest-xdist's) may ignore SIGINT, and
+    a child inherits that, as a program started in the background by a shell does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(*args: str, cwd: Path | None = None, **kw) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "audiobook", *args],
@@ -60,6 +66,7 @@ def _cli(*args: str, cwd: Path | None = None, **kw) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_from_a_terminal,
         **kw,
     )
 
@@ -519,8 +526,12 @@ def test_an_interrupt_while_publishing_waits_until_the_book_is_whole(tmp_path, m
         return real(src, dst)
 
     monkeypatch.setattr(publish.os, "replace", replace)
-    with pytest.raises(KeyboardInterrupt):
-        generate(story, None, out, engine=FakeEngine())
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (see _cli)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            generate(story, None, out, engine=FakeEngine())
+    finally:
+        signal.signal(signal.SIGINT, before)
     monkeypatch.undo()
     assert len(moved) > 2
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
@@ -528,6 +539,7 @@ def test_an_interrupt_while_publishing_waits_until_the_book_is_whole(tmp_path, m
     _check_book(book)
 
 
+@pytest.mark.integration
 def test_long_titles_in_any_script_fit_the_file_system(tmp_path):
     title = "\u6c34" * 300
     story = _story(
@@ -543,6 +555,7 @@ def test_long_titles_in_any_script_fit_the_file_system(tmp_path):
     _check_book(book)
 
 
+@pytest.mark.integration
 def test_a_full_disk_while_writing_the_m4b_is_the_full_disk_line(tmp_path, small_disk):
     from audiobook.publish import write_m4b
 
