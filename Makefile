@@ -12,10 +12,12 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test test-fast lint bench attribution clean
 
+# --no-compile: modules are compiled when first imported (and cached then), not all of mypy's and
+# Playwright's at install.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]' -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]' -c constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -116,7 +116,10 @@ def write_m4b(
             maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
         # AAC overshoots the MP3s' peaks (measured on the example: 3 dB at 64 kbit/s, 0.4 dB at 96): at
         # 96 kbit/s or more, behind a limiter at -4 dBFS, the M4B's peaks stay under ACX's -3 dBFS.
-        aac = ["-af", M4B_LIMITER, "-c:a", "aac", "-b:a", f"{bitrate_kbps}k", "-ar", "44100", "-ac", "1"]
+        # ffmpeg's fast AAC coder: on the example, 3.2 s where the default (twoloop) takes 14.3 s, at
+        # 36 dB signal-to-noise against the source where twoloop gives 26 (docs/output.md, M4B).
+        aac = ["-af", M4B_LIMITER, "-c:a", "aac", "-aac_coder", "fast", "-b:a", f"{bitrate_kbps}k"]
+        aac += ["-ar", "44100", "-ac", "1"]
         mp4 = ["-movflags", "+faststart", "-f", "mp4"]
         _run_ffmpeg([*cmd, *maps, "-map_metadata", "1", "-map_chapters", "1", *aac, *mp4], out)
     return out

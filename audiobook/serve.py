@@ -179,7 +179,8 @@ class BookServer(http.server.ThreadingHTTPServer):
 def running(folder: str | Path, port: int = 0) -> Iterator[BookServer]:
     """Serve `folder` from a background thread until the block ends (tests, embedding)."""
     server = BookServer(folder, port)
-    thread = threading.Thread(target=server.serve_forever, name="audiobook-serve", daemon=True)
+    # shutdown() waits for the serving loop's next poll: a short one ends the block at once.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="audiobook-serve", daemon=True)
     thread.start()
     try:
         yield server
