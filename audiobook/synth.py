@@ -170,6 +170,15 @@ def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Rendered]:
         ) from exc
 
 
+def _workers_can_start() -> bool:
+    """Whether worker processes can start here: a fresh worker first runs the program's main module
+    again (multiprocessing's spawn and forkserver), which it cannot when the program was read from
+    standard input (`python - < script.py`) or its file is gone."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.exists(path)
+
+
 class Renderer:
     """Renders jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or
     in a pool of worker processes, one engine each."""
@@ -182,6 +191,8 @@ class Renderer:
         self._pool: Any = None
 
     def __enter__(self) -> Renderer:
+        if self.jobs > 1 and not _workers_can_start():
+            self.jobs = 1  # the same bytes, in this process
         if self.jobs > 1:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
