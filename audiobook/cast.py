@@ -22,6 +22,10 @@ class Casting:
     characters: dict[str, VoiceSpec]  # canonical script name -> voice
     roles: dict[str, str]  # canonical script name -> voices.yaml name
 
+    def voice_of(self, name: str) -> VoiceSpec:
+        """The voice a character's lines are spoken in: their own, else the fallback."""
+        return self.characters.get(name, self.fallback)
+
 
 def _age_key(c: Character) -> tuple[str, str]:
     gender = c.gender if c.gender in ("female", "male") else "unknown"

@@ -61,5 +61,5 @@ def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, 
             return "added"
         return "fallback" if exists or write else "auto"
 
-    rows = [(c, casting.characters.get(c.name, casting.fallback), origin(c.name)) for c in speaking]
+    rows = [(c, casting.voice_of(c.name), origin(c.name)) for c in speaking]
     return CastPlan(rows, casting.narrator, casting.fallback, prep.absent, added, exists)

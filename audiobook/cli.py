@@ -363,6 +363,7 @@ def preview(
     no CHARACTER, every cast voice on one sentence. Prints the MP3's path."""
     from click.core import ParameterSource
 
+    from .model import RenderOptions
     from .pipeline import prepare
     from .preview import preview as run
 
@@ -373,7 +374,8 @@ def preview(
         why = "--text" if text is not None else "every voice (no CHARACTER)"
         raise click.UsageError(f"--lines picks the character's own lines; it cannot go with {why}")
     prep = prepare(story, _config_to_read(story, config))
-    path, _ = run(prep, output, character, text, count, cache_dir, use_cache=not no_cache)
+    options = RenderOptions(cache_dir=cache_dir, use_cache=not no_cache)
+    path, _ = run(prep, output, character, text, count, options)
     click.echo(str(path))
     if play:
         _play(path)

@@ -23,7 +23,7 @@ from .ingest import load_book
 from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, RenderOptions, Script
 from .parse import parse_book
-from .publish import BookFolder, BookWriter, Cover, book_about, estimated_size, load_cover, safe_name
+from .publish import BookFolder, BookWriter, Cover, book_about, book_folder, book_info, estimated_size, load_cover
 from .speech import Pronouncer
 from .synth import Renderer, make_jobs, silence_job
 
@@ -152,20 +152,6 @@ def render_chapter(
     return audio
 
 
-def book_info(prep: Prepared, given: BookInfo | None = None) -> BookInfo:
-    """Tags for the book: what was given, then the story's own header, then defaults."""
-    import datetime
-
-    given = given or BookInfo()
-    return BookInfo(
-        title=given.title or prep.cast.title,
-        author=given.author or prep.cast.author,
-        narrator=given.narrator or prep.script.narrator or f"audiobook text-to-speech ({prep.engine.version})",
-        year=given.year or prep.script.year or str(datetime.date.today().year),
-        cover=given.cover,
-    )
-
-
 def render(
     prep: Prepared,
     out_root: str | Path,
@@ -179,11 +165,11 @@ def render(
     the M4B. One run at a time per book folder; the folder changes only when the whole book is done."""
     started = time.monotonic()
     options = options or RenderOptions()
-    info = book_info(prep, info)
+    info = book_info(info, prep.script, prep.engine.version)
     cover = load_cover(info.cover) if info.cover else None
     root = output_root(out_root)
     cache = cache_root(root, options.cache_dir, options.use_cache)
-    book_dir = root / safe_name(info.author) / safe_name(info.title)
+    book_dir = book_folder(root, info)
     check_output(book_dir)
     report = BuildReport(output_dir=str(book_dir), warnings=list(prep.warnings))
     try:
@@ -219,9 +205,7 @@ def _render_book(
 ) -> None:
     """Every file of the book, into the folder's staging area: each chapter synthesized, joined and
     transcribed, then published around."""
-    voices = [
-        (c, (prep.casting.characters.get(c.name) or prep.casting.fallback).voice_id) for c in prep.script.characters
-    ]
+    voices = [(c, prep.casting.voice_of(c.name).voice_id) for c in prep.script.characters]
     about = book_about(info, source_name, prep.engine.version, voices)
     book = BookWriter(folder, info, cover, len(prep.cast.chapters), about)
     try:
@@ -231,7 +215,7 @@ def _render_book(
                 audio = render_chapter(prep, renderer, ch, mp3, report, progress, options.bitrate_kbps)
                 write_transcript(vtt, ch.lines, audio.timings)
                 book.add(ch, audio, vtt)
-        book.finish(m4b_kbps=(128 if options.bitrate_kbps >= 192 else 96) if options.m4b else None)
+        book.finish(m4b=options.m4b, mp3_kbps=options.bitrate_kbps)
     except BaseException:
         book.abort()
         raise

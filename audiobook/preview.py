@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import InputError
 from .files import atomic_path
-from .model import BuildReport, CastChapter, CastLine, Kind, Segment
+from .model import BuildReport, CastChapter, CastLine, Kind, RenderOptions, Segment
 from .pipeline import Prepared, cache_root, check_output, output_root, render_chapter
 from .publish import safe_name, tag_mp3
 from .synth import Renderer
@@ -24,7 +24,7 @@ def _find_role(prep: Prepared, who: str) -> tuple[str, Any]:
     for c in prep.script.characters:
         names = {c.name.lower(), *(a.lower() for a in c.aliases), prep.casting.roles.get(c.name, "").lower()}
         if wanted in names:
-            return c.name, prep.casting.characters.get(c.name, prep.casting.fallback)
+            return c.name, prep.casting.voice_of(c.name)
     for entry in prep.config.characters:
         if wanted in {entry.name.lower(), *(a.lower() for a in entry.aliases)}:
             return entry.name, entry.voice.spec(prep.engine.name, prep.casting.fallback)
@@ -40,11 +40,11 @@ def preview(
     who: str | None,
     text: str | None = None,
     count: int = 3,
-    cache_dir: str | Path | None = None,
-    use_cache: bool = True,
+    options: RenderOptions | None = None,
 ) -> tuple[Path, BuildReport]:
     """A short MP3 auditioning one voice (its first `count` lines, or `text`), or every cast voice
     saying the same sentence when `who` is None."""
+    options = options or RenderOptions()
     root = output_root(out_root)
     folder = root / ".previews"
     check_output(folder)
@@ -80,7 +80,7 @@ def preview(
     path = folder / f"{safe_name(name)}.mp3"
     chapter = CastChapter(1, f"Preview: {name}", tuple(lines))
     tags = {"title": chapter.title, "album": prep.cast.title, "genre": "Audiobook"}
-    with Renderer(prep.engine, cache_root(root, cache_dir, use_cache)) as renderer:
+    with Renderer(prep.engine, cache_root(root, options.cache_dir, options.use_cache)) as renderer:
         with atomic_path(path) as tmp:
             render_chapter(prep, renderer, chapter, tmp, report, pauses_ms=(300, 500))
             tag_mp3(tmp, tags, None)

@@ -25,7 +25,7 @@ from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
 from .files import atomic_path, deferred_interrupts, write_bytes, write_text
-from .model import BookInfo, CastChapter, CastScript, Character, RenderOptions
+from .model import BookInfo, CastChapter, CastScript, Character, RenderOptions, Script
 
 
 @dataclass(frozen=True)
@@ -326,6 +326,26 @@ def clear_leftovers(folder: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def book_info(given: BookInfo | None, script: Script, engine_version: str) -> BookInfo:
+    """The book's tags: what was given, then the story's own header, then defaults (the narrator
+    credit names the engine; the year is this one)."""
+    import datetime
+
+    given = given or BookInfo()
+    return BookInfo(
+        title=given.title or script.title,
+        author=given.author or script.author,
+        narrator=given.narrator or script.narrator or f"audiobook text-to-speech ({engine_version})",
+        year=given.year or script.year or str(datetime.date.today().year),
+        cover=given.cover,
+    )
+
+
+def book_folder(root: Path, info: BookInfo) -> Path:
+    """Where a book goes under the output folder: `Author/Title/`, as audiobook players expect."""
+    return root / safe_name(info.author) / safe_name(info.title)
+
+
 def chapter_stem(index: int, total: int, title: str) -> str:
     """A chapter's file name before its extension: its number, zero-padded so that files sort in
     reading order, then its title."""
@@ -366,16 +386,18 @@ class BookWriter:
         entry = one_line(f"{self.info.title} - {ch.title}")
         self.playlist += [f"#EXTINF:{int(round(audio.duration))},{entry}", audio.path.name]
 
-    def finish(self, m4b_kbps: int | None) -> None:
-        """Every chapter is in: close the manifest, then the book's other files."""
+    def finish(self, m4b: bool, mp3_kbps: int) -> None:
+        """Every chapter is in: close the manifest, then the book's other files (the M4B when asked,
+        at 96 kbit/s, or 128 when the MP3s are at ACX's 192)."""
         self.manifest.close()
         staging = self.folder.staging
         write_text(self.folder.file("playlist.m3u"), "\n".join(self.playlist) + "\n")
         if self.cover:
             self.folder.keep(write_cover(staging, self.cover))
         self.folder.keep(write_player(staging, self.info.title))
-        if m4b_kbps:
-            self.folder.keep(write_m4b(staging, self.chapters, self.tags, self.cover, m4b_kbps))
+        if m4b:
+            aac_kbps = 128 if mp3_kbps >= 192 else 96
+            self.folder.keep(write_m4b(staging, self.chapters, self.tags, self.cover, aac_kbps))
 
     def abort(self) -> None:
         """Stop writing (the staging folder is discarded by the caller)."""

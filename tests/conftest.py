@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from paths import EXAMPLE, SEED, VOICES
+from paths import EXAMPLE, EXAMPLE_INFO, SEED, VOICES
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +65,9 @@ def example_render(tmp_path_factory):
     from audiobook.model import RenderOptions
     from audiobook.pipeline import generate
 
-    report = _once(tmp_path_factory, "example", lambda out: generate(EXAMPLE, VOICES, out, RenderOptions(jobs=2)))
+    report = _once(
+        tmp_path_factory, "example", lambda out: generate(EXAMPLE, VOICES, out, RenderOptions(jobs=2), EXAMPLE_INFO)
+    )
     return report, Path(report.output_dir)
 
 

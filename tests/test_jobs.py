@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import EXAMPLE, VOICES
+from paths import EXAMPLE, EXAMPLE_INFO, VOICES
 
 from audiobook.model import RenderOptions
 from audiobook.pipeline import generate
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def test_two_workers_render_what_one_does(example_render, tmp_path):
     first, two = example_render  # rendered by two worker processes, from an empty cache
-    report = generate(EXAMPLE, VOICES, tmp_path / "one", RenderOptions(jobs=1))
+    report = generate(EXAMPLE, VOICES, tmp_path / "one", RenderOptions(jobs=1), EXAMPLE_INFO)
     assert report.synthesized > 0 and (report.synthesized, report.reused) == (first.synthesized, first.reused)
     one = Path(report.output_dir)
     files = sorted(p.name for p in one.iterdir())

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from audio_tools import decode
 from click.testing import CliRunner
-from paths import EXAMPLE, VOICES
+from paths import EXAMPLE, EXAMPLE_INFO, VOICES
 
 from audiobook.check import check_paths
 from audiobook.cli import cli
@@ -105,7 +105,7 @@ def test_m4b_has_a_chapter_per_chapter_at_the_files_times(example_render, tmp_pa
     only the chapter files and the M4B are made here."""
     _, first = example_render
     cache = first.parent.parent / ".cache"  # the render's own line cache, in its output folder
-    report = generate(EXAMPLE, VOICES, tmp_path / "out", RenderOptions(m4b=True, cache_dir=str(cache)))
+    report = generate(EXAMPLE, VOICES, tmp_path / "out", RenderOptions(m4b=True, cache_dir=str(cache)), EXAMPLE_INFO)
     assert report.reused == report.segments and report.synthesized == 0
     book = Path(report.output_dir)
     for ch in json.loads((first / "book.json").read_text())["chapters"]:
