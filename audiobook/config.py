@@ -27,7 +27,6 @@ PAUSE_RANGE = (0, 10000)
 
 _TOP_KEYS = ("engine", "narrator", "characters", "fallback", "pauses", "pronunciations")
 _VOICE_KEYS = ("voice", "rate", "pitch", "volume")
-_CHARACTER_KEYS = ("aliases", *_VOICE_KEYS)
 _PAUSE_KEYS = ("within_paragraph", "paragraph", "scene_break", "head", "tail")
 
 

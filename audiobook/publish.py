@@ -24,7 +24,7 @@ from typing import Any
 from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
-from .files import atomic_path, deferred_interrupts, write_bytes, write_text
+from .files import TEMP_SUFFIX, atomic_path, deferred_interrupts, write_bytes, write_text
 from .model import BookInfo, CastChapter, CastScript, Character, RenderOptions, Script
 
 
@@ -322,7 +322,7 @@ def clear_leftovers(folder: Path) -> None:
 
     for stale in folder.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in folder.glob(".*.part"):
+    for stale in folder.glob(f".*{TEMP_SUFFIX}"):
         stale.unlink(missing_ok=True)
 
 

@@ -108,7 +108,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--words", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=7)
-    sys.stdout.write(novel(ap.parse_args().words, ap.parse_args().seed))
+    args = ap.parse_args()
+    sys.stdout.write(novel(args.words, args.seed))
 
 
 if __name__ == "__main__":
