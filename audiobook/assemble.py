@@ -16,7 +16,7 @@ from pathlib import Path
 from .encode import BLOCK_DELAY_SAMPLES, FRAME_SAMPLES, OUTPUT_RATE, Block
 from .files import write_text
 from .model import BuildReport, CastLine
-from .synth import Rendered
+from .synth import Spoken
 
 
 class ChapterFile:
@@ -71,7 +71,7 @@ class ChapterAudio:
 def write_chapter(
     path: Path,
     lines: Sequence[CastLine],
-    rendered: Iterator[Iterator[Rendered]],
+    rendered: Iterator[Iterator[Spoken]],
     report: BuildReport,
     progress: Callable[[int], None] | None = None,
 ) -> ChapterAudio:

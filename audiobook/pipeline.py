@@ -25,7 +25,7 @@ from .model import BookInfo, BuildReport, CastChapter, CastScript, RenderOptions
 from .parse import parse_book
 from .publish import BookFolder, BookWriter, Cover, book_about, book_folder, book_info, estimated_size, load_cover
 from .speech import Pronouncer
-from .synth import Renderer, make_jobs, silence_job
+from .synth import Synthesizer, make_jobs, silence_job
 
 Progress = Callable[[int], None]
 
@@ -128,7 +128,7 @@ def cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) ->
 
 def render_chapter(
     prep: Prepared,
-    renderer: Renderer,
+    synth: Synthesizer,
     ch: CastChapter,
     path: Path,
     report: BuildReport,
@@ -146,7 +146,7 @@ def render_chapter(
         + [make_jobs(line, engine, pronounce, bitrate_kbps) for line in ch.lines]
         + [[silence_job(tail_ms, engine, bitrate_kbps)]]
     )
-    audio = write_chapter(path, ch.lines, renderer.render_lines(lines), report, progress)
+    audio = write_chapter(path, ch.lines, synth.line_blocks(lines), report, progress)
     report.segments += len(ch.lines)
     report.audio_seconds += audio.duration
     return audio
@@ -209,10 +209,10 @@ def _render_book(
     about = book_about(info, source_name, prep.engine.version, voices)
     book = BookWriter(folder, info, cover, len(prep.cast.chapters), about)
     try:
-        with Renderer(prep.engine, cache, options.jobs) as renderer:
+        with Synthesizer(prep.engine, cache, options.jobs) as synth:
             for ch in prep.cast.chapters:
                 mp3, vtt = book.chapter_files(ch)
-                audio = render_chapter(prep, renderer, ch, mp3, report, progress, options.bitrate_kbps)
+                audio = render_chapter(prep, synth, ch, mp3, report, progress, options.bitrate_kbps)
                 write_transcript(vtt, ch.lines, audio.timings)
                 book.add(ch, audio, vtt)
         book.finish(m4b=options.m4b, mp3_kbps=options.bitrate_kbps)

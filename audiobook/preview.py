@@ -11,7 +11,7 @@ from .files import atomic_path
 from .model import BuildReport, CastChapter, CastLine, Kind, RenderOptions, Segment
 from .pipeline import Prepared, cache_root, check_output, output_root, render_chapter
 from .publish import safe_name, tag_mp3
-from .synth import Renderer
+from .synth import Synthesizer
 
 PREVIEW_SENTENCE = "The lantern on the point burned all night, and every ship came safely home."
 
@@ -80,8 +80,8 @@ def preview(
     path = folder / f"{safe_name(name)}.mp3"
     chapter = CastChapter(1, f"Preview: {name}", tuple(lines))
     tags = {"title": chapter.title, "album": prep.cast.title, "genre": "Audiobook"}
-    with Renderer(prep.engine, cache_root(root, options.cache_dir, options.use_cache)) as renderer:
+    with Synthesizer(prep.engine, cache_root(root, options.cache_dir, options.use_cache)) as synth:
         with atomic_path(path) as tmp:
-            render_chapter(prep, renderer, chapter, tmp, report, pauses_ms=(300, 500))
+            render_chapter(prep, synth, chapter, tmp, report, pauses_ms=(300, 500))
             tag_mp3(tmp, tags, None)
     return path, report

@@ -30,7 +30,7 @@ _HAS_SOUND = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
-class Rendered:
+class Spoken:
     """A line ready to join: its encoded block, how long its speech lasts, and what it cost."""
 
     block: Block
@@ -77,15 +77,15 @@ def silence_job(ms: int, engine: Engine, bitrate_kbps: int = BITRATE_KBPS) -> Jo
     return _job("", VoiceSpec(engine.name, "silence"), ms, "silence", engine, bitrate_kbps)
 
 
-def from_cache(job: Job, cache: BlockCache | None) -> Rendered | None:
+def from_cache(job: Job, cache: BlockCache | None) -> Spoken | None:
     """The line as the cache holds it, if it does."""
     stored = cache.get(job.key) if cache else None
     if stored is None:
         return None
-    return Rendered(Block(stored.mp3, stored.frames), stored.speech_samples / stored.sample_rate, False)
+    return Spoken(Block(stored.mp3, stored.frames), stored.speech_samples / stored.sample_rate, False)
 
 
-def render_job(job: Job, engine: Engine, cache: BlockCache | None) -> Rendered:
+def synthesize_job(job: Job, engine: Engine, cache: BlockCache | None) -> Spoken:
     """Synthesize, level and encode one line, and keep it in the cache at once (so a render killed
     part-way loses nothing it made)."""
     clip = Audio(b"", engine.sample_rate)
@@ -100,7 +100,7 @@ def render_job(job: Job, engine: Engine, cache: BlockCache | None) -> Rendered:
     block = make_block(clip, job.voice.volume, job.pause_ms, engine.sample_rate, job.bitrate_kbps)
     if cache and not failed:
         cache.put(job.key, Stored(block.mp3, block.frames, clip.frames, clip.sample_rate))
-    return Rendered(block, clip.seconds, bool(job.text), failed)
+    return Spoken(block, clip.seconds, bool(job.text), failed)
 
 
 # One engine per worker process, built by the pool's initializer; never pickled.
@@ -135,10 +135,10 @@ def _exit_with(parent: int) -> None:
             pass
 
 
-def _work(jobs: list[Job]) -> list[Rendered]:
+def _work(jobs: list[Job]) -> list[Spoken]:
     if "failed" in _worker:
         raise EngineError(str(_worker["failed"]))
-    return [render_job(job, _worker["engine"], _worker["cache"]) for job in jobs]  # type: ignore[arg-type]
+    return [synthesize_job(job, _worker["engine"], _worker["cache"]) for job in jobs]  # type: ignore[arg-type]
 
 
 # Lines go to the workers in units of a few (enough to keep every core busy), and only a few units per
@@ -147,7 +147,7 @@ UNIT = 4
 UNITS_PER_WORKER = 3
 
 
-def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Rendered]:
+def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Spoken]:
     """Each job's result, in order, from `pool`, with at most UNITS_PER_WORKER units per worker in
     flight. A worker that died (killed, out of memory) ends the run with one line, where a plain
     process pool would wait for it for ever."""
@@ -179,8 +179,8 @@ def _workers_can_start() -> bool:
     return path is None or os.path.exists(path)
 
 
-class Renderer:
-    """Renders jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or
+class Synthesizer:
+    """Speaks jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or
     in a pool of worker processes, one engine each."""
 
     def __init__(self, engine: Engine, cache_root: str | Path | None, jobs: int = 1):
@@ -190,7 +190,7 @@ class Renderer:
         self.jobs = max(1, jobs)
         self._pool: Any = None
 
-    def __enter__(self) -> Renderer:
+    def __enter__(self) -> Synthesizer:
         if self.jobs > 1 and not _workers_can_start():
             self.jobs = 1  # the same bytes, in this process
         if self.jobs > 1:
@@ -213,24 +213,24 @@ class Renderer:
             with deferred_interrupts():
                 self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def render(self, jobs: Iterable[Job]) -> Iterator[Rendered]:
+    def blocks(self, jobs: Iterable[Job]) -> Iterator[Spoken]:
         """Each job's result, in order. Cached lines are read as their turn comes, so no more than
         one of them is in memory at a time."""
         jobs = list(jobs)
         hits = [self.cache is not None and j.key in self.cache for j in jobs]
         misses = [j for j, hit in zip(jobs, hits) if not hit]
         if self._pool is not None and misses:
-            made: Iterator[Rendered] = _from_pool(self._pool, misses, self.jobs)
+            made: Iterator[Spoken] = _from_pool(self._pool, misses, self.jobs)
         else:
-            made = (render_job(j, self.engine, self.cache) for j in misses)
+            made = (synthesize_job(j, self.engine, self.cache) for j in misses)
         for job, hit in zip(jobs, hits):
             done = from_cache(job, self.cache) if hit else None
             # An entry that turned out damaged is made again here, in order.
-            yield done if done is not None else (render_job(job, self.engine, self.cache) if hit else next(made))
+            yield done if done is not None else (synthesize_job(job, self.engine, self.cache) if hit else next(made))
 
-    def render_lines(self, lines: Sequence[Sequence[Job]]) -> Iterator[Iterator[Rendered]]:
-        """Like `render`, for lines of one or more jobs each: an iterator of each line's results, to be
+    def line_blocks(self, lines: Sequence[Sequence[Job]]) -> Iterator[Iterator[Spoken]]:
+        """Like `blocks`, for lines of one or more jobs each: an iterator of each line's results, to be
         used up before the next line's is taken (a long line's blocks are never all in memory)."""
-        flat = self.render(job for jobs in lines for job in jobs)
+        flat = self.blocks(job for jobs in lines for job in jobs)
         for jobs in lines:
             yield itertools.islice(flat, len(jobs))
