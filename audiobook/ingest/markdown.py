@@ -50,7 +50,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .text import Line
+from .lines import Line
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

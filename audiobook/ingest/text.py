@@ -12,9 +12,10 @@ as written. Both then share the rules below: front matter or `Title:` lines, cha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ..model import Book, ChapterText, Paragraph, piece_offset
+from ..model import Book, ChapterText, Paragraph
+from .lines import Line
+from .markdown import markdown_lines
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -35,27 +36,6 @@ _OPENS_QUOTE = re.compile(r"^[\"\u201c\u2018'\u2014-]")
 
 # No one hard-wraps prose wider than this: a block with a longer line holds a paragraph per line.
 _MAX_WRAP_WIDTH = 100
-
-
-@dataclass
-class Line:
-    """A line as read: a source line, or a line of what a Markdown block says."""
-
-    text: str  # without its line end
-    start: int  # source offset of text[0]
-    # Where the source offsets jump: (index in text, source offset), ascending. Empty: text is
-    # the contiguous source slice at `start` (always so for plain text).
-    pieces: tuple[tuple[int, int], ...] = ()
-    end: int = -1  # source offset just past the last non-blank character; -1: start + its length
-    # "": a plain-text line, classified by its text; "md": a Markdown text line (no '#' headings
-    # there: the parser found those); "heading" (title, level); "break": a scene break.
-    kind: str = ""
-    title: str = ""
-    level: int = 0
-
-    def offset(self, i: int) -> int:
-        """Source offset of character `i` of `text`."""
-        return piece_offset(self.pieces, self.start, i)
 
 
 def _lines(source: str) -> list[Line]:
@@ -188,8 +168,6 @@ def read_text(source: str, path: str, stem: str) -> Book:
     header, first = _read_header(lines)
     lines = lines[first:]
     if _is_markdown(path):
-        from .markdown import markdown_lines  # here: markdown imports Line from this module
-
         lines = markdown_lines(lines)
 
     headings = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line))]
