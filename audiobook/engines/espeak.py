@@ -19,22 +19,11 @@ from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
 from . import espeak_voices
 from .base import Audio, Engine, Palette, VoiceInfo
-from .libespeak import bindings, load_library
+from .libespeak import bindings, load_library, rand_seed_function
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
 _seed: Any = None
-
-
-def _find_seed() -> Any:
-    """espeak_ng_SetRandSeed, where the library has it (espeak-ng 1.51 and later)."""
-    try:
-        fn = ctypes.CDLL("libespeak-ng.so.1").espeak_ng_SetRandSeed
-    except (OSError, AttributeError):
-        return None
-    fn.argtypes = [ctypes.c_long]
-    fn.restype = None
-    return fn
 
 
 def _load() -> tuple[ModuleType, str, int]:
@@ -49,7 +38,7 @@ def _load() -> tuple[ModuleType, str, int]:
             raise EngineError("espeak-ng failed to initialise; reinstall espeakng-loader")
         _state.update(module=es, rate=rate)
         global _seed
-        _seed = _find_seed()
+        _seed = rand_seed_function()
         return es, data_dir, rate
 
 

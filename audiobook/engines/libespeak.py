@@ -12,6 +12,7 @@ import os
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from ..errors import EngineError
 
@@ -71,3 +72,14 @@ def data_root(data_dir: str) -> Path | None:
             if (root / "voices").is_dir():
                 return root
     return None
+
+
+def rand_seed_function() -> Any:
+    """espeak_ng_SetRandSeed of the loaded library, where it has it (espeak-ng 1.51 and later)."""
+    try:
+        fn = ctypes.CDLL("libespeak-ng.so.1").espeak_ng_SetRandSeed
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_long]
+    fn.restype = None
+    return fn
