@@ -368,6 +368,8 @@ def preview(
     from .preview import preview as run
 
     ctx = click.get_current_context()
+    if character and not Path(story).exists() and Path(character).is_file():
+        raise click.UsageError(f"the story comes first: `audiobook preview {character} {story}`")
     if text is not None and not text.strip():
         raise click.BadParameter("give the words to say, or leave --text out", param_hint="'--text'")
     if ctx.get_parameter_source("count") == ParameterSource.COMMANDLINE and (text is not None or character is None):

@@ -317,3 +317,9 @@ def test_the_version_is_the_one_pyproject_states():
     assert stated and audiobook.__version__ == stated.group(1)
     r = run("--version")
     assert r.exit_code == 0 and r.output == f"audiobook, version {stated.group(1)}\n"
+
+
+def test_preview_with_the_character_first_says_the_story_comes_first(tmp_path, story):
+    r = run("preview", "Nora Vance", str(story), "-o", str(tmp_path / "out"))
+    _usage_error(r, "the story comes first", f"audiobook preview {story} Nora Vance")
+    _nothing_written(tmp_path / "out")
