@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .cast import make_casting
 from .config import load_config, write_cast
+from .model import Character, VoiceSpec
 from .pipeline import check_voices, prepare
 
 
@@ -19,9 +19,9 @@ class CastPlan:
     # (character, voice, origin). origin: "voices.yaml" (cast there); "fallback" (voices.yaml does not
     # list them: `generate` reads their lines with the fallback voice); "auto" (there is no voices.yaml:
     # `generate` auto-casts everyone, with this voice); "added" (just written into voices.yaml).
-    rows: list[tuple[Any, Any, str]]
-    narrator: Any
-    fallback: Any
+    rows: list[tuple[Character, VoiceSpec, str]]
+    narrator: VoiceSpec
+    fallback: VoiceSpec
     absent: list[str]  # cast in voices.yaml, but not speaking in the story
     added: list[str] = field(default_factory=list)
     exists: bool = True  # voices.yaml existed before this run

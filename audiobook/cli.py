@@ -9,12 +9,15 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .engines import ENGINE_NAMES
 from .errors import AudiobookError, ExitCode
+
+if TYPE_CHECKING:
+    from .model import BuildReport, Script
 
 
 @dataclass
@@ -274,7 +277,7 @@ class ProgressBar:
             self._bar.__exit__(None, None, None)
 
 
-def _summary(report: Any) -> str:
+def _summary(report: BuildReport) -> str:
     """What a render did, in one line."""
     took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
     return (
@@ -520,7 +523,7 @@ def _relative_source(source: str, script_path: str) -> str:
         return str(Path(source).resolve())
 
 
-def _print_stats(parsed: Any) -> None:
+def _print_stats(parsed: Script) -> None:
     rows = [c for c in parsed.characters if c.lines]
     width = max((len(c.name) for c in rows), default=9)
     click.echo(f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  ALIASES")
