@@ -71,20 +71,20 @@ class ChapterAudio:
 def write_chapter(
     path: Path,
     lines: Sequence[CastLine],
-    rendered: Iterator[Iterator[Spoken]],
+    spoken: Iterator[Iterator[Spoken]],
     report: BuildReport,
     progress: Callable[[int], None] | None = None,
 ) -> ChapterAudio:
-    """Join a chapter's blocks into `path`: `rendered` yields the head's pause, then each line's
+    """Join a chapter's blocks into `path`: `spoken` yields the head's pause, then each line's
     blocks (one per piece of a long line), then the tail's pause, each block written as it comes.
-    Failures and cache use go to `report`."""
+    What was made goes to `report`: lines, seconds, failures and cache use."""
     delay = BLOCK_DELAY_SAMPLES / OUTPUT_RATE
     timings: list[Timing] = []
     out = ChapterFile(path)
     try:
-        for done in next(rendered):
+        for done in next(spoken):
             out.add(done.block)
-        for _line, pieces in zip(lines, rendered):
+        for _line, pieces in zip(lines, spoken):
             first = start = end = -1.0
             failed = synthesized = False
             for done in pieces:
@@ -105,12 +105,14 @@ def write_chapter(
             if progress:
                 progress(1)
             timings.append(Timing(start, end))
-        for done in next(rendered):
+        for done in next(spoken):
             out.add(done.block)
         out.close()
     except BaseException:
         out.abort()
         raise
+    report.segments += len(lines)
+    report.audio_seconds += out.seconds
     return ChapterAudio(path, out.seconds, timings)
 
 

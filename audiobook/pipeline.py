@@ -146,10 +146,7 @@ def render_chapter(
         + [make_jobs(line, engine, pronounce, bitrate_kbps) for line in ch.lines]
         + [[silence_job(tail_ms, engine, bitrate_kbps)]]
     )
-    audio = write_chapter(path, ch.lines, synth.line_blocks(lines), report, progress)
-    report.segments += len(ch.lines)
-    report.audio_seconds += audio.duration
-    return audio
+    return write_chapter(path, ch.lines, synth.line_blocks(lines), report, progress)
 
 
 def render(
