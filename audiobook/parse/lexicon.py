@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 # Verbs that introduce or tag speech, in the forms fiction uses.
 _SPEECH_VERB_STEMS = """
@@ -60,92 +62,147 @@ def pronoun_gender(pronoun: str) -> str:
     return "male" if pronoun.lower() in MALE_PRONOUNS else "female"
 
 
-# Titles, lower case and without a full stop. A title carries a gender, or none.
-MALE_TITLES = frozenset(
-    """
-mr mister sir lord uncle father brother king prince duke count baron master monsieur signor herr grandpa
-grandfather colonel major general sergeant reverend rev fr papa daddy dad señor don
-""".split()
-)
-FEMALE_TITLES = frozenset(
-    """
-mrs miss ms lady aunt auntie mother sister queen princess duchess countess baroness madame mme mademoiselle
-mlle signora frau grandma grandmother mistress dame nurse señora mama mommy mom mum
-""".split()
-)
-NEUTRAL_TITLES = frozenset(
-    """
-dr doctor professor prof captain capt judge officer detective inspector chief lieutenant lt agent coach
-""".split()
-)
+# --- Titles -------------------------------------------------------------------------------------
+# Every title the rules know is one row of TITLE_TABLE: its spelling (lower case, no full stop) and how
+# the rules use it. The sets and regex alternations below are all drawn from it: add a title there only.
+
+
+@dataclass(frozen=True)
+class Title:
+    """What one spelling of a title tells, and which rules take it."""
+
+    # "male", "female", "neutral" (either sex); None: not a title word on its own, only in the uses
+    # marked below (the rules that ask "is this word a title?", i.e. TITLES, skip it).
+    gender: Literal["male", "female", "neutral"] | None
+    abbreviated: bool = False  # written with or without a full stop ("Mr. Pell", "Mr Pell")
+    dotted: bool = False  # a name's canonical form writes it with a full stop ("Mr Pell" is "Mr. Pell")
+    common: bool = False  # too common to stand for one person when said alone ("said Miss" is nobody)
+    honorific: bool = False  # a form of address, never a description ("said the obliging Mrs. Ford")
+    family: Literal["mr", "mrs", "miss"] | None = None  # Mr./Mrs./Miss: Mrs. and Miss Bates are two people
+    first_name: bool = False  # goes with a first name ("Uncle Robert"); the rest go with a surname
+    rank: bool = False  # a first name or, when none fits, a surname (Sir Walter, Lady Russell)
+    description: str | None = None  # what makes its bearer "the doctor", "the captain"
+    vocative: bool = False  # a vocative may carry it: "…, Mr. Knightley!", "Uncle Robert, look!"
+    child: bool = False  # spoken to a parent or grandparent: saying it marks the speaker as a child
+
+
+# The abbreviated titles come first, in the order the regexes try them, then the spelled-out ones a
+# vocative may carry, in the order its regex tries them (any order finds the same matches).
+TITLE_TABLE: dict[str, Title] = {
+    "mr": Title("male", abbreviated=True, dotted=True, common=True, honorific=True, family="mr", vocative=True),
+    "mrs": Title("female", abbreviated=True, dotted=True, common=True, honorific=True, family="mrs", vocative=True),
+    "ms": Title("female", abbreviated=True, dotted=True, common=True, honorific=True, family="miss", vocative=True),
+    "dr": Title(
+        "neutral", abbreviated=True, dotted=True, common=True, honorific=True, description="doctor", vocative=True
+    ),
+    "prof": Title("neutral", abbreviated=True, dotted=True, description="professor"),
+    "capt": Title("neutral", abbreviated=True, dotted=True, description="captain"),
+    "col": Title(None, abbreviated=True),
+    "gen": Title(None, abbreviated=True),
+    "lt": Title("neutral", abbreviated=True, dotted=True),
+    "rev": Title("male", abbreviated=True, dotted=True),
+    "mme": Title("female", abbreviated=True, dotted=True, honorific=True, family="mrs", vocative=True),
+    "mlle": Title("female", abbreviated=True, dotted=True, honorific=True, family="miss", vocative=True),
+    "fr": Title("male", abbreviated=True, dotted=True),
+    "sgt": Title(None, abbreviated=True),
+    "messrs": Title(None, abbreviated=True, honorific=True),
+    # Spelled out, and a vocative's.
+    "miss": Title("female", common=True, honorific=True, family="miss", vocative=True),
+    "sir": Title("male", honorific=True, first_name=True, rank=True, vocative=True),
+    "madame": Title("female", honorific=True, family="mrs", vocative=True),
+    "monsieur": Title("male", honorific=True, family="mr", vocative=True),
+    "mademoiselle": Title("female", honorific=True, family="miss", vocative=True),
+    "captain": Title("neutral", description="captain", vocative=True),
+    "colonel": Title("male", vocative=True),
+    "uncle": Title("male", first_name=True, vocative=True),
+    "aunt": Title("female", first_name=True, vocative=True),
+    "lady": Title("female", first_name=True, rank=True, vocative=True),
+    "lord": Title("male", first_name=True, rank=True, vocative=True),
+    # Spelled out: men.
+    "mister": Title("male", honorific=True, family="mr"),
+    "master": Title("male", family="mr"),
+    "herr": Title("male", honorific=True, family="mr"),
+    "signor": Title("male", honorific=True, family="mr"),
+    "señor": Title("male", family="mr"),
+    "father": Title("male", first_name=True),
+    "brother": Title("male", first_name=True),
+    "grandpa": Title("male", first_name=True),
+    "grandfather": Title("male", first_name=True),
+    "king": Title("male", first_name=True),
+    "prince": Title("male", first_name=True),
+    "don": Title("male", first_name=True),
+    "duke": Title("male"),
+    "count": Title("male"),
+    "baron": Title("male"),
+    "major": Title("male"),
+    "general": Title("male"),
+    "sergeant": Title("male"),
+    "reverend": Title("male"),
+    "dad": Title("male"),
+    "papa": Title("male", child=True),
+    "daddy": Title("male", child=True),
+    # Spelled out: women.
+    "frau": Title("female", honorific=True, family="mrs"),
+    "signora": Title("female", honorific=True, family="mrs"),
+    "señora": Title("female", family="mrs"),
+    "auntie": Title("female", first_name=True),
+    "mother": Title("female", first_name=True),
+    "sister": Title("female", first_name=True),
+    "grandma": Title("female", first_name=True),
+    "grandmother": Title("female", first_name=True),
+    "queen": Title("female", first_name=True),
+    "princess": Title("female", first_name=True),
+    "dame": Title("female", first_name=True, rank=True),
+    "duchess": Title("female"),
+    "countess": Title("female"),
+    "baroness": Title("female"),
+    "mistress": Title("female"),
+    "nurse": Title("female"),
+    "mom": Title("female"),
+    "mum": Title("female"),
+    "mama": Title("female", child=True),
+    "mommy": Title("female", child=True),
+    # Spelled out: either sex.
+    "doctor": Title("neutral", description="doctor"),
+    "professor": Title("neutral", description="professor"),
+    "judge": Title("neutral"),
+    "officer": Title("neutral"),
+    "detective": Title("neutral"),
+    "inspector": Title("neutral"),
+    "chief": Title("neutral"),
+    "lieutenant": Title("neutral"),
+    "agent": Title("neutral"),
+    "coach": Title("neutral"),
+    # Not title words on their own.
+    "st": Title(None, dotted=True, honorific=True, first_name=True),
+    "saint": Title(None, first_name=True),
+    "cousin": Title(None, first_name=True),
+    "mummy": Title(None, child=True),
+}
+
+
+def _titles(**uses: object) -> tuple[str, ...]:
+    """The spellings whose every field in `uses` has the value given, in the table's order."""
+    return tuple(s for s, t in TITLE_TABLE.items() if all(getattr(t, k) == v for k, v in uses.items()))
+
+
+MALE_TITLES = frozenset(_titles(gender="male"))
+FEMALE_TITLES = frozenset(_titles(gender="female"))
+NEUTRAL_TITLES = frozenset(_titles(gender="neutral"))
 TITLES = MALE_TITLES | FEMALE_TITLES | NEUTRAL_TITLES
-# Titles written abbreviated, with or without a full stop ("Mr. Pell", "Mr Pell"), in the order a regex tries them.
-ABBREVIATED_TITLES = (
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Prof",
-    "Capt",
-    "Col",
-    "Gen",
-    "Lt",
-    "Rev",
-    "Mme",
-    "Mlle",
-    "Fr",
-    "Sgt",
-    "Messrs",
-)
-# Titles a name's canonical form writes with a full stop ("Mr Pell" is "Mr. Pell").
-DOTTED_TITLES = frozenset("mr mrs ms dr st prof capt lt mme mlle rev fr".split())
-# Titles too common to stand for one person when said alone ("said Miss" is nobody in particular).
-COMMON_TITLES = frozenset("mr mrs ms dr miss".split())
-# Forms of address that are never a description: "said the obliging Mrs. Ford" names Mrs. Ford.
-HONORIFICS = frozenset(
-    "mr mrs ms miss mister dr mme mlle monsieur madame mademoiselle herr frau signor signora sir st messrs".split()
-)
-# Mr./Mrs./Miss families: two forms whose classes differ are two people (Mrs. and Miss Bates).
-TITLE_CLASS = {
-    **dict.fromkeys(("mr", "mister", "monsieur", "herr", "signor", "señor", "master"), "mr"),
-    **dict.fromkeys(("mrs", "madame", "mme", "frau", "signora", "señora"), "mrs"),
-    **dict.fromkeys(("miss", "ms", "mlle", "mademoiselle"), "miss"),
-}
-# Titles used with a first name ("Uncle Robert", "Sir Walter"); the rest go with a surname.
-FIRST_NAME_TITLES = frozenset(
-    """
-uncle aunt auntie sir lady lord cousin brother sister father mother grandpa grandma grandfather grandmother
-king queen prince princess dame don saint st
-""".split()
-)
-# Titles of rank that go with a first name or, when no first name fits, a surname (Sir Walter, Lady Russell).
-RANK_TITLES = frozenset("sir lady lord dame".split())
-# Titles that make their bearer "the doctor", "the captain", "the professor".
-TITLE_DESCRIPTIONS = {
-    "dr": "doctor",
-    "doctor": "doctor",
-    "capt": "captain",
-    "captain": "captain",
-    "prof": "professor",
-    "professor": "professor",
-}
-# Titles a vocative may carry: "…, Mr. Knightley!", "Uncle Robert, look!" (abbreviated ones, then spelled out).
-VOCATIVE_ABBREVIATED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Mme", "Mlle")
-VOCATIVE_TITLES = (
-    "Miss",
-    "Sir",
-    "Madame",
-    "Monsieur",
-    "Mademoiselle",
-    "Captain",
-    "Colonel",
-    "Uncle",
-    "Aunt",
-    "Lady",
-    "Lord",
-)
-# Titles that are spoken to a parent or grandparent: saying them marks the speaker as a child.
-CHILD_VOCATIVES = frozenset({"mommy", "daddy", "mama", "papa", "mummy"})
+# Capitalised, in the order a regex tries them: "Mr", "Mrs", …, "Messrs".
+ABBREVIATED_TITLES = tuple(s.capitalize() for s in _titles(abbreviated=True))
+DOTTED_TITLES = frozenset(_titles(dotted=True))
+COMMON_TITLES = frozenset(_titles(common=True))
+HONORIFICS = frozenset(_titles(honorific=True))
+TITLE_CLASS = {s: t.family for s, t in TITLE_TABLE.items() if t.family}
+FIRST_NAME_TITLES = frozenset(_titles(first_name=True))
+RANK_TITLES = frozenset(_titles(rank=True))
+TITLE_DESCRIPTIONS = {s: t.description for s, t in TITLE_TABLE.items() if t.description}
+# Capitalised, in the order a regex tries them: the abbreviated ones ("Mr"), then the spelled-out ones ("Miss").
+VOCATIVE_ABBREVIATED_TITLES = tuple(s.capitalize() for s in _titles(vocative=True, abbreviated=True))
+VOCATIVE_TITLES = tuple(s.capitalize() for s in _titles(vocative=True, abbreviated=False))
+CHILD_VOCATIVES = frozenset(_titles(child=True))
 
 # Nouns that describe a person in a tag or an apposition ("said the doctor", "her son Pip").
 PERSON_NOUNS: dict[str, tuple[str, str]] = {
