@@ -5,7 +5,8 @@ leading BOM counts as one character and CRLF line ends as two.
 
 A .md/.markdown file goes through a Markdown parser first (see `markdown.py` for what is spoken
 of links, images, code, HTML, lists, quotes and headings); every other file is plain text, read
-as written. Both then share the rules below: front matter or `Title:` lines, chapter headings
+as written (a Project Gutenberg text without its banner and licence: `gutenberg.py`). Both then
+share the rules below: front matter or `Title:` lines, chapter headings
 (Markdown levels 1-3, "Chapter N", "Prologue"), scene breaks, and paragraphs from wrapped lines.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ..model import Book, ChapterText, Paragraph
+from .gutenberg import gutenberg_book
 from .lines import Line
 from .markdown import markdown_lines
 
@@ -165,8 +167,12 @@ def _paragraph(lines: list[Line], scene_break_before: bool) -> Paragraph | None:
 def read_text(source: str, path: str, stem: str) -> Book:
     """Split decoded source text into a Book."""
     lines = _lines(source)
-    header, first = _read_header(lines)
-    lines = lines[first:]
+    gutenberg = gutenberg_book(lines)
+    if gutenberg:
+        header, lines = gutenberg
+    else:
+        header, first = _read_header(lines)
+        lines = lines[first:]
     if _is_markdown(path):
         lines = markdown_lines(lines)
 

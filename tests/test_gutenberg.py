@@ -1,0 +1,87 @@
+"""A Project Gutenberg text is read without its banner, its producers' credit and its licence: a
+story of ours laid out as Gutenberg lays out its files (a byte-order mark, CRLF line ends, the header
+fields, the markers, the licence after the end marker)."""
+
+from __future__ import annotations
+
+from audiobook.ingest import load_book
+from audiobook.parse import parse_book
+
+BANNER = (
+    "\ufeffThe Project Gutenberg eBook of The Salt Road\r\n"
+    "    \r\n"
+    "This ebook is for the use of anyone anywhere in the United States and\r\n"
+    "most other parts of the world at no cost and with almost no restrictions\r\n"
+    "whatsoever.\r\n"
+    "\r\n"
+    "Title: The Salt Road\r\n"
+    "        and Other Crossings\r\n"
+    "\r\n"
+    "Author: Ada Merriweather\r\n"
+    "\r\n"
+    "Release date: May 1, 2001 [eBook #99999]\r\n"
+    "\r\n"
+    "Language: English\r\n"
+    "\r\n"
+    "*** START OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***\r\n"
+    "\r\n"
+    "Produced by Volunteers of a Distributed\r\n"
+    "Proofreading Team.\r\n"
+    "\r\n"
+)
+BOOK = (
+    "CHAPTER I.\r\n"
+    "\r\n"
+    "The carts left the coast at dawn, heavy with salt and slow on the hill.\r\n"
+    "\r\n"
+    "\u201cKeep to the ridge,\u201d said Tobias Wren. \u201cThe valley floods by noon.\u201d\r\n"
+    "\r\n"
+    "CHAPTER II.\r\n"
+    "\r\n"
+    "By evening the inn at the crossing had lit its lamps.\r\n"
+    "\r\n"
+)
+LICENCE = (
+    "*** END OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***\r\n"
+    "\r\n"
+    "Updated editions will replace the previous one\u2014the old editions will\r\n"
+    "be renamed.\r\n"
+    "\r\n"
+    "START: FULL LICENSE\r\n"
+    "\r\n"
+    "THE FULL PROJECT GUTENBERG LICENSE\r\n"
+)
+
+
+def test_only_the_book_between_the_markers_is_read(tmp_path):
+    path = tmp_path / "pg99999.txt"
+    path.write_bytes((BANNER + BOOK + LICENCE).encode("utf-8"))
+    book = load_book(path)
+    assert (book.title, book.author) == ("The Salt Road and Other Crossings", "Ada Merriweather")
+    assert [ch.title for ch in book.chapters] == ["CHAPTER I", "CHAPTER II"]
+    spoken = " ".join(p.text for ch in book.chapters for p in ch.paragraphs)
+    for unread in ("Gutenberg", "ebook", "Produced by", "Proofreading", "LICENSE", "editions", "***"):
+        assert unread not in spoken, unread
+    assert spoken.startswith("The carts left the coast") and spoken.endswith("had lit its lamps.")
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()  # what the offsets count: the byte-order mark and both characters of CRLF
+    for ch in parse_book(book).chapters:
+        for seg in ch.segments:
+            assert " ".join(seg.text.split()) in " ".join(text[seg.start : seg.end].split()), seg
+    [said] = [s for ch in parse_book(book).chapters for s in ch.segments if s.kind == "dialogue"][:1]
+    assert said.speaker == "Tobias Wren"
+
+
+def test_a_text_without_the_markers_is_read_whole(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Title: The Salt Road\n\n" + BOOK.replace("\r\n", "\n"), encoding="utf-8")
+    book = load_book(path)
+    assert book.title == "The Salt Road" and [ch.title for ch in book.chapters] == ["CHAPTER I", "CHAPTER II"]
+
+
+def test_a_start_marker_without_an_end_reads_to_the_end(tmp_path):
+    path = tmp_path / "pg.txt"
+    path.write_text(BANNER + BOOK, encoding="utf-8")
+    book = load_book(path)
+    assert book.author == "Ada Merriweather"
+    assert book.chapters[-1].paragraphs[-1].text == "By evening the inn at the crossing had lit its lamps."
