@@ -85,3 +85,45 @@ def test_a_start_marker_without_an_end_reads_to_the_end(tmp_path):
     book = load_book(path)
     assert book.author == "Ada Merriweather"
     assert book.chapters[-1].paragraphs[-1].text == "By evening the inn at the crossing had lit its lamps."
+
+
+CONTENTS_BOOK = """Title: The Salt Road
+
+Contents
+
+ Chapter I.
+ Chapter II.
+ Chapter III.
+
+[Illustration]
+
+Chapter I.
+
+The carts left the coast at dawn.
+
+[Illustration: A cart on the hill road,
+loaded with salt.]
+
+Chapter II.
+
+By evening the inn had lit its lamps.
+
+Part Two
+
+Chapter III.
+
+Morning came grey over the marsh.
+"""
+
+
+def test_a_contents_list_and_illustrations_are_not_read(tmp_path):
+    path = tmp_path / "salt.txt"
+    path.write_text(CONTENTS_BOOK, encoding="utf-8")
+    book = load_book(path)
+    titles = [ch.title for ch in book.chapters]
+    # The contents list is not glued into the first chapter's title; headings with nothing under them
+    # that are not a contents list still join the next title.
+    assert titles == ["Opening", "Chapter I", "Chapter II", "Part Two \u2014 Chapter III"]
+    spoken = [p.text for ch in book.chapters for p in ch.paragraphs]
+    assert not any("Illustration" in t for t in spoken), spoken
+    assert spoken[0] == "Contents" and "The carts left the coast at dawn." in spoken

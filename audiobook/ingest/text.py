@@ -13,6 +13,7 @@ share the rules below: front matter or `Title:` lines, chapter headings
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Book, ChapterText, Paragraph
 from .gutenberg import gutenberg_book
@@ -197,20 +198,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
 
     # Paragraphs separated by blank lines: then a block of wrapped lines is always one paragraph.
     gaps = sum(1 for a, b in zip(lines, lines[1:]) if a.text.strip() and not b.text.strip())
-    blank_separated = gaps >= 3
-    chapters: list[ChapterText] = []
-    pending_titles: list[str] = []
-    for title, body in sections:
-        paragraphs = _paragraphs(body, blank_separated)
-        if not paragraphs:
-            if title:
-                pending_titles.append(title)  # "Part Two" just above "Chapter 1"
-            continue
-        if title is None:
-            title = "Opening" if headings else book_title
-        full_title = " \u2014 ".join([*pending_titles, title])
-        pending_titles = []
-        chapters.append(ChapterText(index=len(chapters) + 1, title=full_title, paragraphs=tuple(paragraphs)))
+    chapters = _chapters(sections, gaps >= 3, "Opening" if headings else book_title)
     year = re.search(r"\b(1[0-9]{3}|2[0-9]{3})\b", header.get("year") or header.get("date") or "")
     return Book(
         title=book_title,
@@ -220,6 +208,47 @@ def read_text(source: str, path: str, stem: str) -> Book:
         year=year.group(1) if year else "",
         narrator=header.get("narrator", ""),
     )
+
+
+def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bool, untitled: str) -> list[ChapterText]:
+    """Chapters of the sections between headings. A heading with nothing under it joins the next
+    chapter's title ("Part Two" above "Chapter 1"), unless it is one of a contents list: a run of
+    three or more such headings naming chapters that come again later is not read at all."""
+    chapters: list[ChapterText] = []
+    pending: list[str] = []
+    titles = [title for title, _ in sections]
+    for k, (title, body) in enumerate(sections):
+        paragraphs = _spoken(_paragraphs(body, blank_separated))
+        if not paragraphs:
+            if title:
+                pending.append(title)
+            continue
+        if len(pending) >= CONTENTS_RUN and set(pending) & set(titles[k:]):
+            pending = []  # a table of contents
+        full_title = " \u2014 ".join([*pending, title or untitled])
+        pending = []
+        chapters.append(ChapterText(index=len(chapters) + 1, title=full_title, paragraphs=tuple(paragraphs)))
+    return chapters
+
+
+# A contents list is at least this many headings in a row with nothing under them.
+CONTENTS_RUN = 3
+# A paragraph that is only an editor's bracketed note: an illustration, a transcriber's note.
+_EDITORIAL = re.compile(r"^\[\s*(?:illustration|transcriber\W?s?\s+notes?)\b[^\]]*\]$", re.IGNORECASE)
+
+
+def _spoken(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs a listener hears: an illustration's or transcriber's bracketed note is not one
+    (a scene break before it passes to the paragraph after it)."""
+    out: list[Paragraph] = []
+    carried = False
+    for p in paragraphs:
+        if _EDITORIAL.match(p.text):
+            carried |= p.scene_break_before
+            continue
+        out.append(replace(p, scene_break_before=True) if carried and not p.scene_break_before else p)
+        carried = False
+    return out
 
 
 def _paragraphs(body: list[Line], blank_separated: bool) -> list[Paragraph]:
