@@ -4,6 +4,8 @@ fields, the markers, the licence after the end marker)."""
 
 from __future__ import annotations
 
+import pytest
+
 from audiobook.ingest import load_book
 from audiobook.parse import parse_book
 
@@ -127,3 +129,39 @@ def test_a_contents_list_and_illustrations_are_not_read(tmp_path):
     spoken = [p.text for ch in book.chapters for p in ch.paragraphs]
     assert not any("Illustration" in t for t in spoken), spoken
     assert spoken[0] == "Contents" and "The carts left the coast at dawn." in spoken
+
+
+NOT_READ = [
+    "[Illustration]",
+    "[Illustration: A cart on the hill road, loaded with salt.]",
+    "[Transcriber's Note: the spelling of the original is kept.]",
+    "THE END",
+    "THE END.",
+    "END OF VOL. I.",
+    "END OF VOLUME THE FIRST.",
+    "END OF BOOK II",
+    "FINIS.",
+]
+READ = [
+    "The end of the road was near.",
+    "Endless rain fell.",
+    "[1]",
+    "[Footnote 1: Records differ.]",
+    "END OF THE WORLD",
+    "Volume I",
+    "The end.\u201d",
+    "The end! said Tom.",
+    "The end.",
+    "The End",
+    "End of Book II",
+]
+
+
+@pytest.mark.parametrize("paragraph,read", [(p, False) for p in NOT_READ] + [(p, True) for p in READ])
+def test_editors_notes_and_end_marks_are_not_read(tmp_path, paragraph, read):
+    path = tmp_path / "story.txt"
+    story = f"Chapter 1\n\nThe carts left at dawn.\n\n{paragraph}\n\nThey came back at night.\n"
+    path.write_text(story, encoding="utf-8")
+    spoken = [p.text for ch in load_book(path).chapters for p in ch.paragraphs]
+    assert (paragraph in spoken) == read, spoken
+    assert spoken[0] == "The carts left at dawn." and spoken[-1] == "They came back at night."

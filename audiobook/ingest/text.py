@@ -233,13 +233,22 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
 
 # A contents list is at least this many headings in a row with nothing under them.
 CONTENTS_RUN = 3
-# A paragraph that is only an editor's bracketed note: an illustration, a transcriber's note.
-_EDITORIAL = re.compile(r"^\[\s*(?:illustration|transcriber\W?s?\s+notes?)\b[^\]]*\]$", re.IGNORECASE)
+# A paragraph that is only an editor's bracketed note (an illustration, a transcriber's note), or a
+# printed book's end mark in capitals ("THE END", "END OF VOL. I.", "FINIS"; a story's own "The end."
+# is read).
+_EDITORIAL = re.compile(
+    r"""^(?:
+        (?i:\[\s*(?:illustration|transcriber\W?s?\s+notes?)\b[^\]]*\])
+      | (?:THE\s+)?END(?:\s+OF\s+(?:THE\s+)?(?:VOL(?:UME)?|BOOK|PART)\b[A-Z0-9\s.,]*?)?\.?
+      | FINIS\.?
+    )$""",
+    re.VERBOSE,
+)
 
 
 def _spoken(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """The paragraphs a listener hears: an illustration's or transcriber's bracketed note is not one
-    (a scene break before it passes to the paragraph after it)."""
+    """The paragraphs a listener hears: an illustration's or transcriber's bracketed note, or "THE
+    END", is not one (a scene break before it passes to the paragraph after it)."""
     out: list[Paragraph] = []
     carried = False
     for p in paragraphs:
