@@ -165,3 +165,21 @@ def test_editors_notes_and_end_marks_are_not_read(tmp_path, paragraph, read):
     spoken = [p.text for ch in load_book(path).chapters for p in ch.paragraphs]
     assert (paragraph in spoken) == read, spoken
     assert spoken[0] == "The carts left at dawn." and spoken[-1] == "They came back at night."
+
+
+@pytest.mark.parametrize(
+    "under,title,first",
+    [
+        ("START IN LIFE", "CHAPTER I. Start in Life", "I was born in the year 1632."),
+        ("MR. WREN'S JOURNEY.", "CHAPTER I. Mr. Wren's Journey", "I was born in the year 1632."),
+        ("I was born in the year 1632.", "CHAPTER I", "I was born in the year 1632."),
+        ("\u201cWHO GOES THERE?\u201d", "CHAPTER I", "\u201cWHO GOES THERE?\u201d"),
+        ("HELP!", "CHAPTER I", "HELP!"),
+    ],
+)
+def test_a_subtitle_under_a_bare_chapter_heading_joins_its_title(tmp_path, under, title, first):
+    path = tmp_path / "crusoe.txt"
+    body = "" if first == under else "I was born in the year 1632.\n\n"
+    path.write_text(f"CHAPTER I.\n\n{under}\n\n{body}It rained.\n", encoding="utf-8")
+    [chapter] = load_book(path).chapters
+    assert chapter.title == title and chapter.paragraphs[0].text == first

@@ -219,6 +219,8 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
     titles = [title for title, _ in sections]
     for k, (title, body) in enumerate(sections):
         paragraphs = _spoken(_paragraphs(body, blank_separated))
+        if title and paragraphs and (subtitle := _subtitle(title, paragraphs[0])):
+            title, paragraphs = f"{title}. {subtitle}", paragraphs[1:]
         if not paragraphs:
             if title:
                 pending.append(title)
@@ -229,6 +231,26 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
         pending = []
         chapters.append(ChapterText(index=len(chapters) + 1, title=full_title, paragraphs=tuple(paragraphs)))
     return chapters
+
+
+# A chapter's subtitle on the line under a bare "CHAPTER I.": one short line in capitals.
+_SUBTITLE = re.compile(r"^(?![\"\u201c\u2018'(\[])(?=(?:.*[A-Z]){2})[^a-z]{1,60}$")
+_SUBTITLE_WORDS = 8
+_MINOR_WORDS = frozenset("a an and as at but by for from in into nor of on or over the to upon with".split())
+
+
+def _subtitle(title: str, first: Paragraph) -> str | None:
+    """The subtitle that `first` is, under a heading that is only a label ("CHAPTER I"), in title case
+    ("START IN LIFE." -> "Start in Life"); None when it is the chapter's first paragraph."""
+    label = _HEADING.match(title)
+    text = first.text.strip()
+    if not label or label.group("title") or len(first.pieces) > 1 or not _SUBTITLE.match(text):
+        return None
+    words = text.rstrip(".").split()
+    if not 0 < len(words) <= _SUBTITLE_WORDS or text.endswith(("!", "?", "\u2026")):
+        return None
+    cased = [w.lower() if i and w.lower() in _MINOR_WORDS else w.capitalize() for i, w in enumerate(words)]
+    return " ".join(cased)
 
 
 # A contents list is at least this many headings in a row with nothing under them.
