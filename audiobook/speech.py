@@ -12,10 +12,15 @@ from .model import CastLine
 _EMPHASIS = re.compile(r"(?<!\w)([*_]{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _DASHES = re.compile(r"\s*(?:--+|\u2014|\u2015)\s*")
 _SPACE = re.compile(r"\s+")
+# A note's reference mark after a word: "clear[1]", "so.[12]", "below [*]" (its body is not read
+# either: ingest drops a paragraph that is only "[Footnote 1: ...]").
+_NOTE_MARK = re.compile(r"(?<=[\w.,;:!?\u201d\u2019\"')])\s?\[(?:\d{1,3}|[*\u2020\u2021\u00a7])\]")
 
 
 def speakable(text: str) -> str:
-    """What the engine is given: Markdown emphasis marks dropped, dashes as pauses, spaces folded."""
+    """What the engine is given: note marks and Markdown emphasis marks dropped, dashes as pauses,
+    spaces folded. The text itself (what `script` and the player show) is left as written."""
+    text = _NOTE_MARK.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
     text = _DASHES.sub(", ", text)
     return _SPACE.sub(" ", text).strip(" ,")

@@ -255,12 +255,13 @@ def _subtitle(title: str, first: Paragraph) -> str | None:
 
 # A contents list is at least this many headings in a row with nothing under them.
 CONTENTS_RUN = 3
-# A paragraph that is only an editor's bracketed note (an illustration, a transcriber's note), or a
+# A paragraph that is only an editor's bracketed note (an illustration, a transcriber's note, a
+# footnote's body: "[Footnote 1: ...]"), or a
 # printed book's end mark in capitals ("THE END", "END OF VOL. I.", "FINIS"; a story's own "The end."
 # is read).
 _EDITORIAL = re.compile(
     r"""^(?:
-        (?i:\[\s*(?:illustration|transcriber\W?s?\s+notes?)\b[^\]]*\])
+        (?i:\[\s*(?:illustration|transcriber\W?s?\s+notes?|footnote)\b[^\]]*\])
       | (?:THE\s+)?END(?:\s+OF\s+(?:THE\s+)?(?:VOL(?:UME)?|BOOK|PART)\b[A-Z0-9\s.,]*?)?\.?
       | FINIS\.?
     )$""",
