@@ -4,6 +4,7 @@ one only sequences them, so it holds no rules, no maths and no file formats."""
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import time
@@ -18,7 +19,7 @@ from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine
 from .errors import ConfigError, OutputError
-from .files import is_full, output_error
+from .files import TO_OUTPUT, is_full, output_error
 from .ingest import load_book
 from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, RenderOptions, Script
@@ -41,6 +42,11 @@ class Prepared:
     cast: CastScript
     warnings: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # in voices.yaml, never speaking in the story
+
+    @functools.cached_property
+    def pronounce(self) -> Pronouncer | None:
+        """voices.yaml's respellings, compiled once for the whole book."""
+        return Pronouncer(self.config.pronunciations) if self.config.pronunciations else None
 
 
 def load_voices(config_path: str | Path | None) -> tuple[VoicesConfig, bool]:
@@ -94,7 +100,7 @@ def prepare(
     return Prepared(script, config, engine, casting, cast_script(script, casting, config), warnings, absent)
 
 
-def check_output(out_dir: Path, what: str = "choose another folder with -o") -> None:
+def check_output(out_dir: Path, what: str = TO_OUTPUT) -> None:
     """Create `out_dir` and prove a file can be written there (under a name no other run uses)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +114,7 @@ def output_root(out_root: str | Path) -> Path:
     """The -o folder, created and checked writable."""
     out = Path(out_root)
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: is a file, not a folder; choose another folder with -o")
+        raise OutputError(f"{out}: is a file, not a folder; {TO_OUTPUT}")
     check_output(out)
     return out
 
@@ -140,10 +146,9 @@ def render_chapter(
     (the book's, unless `pauses_ms` gives others)."""
     engine = prep.engine
     head_ms, tail_ms = pauses_ms or (prep.cast.head_ms, prep.cast.tail_ms)
-    pronounce = Pronouncer(prep.config.pronunciations) if prep.config.pronunciations else None
     lines = (
         [[silence_job(head_ms, engine, bitrate_kbps)]]
-        + [make_jobs(line, engine, pronounce, bitrate_kbps) for line in ch.lines]
+        + [make_jobs(line, engine, prep.pronounce, bitrate_kbps) for line in ch.lines]
         + [[silence_job(tail_ms, engine, bitrate_kbps)]]
     )
     return write_chapter(path, ch.lines, synth.line_blocks(lines), report, progress)

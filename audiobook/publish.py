@@ -11,10 +11,13 @@ Audiobookshelf, Apple Books, Smart AudioBook Player and VLC read the following:
 
 from __future__ import annotations
 
+import datetime
 import errno
+import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -24,7 +27,7 @@ from typing import Any
 from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
-from .files import TEMP_SUFFIX, atomic_path, deferred_interrupts, write_bytes, write_text
+from .files import TEMP_SUFFIX, atomic_path, atomic_write, deferred_interrupts, write_bytes, write_text
 from .model import BookInfo, CastChapter, CastScript, Character, RenderOptions, Script
 
 
@@ -194,7 +197,6 @@ def write_cover(book_dir: Path, cover: Cover) -> Path:
 def write_player(book_dir: Path, title: str) -> Path:
     """index.html: the read-along player, with the manifest inside so it works from the file system.
     The manifest is copied in piece by piece, never parsed or held whole: a long book's is large."""
-    from .files import atomic_write
     from .player import PAGE
 
     head, tail = PAGE.replace("__TITLE__", _html(title)).split("__MANIFEST__")
@@ -214,8 +216,6 @@ _SCRIPT_SAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 def _html(text: str) -> str:
     """Text for HTML content or a quoted attribute value."""
-    import html
-
     return html.escape(text, quote=True)
 
 
@@ -287,8 +287,6 @@ class BookFolder:
 
     def discard(self) -> None:
         """Remove the staging folder and all it holds."""
-        import shutil
-
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _listing(self) -> dict[str, tuple[int, int]]:
@@ -318,8 +316,6 @@ class BookFolder:
 def clear_leftovers(folder: Path) -> None:
     """Remove what a killed run left in `folder` (its staging folder, a temporary file). Only while
     holding the folder's lock: no other run is at work there then."""
-    import shutil
-
     for stale in folder.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
     for stale in folder.glob(f".*{TEMP_SUFFIX}"):
@@ -329,8 +325,6 @@ def clear_leftovers(folder: Path) -> None:
 def book_info(given: BookInfo | None, script: Script, engine_version: str) -> BookInfo:
     """The book's tags: what was given, then the story's own header, then defaults (the narrator
     credit names the engine; the year is this one)."""
-    import datetime
-
     given = given or BookInfo()
     return BookInfo(
         title=given.title or script.title,
