@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .config import CharacterEntry, VoiceEntry, VoicesConfig
 from .engines.base import Palette
-from .model import CastChapter, CastLine, CastScript, Character, Script, VoiceSpec
+from .model import OPENING_TITLE, CastChapter, CastLine, CastScript, Chapter, Character, Script, Segment, VoiceSpec
 
 
 @dataclass(frozen=True)
@@ -114,12 +114,16 @@ def make_casting(script: Script, config: VoicesConfig, engine: str, palette: Pal
     return Casting(narrator, fallback, characters, roles)
 
 
-def cast_script(script: Script, casting: Casting, config: VoicesConfig) -> CastScript:
-    """Bind every segment to its voice and the pause after it."""
+def cast_script(script: Script, casting: Casting, config: VoicesConfig, announce: bool = True) -> CastScript:
+    """Bind every segment to its voice and the pause after it; with `announce`, each chapter opens with
+    its title in the narrator's voice (`title_segment`) and the `title` pause after it."""
     pauses = config.pauses
     chapters = []
     for ch in script.chapters:
         lines = []
+        title = title_segment(ch) if announce else None
+        if title:
+            lines.append(CastLine(title, casting.narrator, "narrator", pauses.title if ch.segments else 0))
         segs = ch.segments
         for i, seg in enumerate(segs):
             if seg.kind == "narration":
@@ -139,3 +143,17 @@ def cast_script(script: Script, casting: Casting, config: VoicesConfig) -> CastS
             lines.append(CastLine(seg, voice, role, pause))
         chapters.append(CastChapter(ch.index, ch.title, tuple(lines)))
     return CastScript(script.title, script.author, tuple(chapters), pauses.head, pauses.tail)
+
+
+# Why a line is there: the chapter's title, read by the narrator (book.json's `rule`).
+TITLE_RULE = "title"
+
+
+def title_segment(ch: Chapter) -> Segment | None:
+    """The chapter's title as the narrator reads it before the first line, as every audiobook does
+    ("Chapter Two: The Stopped Clock"). It lies at no text of its own: both its offsets are the first
+    line's start. None for the untitled text before a book's first heading ("Opening")."""
+    if not ch.title.strip() or ch.title == OPENING_TITLE:
+        return None
+    at = ch.segments[0].start if ch.segments else 0
+    return Segment("narration", ch.title.strip(), None, at, at, paragraph=-1, rule=TITLE_RULE)

@@ -210,6 +210,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).",
 )
+@click.option(
+    "--no-announce",
+    is_flag=True,
+    help="Do not read each chapter's title at its start (the narrator reads it by default).",
+)
 def generate(
     source: str,
     config: str | None,
@@ -225,9 +230,10 @@ def generate(
     cover: str | None,
     fmt: str,
     preset: str,
+    no_announce: bool,
 ) -> None:
     """Render STORY to chapter MP3s with transcripts, a manifest and a playlist."""
-    from .model import BookInfo, RenderOptions
+    from .model import BookInfo, ReadOptions, RenderOptions
     from .pipeline import generate as run
 
     options = RenderOptions(
@@ -238,9 +244,17 @@ def generate(
         m4b=fmt == "m4b",
     )
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
+    reading = ReadOptions(announce=not no_announce)
     with ProgressBar(show=not quiet and sys.stderr.isatty()) as bar:
         report = run(
-            source, _config_to_read(source, config), output, options, info, progress=bar.update, on_start=bar.start
+            source,
+            _config_to_read(source, config),
+            output,
+            options,
+            info,
+            progress=bar.update,
+            on_start=bar.start,
+            reading=reading,
         )
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)

@@ -5,7 +5,7 @@ narrator: {voice: gmw/en-gb-x-rp, rate: 165, pitch: 40, volume: 1.0}
 characters:
   Leo: {aliases: [Leo Carson], voice: gmw/en-us+Nguyen, rate: 185, pitch: 70}
 fallback: {voice: gmw/en-us+m1}        # dialogue by anyone not listed, or by no one known
-pauses: {within_paragraph: 250, paragraph: 650, scene_break: 1800, head: 700, tail: 1500}
+pauses: {within_paragraph: 250, paragraph: 650, scene_break: 1800, title: 1500, head: 700, tail: 1500}
 pronunciations: {Okafor: Oh-KAH-for, gif: jif}   # whole words; a lower-case key matches any case
 """
 
@@ -27,7 +27,7 @@ PAUSE_RANGE = (0, 10000)
 
 _TOP_KEYS = ("engine", "narrator", "characters", "fallback", "pauses", "pronunciations")
 _VOICE_KEYS = ("voice", "rate", "pitch", "volume")
-_PAUSE_KEYS = ("within_paragraph", "paragraph", "scene_break", "head", "tail")
+_PAUSE_KEYS = ("within_paragraph", "paragraph", "scene_break", "title", "head", "tail")
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class Pauses:
     within_paragraph: int = 250
     paragraph: int = 650
     scene_break: int = 1800
+    title: int = 1500  # after a chapter's announced title
     head: int = 700
     tail: int = 1500
 

@@ -47,6 +47,10 @@ def piece_offset(pieces: tuple[tuple[int, int], ...], start: int, i: int) -> int
     return base_src + (i - base_text)
 
 
+# The title of the text before a book's first heading, when it has prose: not a title to announce.
+OPENING_TITLE = "Opening"
+
+
 @dataclass(frozen=True)
 class ChapterText:
     """A chapter as read: a title and its paragraphs."""
@@ -196,6 +200,14 @@ class RenderOptions:
     use_cache: bool = True
     bitrate_kbps: int = 128
     m4b: bool = False  # also one M4B (AAC) with chapter markers
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What of the book is spoken, decided before any audio."""
+
+    announce: bool = True  # the narrator reads each chapter's title at its start
+    notes: Literal["skip", "chapter-end"] = "skip"  # an EPUB's footnotes: not read, or read at their chapter's end
 
 
 @dataclass

@@ -22,7 +22,7 @@ from .errors import ConfigError, OutputError
 from .files import TO_OUTPUT, is_full, output_error
 from .ingest import load_book
 from .lock import FolderLock
-from .model import BookInfo, BuildReport, CastChapter, CastScript, RenderOptions, Script
+from .model import BookInfo, BuildReport, CastChapter, CastScript, ReadOptions, RenderOptions, Script
 from .parse import parse_book
 from .publish import BookFolder, BookWriter, Cover, book_about, book_folder, book_info, estimated_size, load_cover
 from .speech import Pronouncer
@@ -79,11 +79,16 @@ def load_script(source: str | Path) -> Script:
 
 
 def prepare(
-    source: str | Path, config_path: str | Path | None, engine: Engine | None = None, auto_all: bool | None = None
+    source: str | Path,
+    config_path: str | Path | None,
+    engine: Engine | None = None,
+    auto_all: bool | None = None,
+    reading: ReadOptions | None = None,
 ) -> Prepared:
     """Read, parse and cast a story; fail on bad input before anything is written. Characters that
     voices.yaml does not list are auto-cast when there is no voices.yaml (or `auto_all`), else they
-    take the fallback voice."""
+    take the fallback voice. `reading` says what of the book is spoken (chapter titles, notes)."""
+    reading = reading or ReadOptions()
     script = load_script(source)
     config, given = load_voices(config_path)
     engine = engine or create_engine(config.engine)
@@ -97,7 +102,9 @@ def prepare(
         f"{config.path}: characters.{name} never speaks in {Path(source).name}; check the name or its aliases"
         for name in absent
     ]
-    return Prepared(script, config, engine, casting, cast_script(script, casting, config), warnings, absent)
+    return Prepared(
+        script, config, engine, casting, cast_script(script, casting, config, reading.announce), warnings, absent
+    )
 
 
 def check_output(out_dir: Path, what: str = TO_OUTPUT) -> None:
@@ -233,11 +240,13 @@ def generate(
     engine: Engine | None = None,
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
+    reading: ReadOptions | None = None,
 ) -> BuildReport:
     """The whole pipeline for one story file: read, parse and cast it, then render it with `options`.
     `info` gives the tags (title, author, narrator, year, cover) that the story's header should not
-    decide; `on_start` hears the number of lines before the first is spoken, `progress` each one done."""
-    prep = prepare(source, config_path, engine)
+    decide; `reading` what of the book is spoken; `on_start` hears the number of lines before the first is
+    spoken, `progress` each one done."""
+    prep = prepare(source, config_path, engine, reading=reading)
     if info and info.cover:
         load_cover(info.cover)  # a bad cover fails before anything is written
     if on_start:

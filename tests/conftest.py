@@ -72,6 +72,22 @@ def example_render(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def example_render_no_announce(tmp_path_factory):
+    """The example rendered as `example_render` is, but with `--no-announce`: no chapter title read."""
+    from audiobook.model import ReadOptions, RenderOptions
+    from audiobook.pipeline import generate
+
+    report = _once(
+        tmp_path_factory,
+        "example-no-announce",
+        lambda out: generate(
+            EXAMPLE, VOICES, out, RenderOptions(jobs=2), EXAMPLE_INFO, reading=ReadOptions(announce=False)
+        ),
+    )
+    return report, Path(report.output_dir)
+
+
+@pytest.fixture(scope="session")
 def seed_render(tmp_path_factory, seed_path):
     """The seed story rendered with no voices.yaml (every character auto-cast), by two workers."""
     from audiobook.model import RenderOptions

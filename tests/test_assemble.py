@@ -80,7 +80,8 @@ def test_timeline_is_exact(rendered):
             assert a["end"] - a["start"] == pytest.approx(length, abs=2e-3)
             gap = (b["start"] - a["end"]) * 1000
             assert any(
-                pause <= gap <= pause + SLACK * 1000 for pause in (p.within_paragraph, p.paragraph, p.scene_break)
+                pause <= gap <= pause + SLACK * 1000
+                for pause in (p.within_paragraph, p.paragraph, p.scene_break, p.title)
             ), gap
         assert p.tail / 1000 - 0.026 <= ch["duration"] - segs[-1]["end"] <= p.tail / 1000 + SLACK
 
@@ -95,13 +96,21 @@ def test_pauses_follow_context(rendered):
         kinds.append(
             next(
                 name
-                for name, ms in (("within", p.within_paragraph), ("paragraph", p.paragraph), ("scene", p.scene_break))
+                for name, ms in (
+                    ("within", p.within_paragraph),
+                    ("paragraph", p.paragraph),
+                    ("scene", p.scene_break),
+                    ("title", p.title),
+                )
                 if ms <= gap <= ms + SLACK * 1000
             )
         )
-    # narration / quote / tag / quote in one paragraph, then a new paragraph, ..., then the scene break
-    assert kinds[:3] == ["within"] * 3
-    assert kinds[3] == "paragraph"
+    # the chapter's title, then narration / quote / tag / quote in one paragraph, then a new paragraph,
+    # ..., then the scene break
+    assert segs[0]["rule"] == "title" and segs[0]["text"] == "Chapter 1: Morning"
+    assert kinds[0] == "title"
+    assert kinds[1:4] == ["within"] * 3
+    assert kinds[4] == "paragraph"
     assert kinds[-1] == "scene"
 
 
@@ -184,8 +193,9 @@ def test_vtt_cues_carry_speakers_and_times(rendered):
     cues = [line for line in vtt if line.startswith("<v ")]
     segs = manifest["chapters"][0]["segments"]
     assert len(cues) == len(segs)
-    assert cues[0] == "<v Narrator>Nora Vance opened the window."
-    assert cues[1].startswith("<v Nora Vance>It\u2019s cold,")
+    assert cues[0] == "<v Narrator>Chapter 1: Morning"  # the title, read first
+    assert cues[1] == "<v Narrator>Nora Vance opened the window."
+    assert cues[2].startswith("<v Nora Vance>It\u2019s cold,")
     times = [line for line in vtt if "-->" in line]
     starts = [line.split(" --> ")[0] for line in times]
     assert starts == sorted(starts)

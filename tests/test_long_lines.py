@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiobook.engines.base import Audio
-from audiobook.model import RenderOptions
+from audiobook.model import ReadOptions, RenderOptions
 from audiobook.pipeline import generate
 from audiobook.speech import MAX_PIECE_CHARS, split_speech
 
@@ -86,7 +86,8 @@ def test_a_100000_character_paragraph_is_synthesized_in_bounded_pieces(tmp_path)
     assert len(paragraph) > 100_000
     story.write_text(f"Title: Run On\nAuthor: Test Writer\n\n{paragraph}\n", encoding="utf-8")
     engine = SpyEngine()
-    report = generate(story, None, tmp_path / "out", RenderOptions(use_cache=False), engine=engine)
+    unannounced = ReadOptions(announce=False)  # every call is then a piece of the paragraph
+    report = generate(story, None, tmp_path / "out", RenderOptions(use_cache=False), engine=engine, reading=unannounced)
     assert max(engine.calls) <= MAX_PIECE_CHARS and len(engine.calls) >= len(paragraph) // MAX_PIECE_CHARS
     book = Path(report.output_dir)
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
