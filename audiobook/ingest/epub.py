@@ -39,6 +39,7 @@ from .text import _HEADING, _chapters, _heading_title, _paragraphs, _prettify_st
 
 NOTES = ("skip", "chapter-end")
 FRONT_MATTER_WORDS = 150
+_CONTENTS = re.compile(r"^(?:table of )?contents\.?$", re.IGNORECASE)
 _PART = re.compile(r"^(?:part|book|volume|vol\.)\b", re.IGNORECASE)
 
 
@@ -80,7 +81,7 @@ def _flatten(pkg: Package) -> _Flat:
         docs.append((item.path, base, len(blocks)))
         ids.update({f"{item.path}#{k}": base + v for k, v in doc.ids.items()})
         note_of.update(doc.note_of)
-    blocks = _within_gutenberg_markers(blocks)
+    blocks = _without_contents(_within_gutenberg_markers(blocks))
     starts, pos = [], 0
     for b in blocks:
         starts.append(pos)
@@ -102,6 +103,25 @@ def _within_gutenberg_markers(blocks: list[Block]) -> list[Block]:
     return out
 
 
+CONTENTS_RUN = 3
+
+
+def _without_contents(blocks: list[Block]) -> list[Block]:
+    """The blocks with a contents list in the text emptied: a run of CONTENTS_RUN or more blocks that
+    are only links, and the heading just above it ("Contents")."""
+    out = list(blocks)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].link and not out[j].note:
+            j += 1
+        if j - i >= CONTENTS_RUN:
+            lo = i - 1 if i and out[i - 1].heading and not out[i - 1].note else i
+            out[lo:j] = [replace(b, text="", refs=[]) for b in out[lo:j]]
+        i = max(j, i + 1)
+    return out
+
+
 def epub_source(path: str | Path) -> str:
     """The source text a book's offsets index into (see the module's docstring)."""
     return _flatten(open_package(Path(path))).source
@@ -119,7 +139,7 @@ def read_epub(path: str | Path, notes: str = "skip") -> Book:
         toc = read_toc(pkg)
     finally:
         pkg.zf.close()
-    sections = _toc_sections(flat, toc) or _heading_sections(flat)
+    sections = _without_front_matter(_toc_sections(flat, toc) or _heading_sections(flat))
     chapters = _chapters(sections, True, "Opening")
     if notes == "chapter-end":
         chapters = _with_notes(chapters, flat)
@@ -172,6 +192,14 @@ def _front(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
     return [(None, lines)] if _words(lines) >= FRONT_MATTER_WORDS else []
 
 
+def _without_front_matter(sections: list[tuple[str | None, list[Line]]]) -> list[tuple[str | None, list[Line]]]:
+    """The sections from the first that is long enough to be the book: short ones before it with some
+    words (a title page, a half-title, a short dedication) are not read; empty ones (a part's page) stay,
+    to join the title of the chapter after them."""
+    first = next((k for k, (_, lines) in enumerate(sections) if _words(lines) >= FRONT_MATTER_WORDS), 0)
+    return [(t, lines) for k, (t, lines) in enumerate(sections) if k >= first or not _words(lines)]
+
+
 def _heading_sections(flat: _Flat) -> list[tuple[str | None, list[Line]]]:
     """Sections between the headings of the text, across documents."""
     lines = _lines(flat, 0, len(flat.blocks))
@@ -213,7 +241,8 @@ def _repeats_within(children: list[Entry], labels: list[str]) -> bool:
 
 def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[Line]]]:
     """Sections from the table of contents, or [] when it does not cover the text."""
-    doc_start = {path: lo for path, lo, _ in flat.docs}
+    # Entries pointing at a document with nothing read in it (a title page, the colophon) are no chapters.
+    doc_start = {path: lo for path, lo, hi in flat.docs if any(b.text and not b.note for b in flat.blocks[lo:hi])}
     points: list[tuple[int, str, bool]] = []
     for title, e, named in _chapter_entries(toc):
         if e.path not in doc_start:
@@ -231,6 +260,8 @@ def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[
     for k, (at, title, named) in enumerate(points):
         end = points[k + 1][0] if k + 1 < len(points) else len(flat.blocks)
         lines = _lines(flat, at, end)
+        if not any(line.text for line in lines) or _CONTENTS.match(title):
+            continue  # nothing is read there (a contents list, emptied)
         lead = [line for line in lines[:6] if _is_heading(line)]
         while lines and (not lines[0].text or _is_heading(lines[0])) and lines[0].kind != "break":
             lines = lines[1:]

@@ -60,6 +60,7 @@ class Block:
     scene_break: bool = False  # an <hr/> (or a skipped break) before it
     note: str = ""  # "file#id" of the note this block is the body of; "" for the book's text
     refs: list[str] = field(default_factory=list)  # "file#id" of the notes its marks point at
+    link: bool = False  # all its words are a link's (a line of a contents list)
 
 
 @dataclass
@@ -139,6 +140,7 @@ class _Walker:
         self.em = 0
         self.note = ""
         self.scene_break = False
+        self.linked: list[str] = []
 
     def key(self, ident: str) -> str:
         return f"{self.doc.path}#{ident}"
@@ -146,10 +148,12 @@ class _Walker:
     def flush(self) -> None:
         text = _finish("".join(self.buf))
         if text:
-            self.doc.blocks.append(Block(text, self.heading, self.scene_break, self.note, self.refs))
+            link = _letters(" ".join(self.linked)) == _letters(text)
+            self.doc.blocks.append(Block(text, self.heading, self.scene_break, self.note, self.refs, link))
             self.scene_break = False
             self.refs = []
         self.buf.clear()
+        self.linked.clear()
 
     def mark_id(self, el: etree._Element) -> None:
         ident = el.get("id") or el.get("name") if _local(el) == "a" else el.get("id")
@@ -208,10 +212,13 @@ class _Walker:
             self.em += 1
             if self.em == 1:
                 self.buf.append(_OPEN)
+        linked = len(self.buf) if tag == "a" and el.get("href") else -1
         if el.text:
             self.buf.append(el.text)
         for child in el:
             self.walk(child)
+        if linked >= 0:
+            self.linked.append("".join(self.buf[linked:]))
         if emphasis:
             self.em -= 1
             if self.em == 0:
@@ -219,6 +226,10 @@ class _Walker:
         if block:
             self.flush()
             self.note, self.heading = outer_note, outer_heading
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum()).lower()
 
 
 def _finish(raw: str) -> str:
