@@ -35,7 +35,7 @@ from .epub_package import Package, open_package
 from .gutenberg import _END as GUTENBERG_END
 from .gutenberg import _START as GUTENBERG_START
 from .lines import Line
-from .text import _HEADING, _chapters, _heading_title, _paragraphs, _prettify_stem, _spoken
+from .text import _HEADING, _NAMED_HEADING, _chapters, _heading_title, _paragraphs, _prettify_stem, _spoken
 
 NOTES = ("skip", "chapter-end")
 FRONT_MATTER_WORDS = 150
@@ -193,11 +193,18 @@ def _front(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
 
 
 def _without_front_matter(sections: list[tuple[str | None, list[Line]]]) -> list[tuple[str | None, list[Line]]]:
-    """The sections from the first that is long enough to be the book: short ones before it with some
-    words (a title page, a half-title, a short dedication) are not read; empty ones (a part's page) stay,
-    to join the title of the chapter after them."""
-    first = next((k for k, (_, lines) in enumerate(sections) if _words(lines) >= FRONT_MATTER_WORDS), 0)
+    """The sections from the first that is long enough to be the book or is named as a chapter: short
+    ones before it with some words (a title page, a half-title, a short dedication) are not read; empty
+    ones (a part's page) stay, to join the title of the chapter after them."""
+    first = next(
+        (k for k, (t, lines) in enumerate(sections) if _words(lines) >= FRONT_MATTER_WORDS or _chapter_like(t)), 0
+    )
     return [(t, lines) for k, (t, lines) in enumerate(sections) if k >= first or not _words(lines)]
+
+
+def _chapter_like(title: str | None) -> bool:
+    """A title that names a chapter ("Chapter 1", "Prologue"), never front matter however short."""
+    return bool(title) and bool(_HEADING.match(title or "") or _NAMED_HEADING.match(title or ""))
 
 
 def _heading_sections(flat: _Flat) -> list[tuple[str | None, list[Line]]]:
