@@ -40,6 +40,7 @@ from .text import _HEADING, _NAMED_HEADING, _chapters, _heading_title, _paragrap
 NOTES = ("skip", "chapter-end")
 FRONT_MATTER_WORDS = 150
 _CONTENTS = re.compile(r"^(?:table of )?contents\.?$", re.IGNORECASE)
+_NUMBER_ONLY = re.compile(r"^(?:[IVXLC]+|\d+)\.?$")
 _PART = re.compile(r"^(?:part|book|volume|vol\.)\b", re.IGNORECASE)
 
 
@@ -194,12 +195,12 @@ def _front(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
 
 def _without_front_matter(sections: list[tuple[str | None, list[Line]]]) -> list[tuple[str | None, list[Line]]]:
     """The sections from the first that is long enough to be the book or is named as a chapter: short
-    ones before it with some words (a title page, a half-title, a short dedication) are not read; empty
-    ones (a part's page) stay, to join the title of the chapter after them."""
+    ones before it (a title page, the book's title alone, a short dedication) are not read; a part's
+    page ("Part One") stays, to join the title of the chapter after it."""
     first = next(
         (k for k, (t, lines) in enumerate(sections) if _words(lines) >= FRONT_MATTER_WORDS or _chapter_like(t)), 0
     )
-    return [(t, lines) for k, (t, lines) in enumerate(sections) if k >= first or not _words(lines)]
+    return [(t, lines) for k, (t, lines) in enumerate(sections) if k >= first or _PART.match(t or "")]
 
 
 def _chapter_like(title: str | None) -> bool:
@@ -274,6 +275,10 @@ def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[
             lines = lines[1:]
         if not title and lead:
             title = (_heading_title(lead[0]) or ("", 0))[0]
+        # A numbered section inside a chapter ("II" over the story's second part) is a pause, not words.
+        lines = [
+            Line("", x.start, kind="break") if x.kind == "heading" and _NUMBER_ONLY.match(x.text) else x for x in lines
+        ]
         if named and not _words(lines):
             continue  # a part page: its name is in each of its chapters' titles
         sections.append((title or None, lines))
