@@ -337,3 +337,30 @@ def test_zip_with_epub_mimetype_is_read_whatever_its_name(tmp_path):
     renamed = path.rename(tmp_path / "book.zip")
     assert zipfile.is_zipfile(renamed)
     assert load_book(renamed).chapters[0].title == "Chapter 1"
+
+
+@pytest.mark.integration
+def test_a_png_cover_in_the_epub_becomes_the_books_jpeg(tmp_path):
+    import subprocess
+
+    from audiobook.ffmpeg import ffmpeg_exe
+
+    png = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "color=c=navy:s=64x64"]
+        + ["-frames:v", "1", "-f", "image2", "-c:v", "png", "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    # The builder writes a JPEG cover: swap in the PNG's bytes and media type.
+    epub2 = write_epub(tmp_path / "c.epub", *_good_docs(), cover=JPEG)
+    with zipfile.ZipFile(epub2) as src, zipfile.ZipFile(tmp_path / "p.epub", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "OEBPS/images/cover.jpg":
+                data = png
+            elif item.filename == "OEBPS/content.opf":
+                data = data.replace(b'media-type="image/jpeg"', b'media-type="image/png"')
+            dst.writestr(item, data)
+    assert load_book(tmp_path / "p.epub").cover == png
+    report = generate(tmp_path / "p.epub", None, tmp_path / "out", engine=FakeEngine())
+    assert (Path(report.output_dir) / "cover.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
