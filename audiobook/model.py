@@ -70,6 +70,8 @@ class Book:
     chapters: tuple[ChapterText, ...]
     year: str = ""  # from a `Year:`/`Date:` header or front matter
     narrator: str = ""  # from a `Narrator:` header
+    language: str = ""  # a language tag ("en", "fr-CA") when the source says (an EPUB's dc:language)
+    cover: bytes = field(default=b"", repr=False)  # image bytes (JPEG or PNG) the source carries (an EPUB's cover)
 
 
 # ---- parse ----------------------------------------------------------------------------------------
@@ -133,6 +135,8 @@ class Script:
     characters: tuple[Character, ...]
     year: str = ""
     narrator: str = ""
+    language: str = ""
+    cover: bytes = field(default=b"", repr=False)  # the source's own cover image (JPEG or PNG), or b""
 
 
 # ---- cast, synth, assemble -------------------------------------------------------------------------

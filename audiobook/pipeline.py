@@ -18,13 +18,23 @@ from .cache import BlockCache
 from .cast import Casting, cast_script, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine
-from .errors import ConfigError, OutputError
+from .errors import ConfigError, InputError, OutputError
 from .files import TO_OUTPUT, is_full, output_error
 from .ingest import load_book
 from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, ReadOptions, RenderOptions, Script
 from .parse import parse_book
-from .publish import BookFolder, BookWriter, Cover, book_about, book_folder, book_info, estimated_size, load_cover
+from .publish import (
+    BookFolder,
+    BookWriter,
+    Cover,
+    book_about,
+    book_folder,
+    book_info,
+    cover_from_bytes,
+    estimated_size,
+    load_cover,
+)
 from .speech import Pronouncer
 from .synth import Synthesizer, make_jobs, silence_job
 
@@ -175,7 +185,7 @@ def render(
     started = time.monotonic()
     options = options or RenderOptions()
     info = book_info(info, prep.script, prep.engine.version)
-    cover = load_cover(info.cover) if info.cover else None
+    cover = load_cover(info.cover) if info.cover else _own_cover(prep.script)
     root = output_root(out_root)
     cache = cache_root(root, options.cache_dir, options.use_cache)
     book_dir = book_folder(root, info)
@@ -199,6 +209,17 @@ def render(
     report.chapters = len(prep.cast.chapters)
     report.wall_seconds = time.monotonic() - started
     return report
+
+
+def _own_cover(script: Script) -> Cover | None:
+    """The story's own cover (an EPUB's), or None when it has none or it cannot be read: a book is
+    still made without it."""
+    if not script.cover:
+        return None
+    try:
+        return cover_from_bytes(script.cover, "the book's own cover")
+    except InputError:
+        return None
 
 
 def _render_book(

@@ -43,33 +43,25 @@ def load_cover(path: str | Path) -> Cover:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such image; give --cover a .jpg or .png file")
-    data = p.read_bytes()
+    return cover_from_bytes(p.read_bytes(), str(p))
+
+
+def cover_from_bytes(data: bytes, name: str) -> Cover:
+    """A cover from a JPEG's or PNG's bytes (a PNG is converted to JPEG; an EPUB's own cover comes so);
+    `name` says where they came from in an InputError."""
     if data[:3] == b"\xff\xd8\xff":
         return Cover(data)
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         out = subprocess.run(
-            [
-                ffmpeg_exe(),
-                "-v",
-                "error",
-                "-i",
-                ffmpeg_file(p),
-                "-frames:v",
-                "1",
-                "-f",
-                "image2",
-                "-c:v",
-                "mjpeg",
-                "-q:v",
-                "2",
-                "-",
-            ],
+            [ffmpeg_exe(), "-v", "error", "-f", "png_pipe", "-i", "pipe:0"]
+            + ["-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", "-q:v", "2", "-"],
+            input=data,
             capture_output=True,
         )
         if out.returncode == 0 and out.stdout[:3] == b"\xff\xd8\xff":
             return Cover(out.stdout)
-        raise InputError(f"{p}: this PNG could not be read; save the cover as JPEG")
-    raise InputError(f"{p}: not a JPEG or PNG image; give --cover a .jpg or .png file")
+        raise InputError(f"{name}: this PNG could not be read; save the cover as JPEG")
+    raise InputError(f"{name}: not a JPEG or PNG image; give --cover a .jpg or .png file")
 
 
 def tag_mp3(path: Path, tags: dict[str, str], cover: Cover | None) -> None:

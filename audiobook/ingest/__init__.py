@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Book
+from .epub import is_epub, read_epub
 from .text import read_text
 
 __all__ = ["decode", "load_book", "read_source"]
@@ -80,9 +81,12 @@ def read_source(path: str | Path) -> str:
     return text
 
 
-def load_book(path: str | Path) -> Book:
-    """Read a .txt or .md story into chapters of paragraphs."""
+def load_book(path: str | Path, notes: str = "skip") -> Book:
+    """Read a .txt, .md or .epub story into chapters of paragraphs. `notes` is for an EPUB: "skip"
+    reads no footnote or endnote, "chapter-end" reads those a chapter refers to at its end."""
     p = Path(path)
+    if p.is_file() and is_epub(p):
+        return read_epub(p, notes)
     text = read_source(p)
     book = read_text(text, str(p), p.stem)
     if not book.chapters:

@@ -94,7 +94,14 @@ def parse_book(book: Book) -> Script:
         chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
     chapters, extra = _name_narrator(chapters, index)
     return Script(
-        book.title, book.author, tuple(chapters), _characters(index, chapters, extra), book.year, book.narrator
+        book.title,
+        book.author,
+        tuple(chapters),
+        _characters(index, chapters, extra),
+        book.year,
+        book.narrator,
+        book.language,
+        book.cover,
     )
 
 
