@@ -78,6 +78,15 @@ def output_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any
     )
 
 
+notes_option = click.option(
+    "--notes",
+    type=click.Choice(["skip", "chapter-end"]),
+    default="skip",
+    show_default=True,
+    help="An EPUB's footnotes and endnotes: not read, or read at the end of the chapter that refers to them.",
+)
+
+
 def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--cache-dir and --no-cache, for every command that synthesizes."""
     command = click.option("--no-cache", is_flag=True, help="Synthesize every line afresh; read and write no cache.")(
@@ -156,7 +165,7 @@ class _Group(click.Group):
 @click.version_option(package_name="audiobook")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Turn a story (.txt or .md) into a multi-voice audiobook: one MP3 per chapter.
+    """Turn a story (.txt, .md or .epub) into a multi-voice audiobook: one MP3 per chapter.
 
     STORY is a story file, or a script that `audiobook script --write` made of one and you edited."""
     ctx.obj = Settings(debug=debug)
@@ -215,6 +224,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     is_flag=True,
     help="Do not read each chapter's title at its start (the narrator reads it by default).",
 )
+@notes_option
 def generate(
     source: str,
     config: str | None,
@@ -231,6 +241,7 @@ def generate(
     fmt: str,
     preset: str,
     no_announce: bool,
+    notes: str,
 ) -> None:
     """Render STORY to chapter MP3s with transcripts, a manifest and a playlist."""
     from .model import BookInfo, ReadOptions, RenderOptions
@@ -244,7 +255,7 @@ def generate(
         m4b=fmt == "m4b",
     )
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
-    reading = ReadOptions(announce=not no_announce)
+    reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
     with ProgressBar(show=not quiet and sys.stderr.isatty()) as bar:
         report = run(
             source,
@@ -471,23 +482,26 @@ UNSURE_BELOW = 0.7
     default=None,
     help="Write an editable script (a speaker in front of every line) that `generate` accepts.",
 )
-def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None) -> None:
+@notes_option
+def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | None, notes: str) -> None:
     """Show every segment of STORY with its speaker and the rule that chose it."""
     from . import scriptfile
     from .files import write_text
     from .pipeline import load_script
 
-    parsed = load_script(source)
+    parsed = load_script(source, notes)
     if write_to:
         # A script of a script names the story itself: that is what its offsets and text refer to.
-        story = scriptfile.story_of(source) if scriptfile.is_script_file(source) else Path(source)
+        story = Path(source)
+        if scriptfile.is_script_file(source):
+            story, _, notes = scriptfile.read(source)  # and read as that script was
         if _same_file(write_to, story):
             raise click.BadParameter(
                 f"{write_to} is the story itself; write the script to another file", param_hint="--write"
             )
         write_text(
             write_to,
-            scriptfile.render(parsed, _relative_source(str(story), write_to)) + "\n",
+            scriptfile.render(parsed, _relative_source(str(story), write_to), notes) + "\n",
             "choose another path for --write",
         )
         click.echo(f"Wrote {write_to}: edit a speaker, then `audiobook generate {write_to}`.", err=True)

@@ -80,12 +80,18 @@ def check_voices(config: VoicesConfig, engine: Engine) -> None:
             raise ConfigError(f"{config.path}:{entry.line}: {key}.voice: unknown voice id {entry.voice!r}; {hint}")
 
 
-def load_script(source: str | Path) -> Script:
-    """Parse a story, or read an edited script file and apply its speakers to the story it names."""
+def load_script(source: str | Path, notes: str = "skip") -> Script:
+    """Parse a story (an EPUB's notes read as `notes` says), or read an edited script file and apply its
+    speakers to the story it names, read as the script was (`script --notes` is recorded in it)."""
     if scriptfile.is_script_file(source):
-        story, edits = scriptfile.read(source)
-        return scriptfile.apply(parse_book(load_book(story)), edits, source)
-    return parse_book(load_book(source))
+        story, edits, written = scriptfile.read(source)
+        if notes != "skip" and notes != written:
+            raise InputError(
+                f"{source}: was written without --notes {notes}; write it again with "
+                f"`audiobook script {story} --notes {notes} --write {source}`"
+            )
+        return scriptfile.apply(parse_book(load_book(story, written)), edits, source)
+    return parse_book(load_book(source, notes))
 
 
 def prepare(
@@ -99,7 +105,7 @@ def prepare(
     voices.yaml does not list are auto-cast when there is no voices.yaml (or `auto_all`), else they
     take the fallback voice. `reading` says what of the book is spoken (chapter titles, notes)."""
     reading = reading or ReadOptions()
-    script = load_script(source)
+    script = load_script(source, reading.notes)
     config, given = load_voices(config_path)
     engine = engine or create_engine(config.engine)
     check_voices(config, engine)

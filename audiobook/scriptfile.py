@@ -36,11 +36,12 @@ def is_script_file(path: str | Path) -> bool:
         return False
 
 
-def render(script: Script, source: str | Path) -> str:
-    """The editable text of a parsed script."""
+def render(script: Script, source: str | Path, notes: str = "skip") -> str:
+    """The editable text of a parsed script (read with `notes`, for an EPUB: which lines there are)."""
     out = [
         MAGIC,
         f"{_SOURCE}{source}",
+        *([f"{_NOTES}{notes}"] if notes != "skip" else []),
         "# Edit the name before | to change who says a line: a character, 'narrator', or '?'.",
         "# Leave the text after | as it is. Lines starting with # are comments.",
         "",
@@ -59,6 +60,9 @@ def _one_line(text: str) -> str:
 
 
 _SOURCE = "# source: "
+# How the story was read, when not the default: `--notes chapter-end` gives an EPUB lines of its notes.
+_NOTES = "# notes: "
+NOTES_MODES = ("skip", "chapter-end")
 
 
 def _story_path(script: Path, named: str) -> Path:
@@ -77,15 +81,21 @@ def story_of(path: str | Path) -> Path:
     raise InputError(f"{p}: has no '# source:' line naming the story it belongs to")
 
 
-def read(path: str | Path) -> tuple[Path, dict[tuple[int, int], tuple[str, str, int]]]:
-    """(source path, {(start, end): (speaker, text, line number)}) from a script file."""
+def read(path: str | Path) -> tuple[Path, dict[tuple[int, int], tuple[str, str, int]], str]:
+    """(source path, {(start, end): (speaker, text, line number)}, notes mode) from a script file."""
     p = Path(path)
     lines = p.read_text(encoding="utf-8").splitlines()
     source: Path | None = None
+    notes = "skip"
     edits: dict[tuple[int, int], tuple[str, str, int]] = {}
     for n, line in enumerate(lines, 1):
         if line.startswith(_SOURCE) and source is None:
             source = _story_path(p, line[len(_SOURCE) :])
+            continue
+        if line.startswith(_NOTES):
+            notes = line[len(_NOTES) :].strip()
+            if notes not in NOTES_MODES:
+                raise InputError(f"{p}:{n}: notes must be one of {', '.join(NOTES_MODES)}; write the script again")
             continue
         if not line.strip() or line.startswith("#"):
             continue
@@ -95,7 +105,7 @@ def read(path: str | Path) -> tuple[Path, dict[tuple[int, int], tuple[str, str, 
         edits[(int(m.group(1)), int(m.group(2)))] = (m.group(3).strip(), m.group(4), n)
     if source is None:
         raise InputError(f"{p}: has no '# source:' line naming the story it belongs to")
-    return source, edits
+    return source, edits, notes
 
 
 _QUOTE_MARKS = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]|(?<!\w)['\u2018\u2019]|['\u2018\u2019](?!\w)")

@@ -364,3 +364,30 @@ def test_a_png_cover_in_the_epub_becomes_the_books_jpeg(tmp_path):
     assert load_book(tmp_path / "p.epub").cover == png
     report = generate(tmp_path / "p.epub", None, tmp_path / "out", engine=FakeEngine())
     assert (Path(report.output_dir) / "cover.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+def test_notes_option_on_the_command_line_and_in_the_script_file(noted, tmp_path):
+    """`--notes chapter-end` reads an EPUB's notes at their chapter's end, in `script` and `generate`
+    alike; a script written so records it, and a script file is always read as it was written."""
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["script", str(noted), "--format", "jsonl"])
+    noted_rows = runner.invoke(cli, ["script", str(noted), "--format", "jsonl", "--notes", "chapter-end"])
+    assert plain.exit_code == noted_rows.exit_code == 0, plain.output + noted_rows.output
+    assert "two-masted" not in plain.stdout and "A two-masted vessel." in noted_rows.stdout
+    script = tmp_path / "n.script"
+    r = runner.invoke(cli, ["script", str(noted), "--notes", "chapter-end", "--write", str(script)])
+    assert r.exit_code == 0, r.output
+    assert "# notes: chapter-end" in script.read_text(encoding="utf-8").splitlines()[:3]
+    # Read back as written, with or without the option: every note line is there, none is missing.
+    for notes in ("skip", "chapter-end"):
+        texts = [s.text for ch in load_script(script, notes).chapters for s in ch.segments]
+        assert "A two-masted vessel." in texts
+    again = tmp_path / "again.script"
+    r = runner.invoke(cli, ["script", str(script), "--write", str(again)])
+    assert r.exit_code == 0 and "# notes: chapter-end" in again.read_text(encoding="utf-8")
+    # A script written without notes cannot be read with them: it has no lines for them.
+    bare = tmp_path / "bare.script"
+    assert runner.invoke(cli, ["script", str(noted), "--write", str(bare)]).exit_code == 0
+    r = runner.invoke(cli, ["script", str(bare), "--notes", "chapter-end"])
+    assert r.exit_code == ExitCode.INPUT and r.output.count("Error:") == 1 and "--notes chapter-end" in r.output
+    assert "Traceback" not in r.output
