@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -72,7 +73,7 @@ out = [e.synthesize(t, VoiceSpec("pyttsx3", "gmw/en-us+f2", 175, 40 + 10 * (i % 
        for i, t in enumerate(texts)]
 from audiobook.engines.espeak_voices import PALETTE
 print(json.dumps({"seconds": out, "has": e.has_voice("gmw/en-us+f2"), "bad": e.has_voice("gmw/en-us+F2"),
-                  "palette": e.palette() == PALETTE}))
+                  "palette": e.palette() == PALETTE, "tmp": str(e._tmp)}))
 """
 
 
@@ -89,6 +90,7 @@ def test_pyttsx3_driver_path_is_guarded(espeak):
     got = json.loads(r.stdout)
     assert got["has"] and not got["bad"]
     assert got["palette"]  # on espeak, the driver casts with espeak-ng's timbres
+    assert not os.path.exists(got["tmp"])  # the driver's scratch folder went with its process
     ref = [
         espeak.synthesize(t, VoiceSpec("espeak", "gmw/en-us+f2", 175, 40 + 10 * (i % 3))).seconds
         for i, t in enumerate(texts)

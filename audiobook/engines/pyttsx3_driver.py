@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 import time
+import weakref
 import wave
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,8 @@ class Pyttsx3Engine(Engine):
         if self._on_espeak:
             self._espeak_data = load_library()
         self._tmp = Path(tempfile.mkdtemp(prefix="audiobook-pyttsx3-"))
+        # Gone with the engine, or at the latest when the process exits (a pool worker's too).
+        weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True)
         self._voices: list[VoiceInfo] | None = None
         self._get_parameter: Any = None
         self._render("warm up", None)  # the first runAndWait after init loses its file
