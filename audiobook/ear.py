@@ -116,10 +116,10 @@ def _sub(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -
 
 # Editorial matter in brackets, inline: "[Illustration: ...]", "[Footnote 2: ...]", "[Transcriber's
 # note: ...]", "[Sidenote: ...]", page markers "[Pg 23]", "[sic]" (a paragraph that is only one of these
-# is dropped by ingest; this catches them within a paragraph).
+# is dropped by ingest; this catches them within a paragraph; a note left open runs to the line's end).
 _EDITORIAL = re.compile(
-    r"\s?\[(?:Illustration|Footnote|Transcriber|Sidenote|Editor|Greek|Hebrew|Blank Page|Pg\b|Page \d|sic\])"
-    r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]?",
+    r"\s?\[(?:sic\]|(?:Illustration|Footnote|Transcriber|Sidenote|Editor|Greek|Hebrew|Blank Page|Pg\b|Page \d)"
+    r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]?)",
     re.IGNORECASE,
 )
 # Signs a reader never says: a run of asterisks (what emphasis left: "***", "* * *", a note's "*"),
@@ -151,7 +151,7 @@ _YEAR = re.compile(
     r"(?P<range>[-\u2013](?:1\d{3}|20\d{2}|\d{2})\b)?(?P<era>\s*(?:A\.D\.|B\.C\.|AD|BC)(?!\w))?"
 )
 _YEAR_BEFORE = re.compile(r"\b(?:1\d{3}|20\d{2}),?\s+$")
-_CLAUSE_END = re.compile(r"\s*(?:[.;:!?\u201d\"')]|$)")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\u201d\"')]|$)")
 
 
 def _year(m: re.Match[str]) -> str:
