@@ -157,7 +157,7 @@ _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?\u201d\"')]|$)")
 def _year(m: re.Match[str]) -> str:
     text, start = m.string, m.start("year")
     before = text[:start].rstrip()
-    alone = (not before or before[-1] in ",.;:(\u2014\u2013\u201c\"") and _CLAUSE_END.match(text, m.end("year"))
+    alone = (not before or before[-1] in ',.;:(\u2014\u2013\u201c"') and _CLAUSE_END.match(text, m.end("year"))
     cue = m.group("cue")
     if cue and cue.split()[0] in ("and", "or") and not _YEAR_BEFORE.search(text, 0, m.start()):
         cue = None  # "1814 or 1815" is two years; "five and 1815" is not
@@ -315,13 +315,25 @@ RULES: tuple[Rule, ...] = (
     Rule("currency", lambda text: _OLD_MONEY.sub(_old_money, _CURRENCY.sub(_money, text))),
     Rule("years", _sub(_YEAR, _year)),
 )  # fmt: skip
-# Nothing any rule reads: most lines of a novel are passed through after this one search.
-_ANY = re.compile(r"[\d\[*#£$€&]|\b[IVXLCDM]{1,7}\b|\b[a-z]{1,5}\.|\.[a-z]\.|[A-Z][a-z]{0,5}\.")
+# Nothing any rule reads: most lines of a novel are passed through after these quick searches (one
+# regular expression of every abbreviation would take longer than all the rules).
+_SIGNS = re.compile(r"[\d\[*#£$€&]|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]")
+_WORD_DOT = re.compile(r"\b([A-Za-z]{1,6}|[ie]\.[eg])\.")
+_ABBREVIATIONS = frozenset(
+    k.lower() for k in [*_TITLES, *_BEFORE_NUMBER, *_MONTH_ABBR, *_LATIN_SAID, "vol", "chap", "ch"]
+)
+
+
+def _has_work(text: str) -> bool:
+    """Whether any rule may change `text`."""
+    if _SIGNS.search(text):
+        return True
+    return any(m.group(1).lower() in _ABBREVIATIONS for m in _WORD_DOT.finditer(text))
 
 
 def for_the_ear(text: str) -> str:
     """`text` with every rule of RULES applied, in order."""
-    if not _ANY.search(text):
+    if not _has_work(text):
         return text
     for rule in RULES:
         text = rule.apply(text)
