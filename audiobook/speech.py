@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from .ear import for_the_ear
 from .model import CastLine
 
 _EMPHASIS = re.compile(r"(?<!\w)([*_]{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
@@ -17,11 +18,15 @@ _SPACE = re.compile(r"\s+")
 _NOTE_MARK = re.compile(r"(?<=[\w.,;:!?\u201d\u2019\"')])\s?\[(?:\d{1,3}|[*\u2020\u2021\u00a7])\]")
 
 
-def speakable(text: str) -> str:
-    """What the engine is given: note marks and Markdown emphasis marks dropped, dashes as pauses,
-    spaces folded. The text itself (what `script` and the player show) is left as written."""
+def speakable(text: str, ear: bool = True) -> str:
+    """What the engine is given: note marks and Markdown emphasis marks dropped, the text normalised
+    for the ear (ear.py: years, money, roman numerals, abbreviations, editorial notes; `ear=False`
+    leaves that out, for bench/asr.py's before-and-after), dashes as pauses, spaces folded. The text
+    itself (what `script` and the player show) is left as written."""
     text = _NOTE_MARK.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
+    if ear:
+        text = for_the_ear(text)
     text = _DASHES.sub(", ", text)
     return _SPACE.sub(" ", text).strip(" ,")
 
@@ -57,7 +62,9 @@ def _respeller(table: Mapping[str, str], fold: bool) -> Callable[[re.Match[str]]
 
 
 def spoken_text(line: CastLine, pronounce: Pronouncer | None = None) -> str:
-    """Exactly what the engine says for a line (and what its cache key is made of)."""
+    """Exactly what the engine says for a line (and what its cache key is made of). The pronunciations
+    of voices.yaml come first, so a user's respelling wins over the rules for the ear ("Henry VIII":
+    "King Hal" in voices.yaml is said so, not "Henry the Eighth")."""
     text = line.segment.text
     if pronounce:
         text = pronounce(text)
