@@ -60,7 +60,7 @@ def test_only_the_book_between_the_markers_is_read(tmp_path):
     path.write_bytes((BANNER + BOOK + LICENCE).encode("utf-8"))
     book = load_book(path)
     assert (book.title, book.author) == ("The Salt Road and Other Crossings", "Ada Merriweather")
-    assert [ch.title for ch in book.chapters] == ["CHAPTER I", "CHAPTER II"]
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2"]
     spoken = " ".join(p.text for ch in book.chapters for p in ch.paragraphs)
     for unread in ("Gutenberg", "ebook", "Produced by", "Proofreading", "LICENSE", "editions", "***"):
         assert unread not in spoken, unread
@@ -78,7 +78,7 @@ def test_a_text_without_the_markers_is_read_whole(tmp_path):
     path = tmp_path / "story.txt"
     path.write_text("Title: The Salt Road\n\n" + BOOK.replace("\r\n", "\n"), encoding="utf-8")
     book = load_book(path)
-    assert book.title == "The Salt Road" and [ch.title for ch in book.chapters] == ["CHAPTER I", "CHAPTER II"]
+    assert book.title == "The Salt Road" and [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2"]
 
 
 def test_a_start_marker_without_an_end_reads_to_the_end(tmp_path):
@@ -125,10 +125,10 @@ def test_a_contents_list_and_illustrations_are_not_read(tmp_path):
     titles = [ch.title for ch in book.chapters]
     # The contents list is not glued into the first chapter's title; headings with nothing under them
     # that are not a contents list still join the next title.
-    assert titles == ["Opening", "Chapter I", "Chapter II", "Part Two \u2014 Chapter III"]
+    assert titles == ["Chapter 1", "Chapter 2", "Part 2, Chapter 3"]
     spoken = [p.text for ch in book.chapters for p in ch.paragraphs]
     assert not any("Illustration" in t for t in spoken), spoken
-    assert spoken[0] == "Contents" and "The carts left the coast at dawn." in spoken
+    assert spoken[0] == "The carts left the coast at dawn."  # the title page and "Contents" are not read
 
 
 NOT_READ = [
@@ -148,7 +148,7 @@ READ = [
     "Endless rain fell.",
     "[1]",
     "END OF THE WORLD",
-    "Volume I",
+    "Volume I was lost.",
     "The end.\u201d",
     "The end! said Tom.",
     "The end.",
@@ -170,11 +170,11 @@ def test_editors_notes_and_end_marks_are_not_read(tmp_path, paragraph, read):
 @pytest.mark.parametrize(
     "under,title,first",
     [
-        ("START IN LIFE", "CHAPTER I. Start in Life", "I was born in the year 1632."),
-        ("MR. WREN'S JOURNEY.", "CHAPTER I. Mr. Wren's Journey", "I was born in the year 1632."),
-        ("I was born in the year 1632.", "CHAPTER I", "I was born in the year 1632."),
-        ("\u201cWHO GOES THERE?\u201d", "CHAPTER I", "\u201cWHO GOES THERE?\u201d"),
-        ("HELP!", "CHAPTER I", "HELP!"),
+        ("START IN LIFE", "Chapter 1. Start in Life", "I was born in the year 1632."),
+        ("MR. WREN'S JOURNEY.", "Chapter 1. Mr. Wren's Journey", "I was born in the year 1632."),
+        ("I was born in the year 1632.", "Chapter 1", "I was born in the year 1632."),
+        ("\u201cWHO GOES THERE?\u201d", "Chapter 1", "\u201cWHO GOES THERE?\u201d"),
+        ("HELP!", "Chapter 1", "HELP!"),
     ],
 )
 def test_a_subtitle_under_a_bare_chapter_heading_joins_its_title(tmp_path, under, title, first):

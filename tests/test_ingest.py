@@ -22,30 +22,31 @@ def test_no_heading_is_one_chapter_titled_from_the_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "heading,title",
+    "heading,title,next_title",
     [
-        ("Chapter 1", "Chapter 1"),
-        ("Chapter One: The Harbor", "Chapter One: The Harbor"),
-        ("CHAPTER IV", "CHAPTER IV"),
-        ("CHAPTER IV.", "CHAPTER IV"),
-        ("Chapter Twenty-One - Home", "Chapter Twenty-One: Home"),
-        ("# The Harbor", "The Harbor"),
-        ("## Part Two", "Part Two"),
-        ("Part Two", "Part Two"),
-        ("Prologue", "Prologue"),
+        ("Chapter 1", "Chapter 1", "Chapter 99"),
+        ("Chapter One: The Harbor", "Chapter 1: The Harbor", "Chapter 99"),
+        ("CHAPTER IV", "Chapter 4", "Chapter 99"),
+        ("CHAPTER IV.", "Chapter 4", "Chapter 99"),
+        ("Chapter Twenty-One - Home", "Chapter 21: Home", "Chapter 99"),
+        ("# The Harbor", "The Harbor", "Chapter 99"),
+        # A part with prose under it is a chapter, and the chapters after it are in it.
+        ("## Part Two", "Part Two", "Part 2, Chapter 99"),
+        ("Part Two", "Part 2", "Part 2, Chapter 99"),
+        ("Prologue", "Prologue", "Chapter 99"),
     ],
 )
-def test_chapter_headings(tmp_path, heading, title):
+def test_chapter_headings(tmp_path, heading, title, next_title):
     book, _ = _book(tmp_path, f"{heading}\n\nThe tide came in.\n\nChapter 99\n\nIt went out.\n")
     assert book.chapters[0].title == title
-    assert book.chapters[1].title == "Chapter 99"
+    assert book.chapters[1].title == next_title
 
 
 def test_markdown_book_title_and_part_above_chapter(tmp_path):
     text = "# The Long Road\n\n## Part One\n\n## Chapter 1\n\nThey set off.\n\n## Chapter 2\n\nThey arrived.\n"
     book, _ = _book(tmp_path, text, name="road.md")
     assert book.title == "The Long Road"
-    assert [c.title for c in book.chapters] == ["Part One \u2014 Chapter 1", "Chapter 2"]
+    assert [c.title for c in book.chapters] == ["Part 1, Chapter 1", "Part 1, Chapter 2"]
 
 
 def test_title_and_author_header(tmp_path):

@@ -24,13 +24,26 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 )
-_NUMBER = rf"(?:\d+|[ivxlcdm]+|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
-# "Chapter 1", "Chapter One: The Harbor", "CHAPTER IV.", "Part Two", "Book 3 - Title"
+_ORDINAL_WORDS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+    "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+)
+_NUMBER = (
+    rf"(?:\d+|[ivxlcdm]+|(?:the\s+)?(?:{_ORDINAL_WORDS})|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)"
+    r"(?![\w'\u2019])"
+)
+# "Chapter 1", "Chapter One: The Harbor", "CHAPTER IV.", "Part Two", "Book 3 - Title", "VOL. II.",
+# "VOLUME THE SECOND", "Book the First--Recalled to Life"
 _HEADING = re.compile(
-    rf"^(?P<label>(?:chapter|part|book)\s+{_NUMBER})\.?(?:\s*[:.\-\u2013\u2014]\s*(?P<title>\S.*?))?\s*$",
+    rf"^(?P<label>(?P<word>chapter|part|book|volume|vol)(?:\.\s*|\s+)(?P<number>{_NUMBER}))\.?"
+    rf"(?:\s*(?:--|[:.\-\u2013\u2014])\s*(?P<title>\S.*?))?\s*$",
     re.IGNORECASE,
 )
-_NAMED_HEADING = re.compile(r"^(?:prologue|epilogue|interlude|afterword|foreword)\.?$", re.IGNORECASE)
+# Headings that are a name, not a number; notes, when they come after the last chapter, are not read.
+_NAMED_HEADING = re.compile(
+    r"^(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|(?:foot|end)?notes)\s*[.:]?$",
+    re.IGNORECASE,
+)
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,3})\s+(?P<title>\S.*?)\s*#*\s*$")
 _SCENE_BREAK = re.compile(r"^\s*(?:(?:[*~\-]\s*){3,}|#|§|(?:[•·]\s*){1,5})\s*$")
 _HEADER_FIELD = re.compile(r"^(?P<key>title|author|year|date|narrator)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
@@ -64,6 +77,8 @@ def _heading_title(line: Line) -> tuple[str, int] | None:
     if line.kind == "break":
         return None
     stripped = line.text.strip()
+    if stripped.endswith("]") and "[" not in stripped:
+        stripped = stripped[:-1].rstrip()  # the end of an illustration's caption: "Chapter I.]"
     if len(stripped) > 100:
         return None
     m = _MD_HEADING.match(stripped) if not line.kind else None
@@ -71,12 +86,88 @@ def _heading_title(line: Line) -> tuple[str, int] | None:
         return m.group("title").strip(), len(m.group("hashes"))
     m = _HEADING.match(stripped)
     if m:
-        label = " ".join(m.group("label").split())
         title = m.group("title")
-        return (f"{label}: {title}" if title else label), 0
-    if _NAMED_HEADING.match(stripped):
-        return stripped.rstrip("."), 0
+        return _label(m) + (f": {_title_case(title)}" if title else ""), 0
+    if _NAMED_HEADING.match(stripped) and not (line.kind and _NOTES.match(stripped.rstrip(".: "))):
+        return _title_case(stripped.rstrip(".: ")), 0
     return None
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_WORD_VALUES = {w: n for n, w in enumerate(_NUMBER_WORDS.split("|")[:19], 1)} | {
+    w: 10 * n for n, w in enumerate(_NUMBER_WORDS.split("|")[19:], 2)
+}
+_ORDINAL_VALUES = {w: n for n, w in enumerate(_ORDINAL_WORDS.split("|"), 1)}
+
+
+def _number_value(number: str) -> int | None:
+    """The value of a heading's number: digits, a Roman numeral, words ("Twenty-One") or an ordinal
+    ("the Second"); None for letters that only look like a Roman numeral ("IIII", "MIX")."""
+    n = number.lower()
+    if n.isdigit():
+        return int(n)
+    words = n.replace("-", " ").split()
+    if words and words[0] == "the":
+        return _ORDINAL_VALUES.get(words[-1])
+    if all(w in _WORD_VALUES for w in words):
+        return sum(_WORD_VALUES[w] for w in words)
+    values = [_ROMAN[c] for c in n]
+    value = sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
+    return value if _roman(value) == n else _ORDINAL_VALUES.get(n)
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl")):
+        out, value = out + s * (value // v), value % v
+    for v, s in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        out, value = out + s * (value // v), value % v
+    return out
+
+
+def _label(m: re.Match[str]) -> str:
+    """A heading's label as shown and announced: its word in full and in title case, its number in
+    digits ("CHAPTER IV." -> "Chapter 4", "VOL. II." -> "Volume 2", "Book the First" -> "Book 1");
+    as written when the number is not one ("Chapter MIX")."""
+    word = m.group("word").lower()
+    value = _number_value(m.group("number"))
+    if value is None:
+        return " ".join(m.group("label").split())
+    return f"{'volume' if word == 'vol' else word}".capitalize() + f" {value}"
+
+
+def _title_case(text: str) -> str:
+    """A title written in capitals, in title case ("START IN LIFE." -> "Start in Life."); a title
+    with small letters as written."""
+    if re.search(r"[a-z]", text):
+        return text
+    words = text.split()
+    return " ".join(w.lower() if i and w.lower() in _MINOR_WORDS else w.capitalize() for i, w in enumerate(words))
+
+
+def _headings(lines: list[Line]) -> list[tuple[int, tuple[str, int]]]:
+    """(line index, (title, level)) of every chapter heading. A plain-text heading whose title goes on
+    over one more line joins it (that line is blanked in `lines`); one that runs on into a
+    paragraph is not a heading ("BOOK I. (Folio), CHAPTER I. (Sperm Whale).--This whale, among the"
+    over the rest of the sentence)."""
+    found = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line))]
+    at = {i for i, _ in found}
+    out = []
+    for i, (title, level) in found:
+        m = _HEADING.match(lines[i].text.strip()) if not lines[i].kind else None
+        run = 0
+        while m and m.group("title") and i + run + 1 < len(lines) and lines[i + run + 1].text.strip():
+            run += 1
+            if i + run in at:
+                run = 0
+                break
+        if run > 1:
+            continue
+        if run == 1:
+            title = f"{title} {lines[i + 1].text.strip()}"
+            lines[i + 1] = Line("", lines[i + 1].start)
+        out.append((i, (title, level)))
+    return out
 
 
 def _prettify_stem(stem: str) -> str:
@@ -177,7 +268,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
     if _is_markdown(path):
         lines = markdown_lines(lines)
 
-    headings = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line))]
+    headings = _headings(lines)
     book_title = header.get("title")
     # A lone Markdown H1 above lower-level headings is the book's title, not a chapter.
     h1 = [i for i, (_, level) in headings if level == 1]
@@ -211,26 +302,115 @@ def read_text(source: str, path: str, stem: str) -> Book:
 
 
 def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bool, untitled: str) -> list[ChapterText]:
-    """Chapters of the sections between headings. A heading with nothing under it joins the next
-    chapter's title ("Part Two" above "Chapter 1"), unless it is one of a contents list: a run of
-    three or more such headings naming chapters that come again later is not read at all."""
+    """Chapters of the sections between headings, titled as `_Titles` says. Not chapters: a section
+    with no heading and no prose (a title page, "by Author", a publisher's lines) when the book has
+    headings, and notes after the last chapter ("NOTES", "FOOTNOTES", "ENDNOTES")."""
     chapters: list[ChapterText] = []
-    pending: list[str] = []
-    titles = [title for title, _ in sections]
+    titles = _Titles([_key(title) for title, _ in sections])
     for k, (title, body) in enumerate(sections):
         paragraphs = _spoken(_paragraphs(body, blank_separated))
-        if title and paragraphs and (subtitle := _subtitle(title, paragraphs[0])):
+        if title and paragraphs and (subtitle := _subtitle(title, paragraphs[0], _adjacent(body, paragraphs[0]))):
             title, paragraphs = f"{title}. {subtitle}", paragraphs[1:]
         if not paragraphs:
             if title:
-                pending.append(title)
+                titles.pending.append(title)
             continue
-        if len(pending) >= CONTENTS_RUN and set(pending) & set(titles[k:]):
-            pending = []  # a table of contents
-        full_title = " \u2014 ".join([*pending, title or untitled])
-        pending = []
-        chapters.append(ChapterText(index=len(chapters) + 1, title=full_title, paragraphs=tuple(paragraphs)))
+        full_title = titles.chapter(k, title)
+        if full_title is None and (untitled == "Opening" and not any(map(_is_prose, paragraphs))):
+            continue  # front matter
+        chapters.append(ChapterText(len(chapters) + 1, full_title or untitled, tuple(paragraphs)))
+    while len(chapters) > 1 and all(_NOTES.match(t) for t in chapters[-1].title.rpartition(", ")[2].split(" \u2014 ")):
+        chapters.pop()  # end notes
     return chapters
+
+
+class _Titles:
+    """Chapter titles as the headings above each chapter make them.
+
+    - A heading with nothing under it joins the next chapter's title ("Prologue — Chapter 1").
+    - A volume, part or book heading ("VOL. II.", "PART ONE", "BOOK THE THIRD") names every chapter
+      after it until the next one of its kind: "Volume 2, Chapter 1", "Part 1, Book 2, Chapter 3"
+      (a part starts its books afresh). Its own name ("Book the First--Recalled to Life") is not kept.
+    - A contents list, a run of three or more headings with nothing under them naming headings that
+      come again later, is not read and names nothing; nor is the contents' last line when prose
+      follows it (a preface under the list): that prose has no heading.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self.pending: list[str] = []
+        self.divisions: list[str] = []
+
+    def chapter(self, k: int, title: str | None) -> str | None:
+        """The full title of section `k`'s chapter (None: it has no heading of its own)."""
+        later = set(self.keys[k + 1 :])
+        pending, self.pending = self.pending, []
+        if len(pending) + bool(title) >= CONTENTS_RUN and {_key(h) for h in pending} & ({_key(title)} | later):
+            last = max((i for i, h in enumerate(pending) if not _division(h)), default=-1)
+            pending = pending[last + 1 :]  # only the divisions after the list are the book's own
+            if title and not pending and _key(title) in later:
+                title = None
+        joined = []
+        for heading in pending:
+            if division := _division(heading):
+                self._enter(division)
+            else:
+                joined.append(heading)
+        outer = list(self.divisions)
+        if title and (division := _division(title)):
+            self._enter(division)
+            outer = self.divisions[:-1]
+        if title is None and not joined:
+            return None
+        named = " \u2014 ".join([*joined, title or "Opening"])
+        return ", ".join([*outer, named])
+
+    def _enter(self, division: str) -> None:
+        """A new volume, part or book: it replaces the one of its kind and every one inside it."""
+        kind = division.split()[0]
+        kinds = [d.split()[0] for d in self.divisions]
+        self.divisions = (self.divisions[: kinds.index(kind)] if kind in kinds else self.divisions) + [division]
+
+
+_DIVISION = re.compile(r"^(?P<label>(?:Volume|Part|Book) \d+)\b")
+_NOTES = re.compile(r"^(?:foot|end)?notes$", re.IGNORECASE)
+
+
+def _division(title: str) -> str | None:
+    """The division ("Volume 2") when the title is a volume, part or book heading ("Volume 2. The
+    Return"); else None."""
+    m = _HEADING.match(title)
+    if not m or m.group("word").lower() == "chapter":
+        return None
+    label = _label(m)
+    return label if _DIVISION.match(label) else None
+
+
+def _key(title: str | None) -> str:
+    """What a heading is called for comparing a contents list with the book: its label ("chapter 4")
+    or its whole title."""
+    if title is None:
+        return ""
+    m = _HEADING.match(title)
+    return (_label(m) if m else title).lower()
+
+
+_PROSE_WORDS = 8
+
+
+def _is_prose(p: Paragraph) -> bool:
+    """A paragraph with a sentence of prose in it, not a title page's lines ("THE COUNT OF MONTE
+    CRISTO", "by Alexandre Dumas", "Contents", a publisher's address) nor a contents list's entry
+    ("CHAPTER 56. Of the Less Erroneous Pictures of Whales...")."""
+    if _LIST_ENTRY.match(p.text):
+        return False
+    words = p.text.split()
+    lower = sum(c.islower() for c in p.text)
+    return (
+        len(words) >= _PROSE_WORDS
+        and lower > 2 * sum(c.isupper() for c in p.text)
+        and bool(re.search(r"[a-z,;][.!?]", p.text))
+    )
 
 
 # A chapter's subtitle on the line under a bare "CHAPTER I.": one short line in capitals.
@@ -239,18 +419,32 @@ _SUBTITLE_WORDS = 8
 _MINOR_WORDS = frozenset("a an and as at but by for from in into nor of on or over the to upon with".split())
 
 
-def _subtitle(title: str, first: Paragraph) -> str | None:
+def _subtitle(title: str, first: Paragraph, adjacent: bool) -> str | None:
     """The subtitle that `first` is, under a heading that is only a label ("CHAPTER I"), in title case
-    ("START IN LIFE." -> "Start in Life"); None when it is the chapter's first paragraph."""
+    ("START IN LIFE." -> "Start in Life"); or in title case already on the very next line
+    ("CHAPTER I." over "The Period"). None when it is the chapter's first paragraph."""
     label = _HEADING.match(title)
     text = first.text.strip()
-    if not label or label.group("title") or len(first.pieces) > 1 or not _SUBTITLE.match(text):
+    if not label or label.group("title") or len(first.pieces) > 1:
+        return None
+    title_cased = adjacent and _TITLE_CASED.match(text) and " " in text and not text.endswith(".")
+    if not (_SUBTITLE.match(text) or title_cased):
         return None
     words = text.rstrip(".").split()
     if not 0 < len(words) <= _SUBTITLE_WORDS or text.endswith(("!", "?", "\u2026")):
         return None
-    cased = [w.lower() if i and w.lower() in _MINOR_WORDS else w.capitalize() for i, w in enumerate(words)]
-    return " ".join(cased)
+    return _title_case(" ".join(words))
+
+
+# Every word capitalised but the small ones ("The Period", "A Merry Christmas", "Mr. Wren's Journey").
+_TITLE_CASED = re.compile(
+    rf"^(?![\"\u201c\u2018'(\[])[A-Z][\w'\u2019.,-]*(?:\s+(?:[A-Z][\w'\u2019.,-]*|{'|'.join(sorted(_MINOR_WORDS))}))*$"
+)
+
+
+def _adjacent(body: list[Line], first: Paragraph) -> bool:
+    """Whether `first` is the line right under the heading, no blank line between."""
+    return bool(body) and body[0].text.strip() == first.text
 
 
 # A contents list is at least this many headings in a row with nothing under them.
@@ -262,6 +456,7 @@ CONTENTS_RUN = 3
 _EDITORIAL = re.compile(
     r"""^(?:
         (?i:\[\s*(?:illustration|transcriber\W?s?\s+notes?|footnote)\b[^\]]*\])
+      | (?i:\[\s*illustration\b[^\]]*)  # one whose text runs over a blank line
       | (?:THE\s+)?END(?:\s+OF\s+(?:THE\s+)?(?:VOL(?:UME)?|BOOK|PART)\b[A-Z0-9\s.,]*?)?\.?
       | FINIS\.?
     )$""",
@@ -269,13 +464,58 @@ _EDITORIAL = re.compile(
 )
 
 
+# A paragraph that lists chapters (three or more "CHAPTER I  The Period") or pages ("Frontispiece   iv")
+# and holds no sentence: a contents list or a list of illustrations.
+_LIST_ENTRY = re.compile(
+    rf"\b(?:chapter|part|book|volume)\s+{_NUMBER}|\S {{3,}}(?:\d{{1,4}}|[ivxlc]{{1,7}})(?!\S)", re.I
+)
+_LIST_ENTRIES = 3
+# The heading of such a list as a paragraph of its own ("Footnotes" only when a note follows it).
+_LIST_HEADING = re.compile(r"^(?:(?:table of )?contents|list of illustrations|page)\s*[.:]?$", re.I)
+# A note's body after its chapter or at the book's end: "[1] The miser in the comedy." (its mark in
+# the text, "clear[1]", is not spoken either: speech.py).
+# An illustration's file name left in the text ("20009m"), never a word.
+_IMAGE_ID = re.compile(r"^\d{3,}[a-z]?$")
+_NOTE_BODY = re.compile(r"^\[(?:\d{1,3}|\*|[a-z])\]\s*\S")
+
+
+def _unread(p: Paragraph, after: Paragraph | None) -> bool:
+    """Whether a listener does not hear paragraph `p` (`after` is the next one): an editor's note, an
+    end mark, a contents list or its heading, a note's body or the "Notes" above it."""
+    text = p.text
+    if _EDITORIAL.match(text) or _LIST_HEADING.match(text) or _NOTE_BODY.match(text) or _IMAGE_ID.match(text):
+        return True
+    if _NOTES.match(text.rstrip(".: ")) and after is not None and _NOTE_BODY.match(after.text):
+        return True
+    return len(_LIST_ENTRY.findall(text)) >= _LIST_ENTRIES and not re.search(r"[a-z,;][.!?](?:\s|$)", text)
+
+
+_CAPTION_PARAGRAPHS = 6
+
+
+def _caption_run(paragraphs: list[Paragraph], k: int) -> int:
+    """How many paragraphs after paragraph `k` are the rest of an illustration's caption that it opens
+    and does not close ("[Illustration:", a blank line, "He rode a black horse", "]"): up to the one
+    that closes its bracket, if one does within a few paragraphs; else 0."""
+    if not re.match(r"\[\s*illustration\b", paragraphs[k].text, re.I):
+        return 0
+    depth = 0
+    for n, p in enumerate(paragraphs[k : k + _CAPTION_PARAGRAPHS]):
+        depth += p.text.count("[") - p.text.count("]")
+        if depth <= 0:
+            return n
+    return 0
+
+
 def _spoken(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """The paragraphs a listener hears: an illustration's or transcriber's bracketed note, or "THE
     END", is not one (a scene break before it passes to the paragraph after it)."""
     out: list[Paragraph] = []
     carried = False
-    for p in paragraphs:
-        if _EDITORIAL.match(p.text):
+    caption = 0  # paragraphs left of an illustration's caption that runs over blank lines
+    for k, (p, after) in enumerate(zip(paragraphs, [*paragraphs[1:], None])):
+        if caption or _unread(p, after):
+            caption = max(caption - 1, 0) or _caption_run(paragraphs, k)
             carried |= p.scene_break_before
             continue
         out.append(replace(p, scene_break_before=True) if carried and not p.scene_break_before else p)

@@ -1,0 +1,232 @@
+"""The structure of a printed book in plain text: volumes, parts and books name their chapters, a
+title page is not a chapter, end notes are not read, headings are numbered in digits. Our own
+sentences, laid out as Project Gutenberg lays out its books."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiobook.ingest import load_book
+
+
+def _book(tmp_path, text: str):
+    path = tmp_path / "book.txt"
+    path.write_text(text, encoding="utf-8")
+    return load_book(path)
+
+
+def _titles(tmp_path, text: str) -> list[str]:
+    return [ch.title for ch in _book(tmp_path, text).chapters]
+
+
+def _spoken(tmp_path, text: str) -> list[str]:
+    return [p.text for ch in _book(tmp_path, text).chapters for p in ch.paragraphs]
+
+
+THREE_VOLUMES = """THE SALT ROAD.
+
+by
+
+Ada Merriweather.
+
+VOL. I.
+
+CHAPTER I.
+
+The carts left the coast at dawn.
+
+CHAPTER II.
+
+The inn at the crossing lit its lamps.
+
+END OF VOL. I.
+
+VOL. II.
+
+CHAPTER I.
+
+Snow closed the pass for a month.
+
+CHAPTER II.
+
+START IN LIFE.
+
+Tobias went down to the harbour alone.
+
+VOLUME THE THIRD
+
+CHAPTER I.
+
+The salt was sold by spring.
+"""
+
+
+def test_volumes_name_every_chapter_until_the_next_volume(tmp_path):
+    titles = _titles(tmp_path, THREE_VOLUMES)
+    assert titles == [
+        "Volume 1, Chapter 1",
+        "Volume 1, Chapter 2",
+        "Volume 2, Chapter 1",
+        "Volume 2, Chapter 2. Start in Life",
+        "Volume 3, Chapter 1",
+    ]
+    spoken = _spoken(tmp_path, THREE_VOLUMES)
+    assert spoken[0] == "The carts left the coast at dawn."  # the title page is not a chapter
+    assert not any("VOL" in t or "END" in t for t in spoken), spoken
+
+
+@pytest.mark.parametrize(
+    "heading,label",
+    [
+        ("VOL. II.", "Volume 2"),
+        ("VOLUME II", "Volume 2"),
+        ("Volume Two", "Volume 2"),
+        ("VOLUME THE SECOND", "Volume 2"),
+        ("BOOK III", "Book 3"),
+        ("Book the Third--The Track of a Storm", "Book 3"),
+        ("PART ONE", "Part 1"),
+        ("Part 4. The Return", "Part 4"),
+    ],
+)
+def test_division_headings(tmp_path, heading, label):
+    text = f"{heading}\n\nCHAPTER IV.\n\nThe tide came in.\n\nCHAPTER V.\n\nIt went out.\n"
+    assert _titles(tmp_path, text) == [f"{label}, Chapter 4", f"{label}, Chapter 5"]
+
+
+def test_a_part_starts_its_books_afresh(tmp_path):
+    text = (
+        "PART I\n\nBOOK I. The Family\n\nCHAPTER I.\n\nThey met.\n\nBOOK II.\n\nCHAPTER I.\n\nThey parted.\n\n"
+        "PART II\n\nCHAPTER I.\n\nThey met again.\n"
+    )
+    assert _titles(tmp_path, text) == ["Part 1, Book 1, Chapter 1", "Part 1, Book 2, Chapter 1", "Part 2, Chapter 1"]
+
+
+@pytest.mark.parametrize(
+    "heading,title",
+    [
+        ("CHAPTER XLVIII.", "Chapter 48"),
+        ("Chapter Twenty-One", "Chapter 21"),
+        ("CHAPTER I. THE PERIOD", "Chapter 1: The Period"),
+        ("CHAPTER I.\nThe Period", "Chapter 1. The Period"),  # a subtitle in title case right under
+        ("CHAPTER I.\nThe Period Of Darkness,\nwhich lasted long.", "Chapter 1"),  # a paragraph, not a subtitle
+        ("Chapter 61. How a Gardener Rid His Orchard of the Dormice That Ate His\n  Peaches", None),
+        ("PREFACE.", "Preface"),
+    ],
+)
+def test_chapter_titles(tmp_path, heading, title):
+    text = f"{heading}\n\nThe tide came in and the boats lifted.\n"
+    if title is None:
+        title = "Chapter 61: How a Gardener Rid His Orchard of the Dormice That Ate His Peaches"
+    assert _titles(tmp_path, text) == [title]
+
+
+def test_a_heading_running_on_into_prose_is_a_paragraph(tmp_path):
+    text = (
+        "CHAPTER 1.\n\nThe whales.\n\n"
+        "BOOK I. (Folio), CHAPTER I. (Sperm Whale).--This whale, among the\n"
+        "largest, is the first of the folio whales, and the most\n"
+        "valuable of all.\n"
+    )
+    book = _book(tmp_path, text)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1"]
+    assert book.chapters[0].paragraphs[-1].text.startswith("BOOK I. (Folio)")
+
+
+FRONT_MATTER = """THE SALT ROAD
+
+A TALE OF THE COAST
+
+by Ada Merriweather
+
+[Illustration]
+
+LONDON:
+SMITH AND SONS, 12 HIGH STREET.
+1852.
+
+CONTENTS
+
+CHAPTER I.    The Coast            1
+CHAPTER II.   The Inn             14
+CHAPTER III.  The Pass            27
+
+CHAPTER I.
+
+The carts left the coast at dawn.
+"""
+
+
+def test_a_title_page_and_contents_are_not_a_chapter(tmp_path):
+    book = _book(tmp_path, FRONT_MATTER)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1"]
+    assert [p.text for p in book.chapters[0].paragraphs] == ["The carts left the coast at dawn."]
+
+
+def test_a_preface_with_prose_before_the_first_chapter_stays(tmp_path):
+    text = (
+        "THE SALT ROAD\n\nby Ada Merriweather\n\n"
+        "This account was written down by my grandfather, who drove the carts for forty years.\n\n"
+        "CHAPTER I.\n\nThe carts left the coast at dawn.\n"
+    )
+    book = _book(tmp_path, text)
+    assert [ch.title for ch in book.chapters] == ["Opening", "Chapter 1"]
+    assert book.chapters[0].paragraphs[-1].text.startswith("This account was written down")
+
+
+def test_a_contents_list_of_headings_over_a_preface(tmp_path):
+    # The contents' last line is above the preface: the preface is not that chapter.
+    text = (
+        "CONTENTS\n\nCHAPTER I. The Coast\nCHAPTER II. The Inn\nCHAPTER III. The Pass\n\n"
+        "These papers were put in order by the one who lived to tell of them.\n\n"
+        "CHAPTER I.\n\nThe carts left at dawn.\n\nCHAPTER II.\n\nThe inn was full.\n\nCHAPTER III.\n\nSnow fell.\n"
+    )
+    titles = _titles(tmp_path, text)
+    assert titles == ["Opening", "Chapter 1", "Chapter 2", "Chapter 3"]
+
+
+END_NOTES = """CHAPTER I.
+
+The carts left the coast at dawn.[1]
+
+[1] The coast road was closed in winter.
+
+CHAPTER II.
+
+The inn was full of drovers.[2]
+
+Footnotes
+
+[2] Drovers paid in salt.
+
+NOTES
+
+1. Page 3. The carts were pulled by oxen.
+
+2. Page 9. The inn is still standing.
+"""
+
+
+def test_end_notes_are_not_read(tmp_path):
+    book = _book(tmp_path, END_NOTES)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2"]
+    spoken = [p.text for ch in book.chapters for p in ch.paragraphs]
+    assert spoken == ["The carts left the coast at dawn.[1]", "The inn was full of drovers.[2]"]
+
+
+def test_a_notes_chapter_before_the_end_is_read(tmp_path):
+    text = "NOTES\n\nThe captain kept notes of every storm.\n\nCHAPTER I.\n\nThe carts left at dawn.\n"
+    assert _titles(tmp_path, text) == ["Notes", "Chapter 1"]
+
+
+def test_an_illustration_caption_over_blank_lines_is_not_read(tmp_path):
+    text = (
+        "CHAPTER I.\n\nThe carts left at dawn.\n\n[Illustration:\n\n\u201cHe rode a grey horse\u201d\n\n"
+        "[_Copyright 1901._]]\n\n\u201cWho rode?\u201d asked Tobias.\n\n[Illustration:\n\nCHAPTER II.]\n\nSnow fell.\n"
+    )
+    book = _book(tmp_path, text)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2"]
+    assert [p.text for ch in book.chapters for p in ch.paragraphs] == [
+        "The carts left at dawn.",
+        "\u201cWho rode?\u201d asked Tobias.",
+        "Snow fell.",
+    ]
