@@ -19,7 +19,7 @@ from audiobook.parse import parse_book
 STORY = """Title: Two Rooms
 Author: Test Writer
 
-This part has no heading above it.
+This part of the story has no heading above it, and it is read all the same.
 
 Chapter 1: Morning
 
