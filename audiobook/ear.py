@@ -123,8 +123,9 @@ _EDITORIAL = re.compile(
     re.IGNORECASE,
 )
 # Signs a reader never says: a run of asterisks (what emphasis left: "***", "* * *", a note's "*"),
-# and "#" standing alone. "#7" is "number 7".
-_STRAY = re.compile(r"(?:\s?\*)+(?:\s|$)?|(?<!\S)#+(?!\S)\s?|(?<!\w)(#)(?=\d)")
+# "#" standing alone, and a backtick (an opening quote mark in older texts, `like this'; the parser
+# strips the ones that open speech). "#7" is "number 7".
+_STRAY = re.compile(r"(?:\s?\*)+(?:\s|$)?|(?<!\S)#+(?!\S)\s?|(?<!\w)(#)(?=\d)|`+")
 
 
 def _stray(m: re.Match[str]) -> str:
@@ -317,7 +318,7 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 # Nothing any rule reads: most lines of a novel are passed through after these quick searches (one
 # regular expression of every abbreviation would take longer than all the rules).
-_SIGNS = re.compile(r"[\d\[*#£$€&]|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]")
+_SIGNS = re.compile(r"[\d\[*#£$€&`]|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]")
 _WORD_DOT = re.compile(r"\b([A-Za-z]{1,6}|[ie]\.[eg])\.")
 _ABBREVIATIONS = frozenset(
     k.lower() for k in [*_TITLES, *_BEFORE_NUMBER, *_MONTH_ABBR, *_LATIN_SAID, "vol", "chap", "ch"]

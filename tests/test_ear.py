@@ -134,6 +134,7 @@ def test_abbreviations_are_expanded(text, spoken):
         ("Scene * * * then more.", "Scene then more."),
         ("A # alone.", "A alone."),
         ("Room #7 it was.", "Room number 7 it was."),
+        ("He wrote ``Yes'' on it.", "He wrote Yes'' on it."),  # a backtick is never said
         ("It was clear[1] that he lied.", "It was clear that he lied."),  # speech.py's note marks still go
         ("The list [1, 2] holds two.", "The list [1, 2] holds two."),
     ],

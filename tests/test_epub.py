@@ -111,10 +111,10 @@ def test_nested_nav_parts_name_repeating_chapters(tmp_path):
     ]
     book = load_book(write_epub(tmp_path / "b.epub", docs, toc))
     assert [ch.title for ch in book.chapters] == [
-        "Part One, Chapter 1",
-        "Part One, Chapter 2",
-        "Part Two, Chapter 1",
-        "Part Two, Chapter 2",
+        "Part 1, Chapter 1",
+        "Part 1, Chapter 2",
+        "Part 2, Chapter 1",
+        "Part 2, Chapter 2",
     ]
 
 
@@ -190,7 +190,7 @@ def test_gutenberg_boilerplate_licence_and_contents_not_read(tmp_path):
     toc = [Toc("The Free eBook of The Salt Road", "h.xhtml"), Toc("Contents", "h.xhtml")]
     toc += [Toc(f"CHAPTER {i}", f"c.xhtml#ch{i}") for i in (1, 2, 3)]
     book = load_book(write_epub(tmp_path / "g.epub", docs, toc))
-    assert [ch.title for ch in book.chapters] == ["CHAPTER 1", "CHAPTER 2", "CHAPTER 3"]
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3"]
     text = " ".join(_segments(tmp_path / "g.epub"))
     for unread in ("Free eBook", "no cost", "START OF", "Wren Calloway", "Contents", "END OF", "LICENSE", "Updated"):
         assert unread not in text
@@ -391,3 +391,18 @@ def test_notes_option_on_the_command_line_and_in_the_script_file(noted, tmp_path
     r = runner.invoke(cli, ["script", str(bare), "--notes", "chapter-end"])
     assert r.exit_code == ExitCode.INPUT and r.output.count("Error:") == 1 and "--notes chapter-end" in r.output
     assert "Traceback" not in r.output
+
+
+def test_titles_from_the_table_of_contents_are_written_as_a_text_files_headings(tmp_path):
+    """Digits for a label's number and title case for capitals, as in a text file; what the listener
+    hears announced and sees in a player."""
+    labels = ["CHAPTER I. A COLD START", "II: The Long Road", "Chapter Three", "An Interlude at Sea"]
+    docs = [(f"c{i}.xhtml", page(f"<p>Words of part {i} go here.</p>")) for i in range(len(labels))]
+    toc = [Toc(label, f"c{i}.xhtml") for i, label in enumerate(labels)]
+    book = load_book(write_epub(tmp_path / "t.epub", docs, toc))
+    assert [ch.title for ch in book.chapters] == [
+        "Chapter 1: A Cold Start",
+        "2: The Long Road",
+        "Chapter 3",
+        "An Interlude at Sea",
+    ]

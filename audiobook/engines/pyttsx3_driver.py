@@ -21,8 +21,8 @@ import os
 import shutil
 import tempfile
 import time
-import weakref
 import wave
+import weakref
 from pathlib import Path
 from typing import Any
 

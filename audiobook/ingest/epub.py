@@ -35,7 +35,16 @@ from .epub_package import Package, open_package
 from .gutenberg import _END as GUTENBERG_END
 from .gutenberg import _START as GUTENBERG_START
 from .lines import Line
-from .text import _HEADING, _NAMED_HEADING, _chapters, _heading_title, _paragraphs, _prettify_stem, _spoken
+from .text import (
+    _HEADING,
+    _NAMED_HEADING,
+    _chapters,
+    _heading_title,
+    _paragraphs,
+    _prettify_stem,
+    _spoken,
+    tidy_title,
+)
 
 NOTES = ("skip", "chapter-end")
 FRONT_MATTER_WORDS = 150
@@ -137,10 +146,11 @@ def read_epub(path: str | Path, notes: str = "skip") -> Book:
     pkg = open_package(p)
     try:
         flat = _flatten(pkg)
-        toc = read_toc(pkg)
+        toc = _tidied(read_toc(pkg))
     finally:
         pkg.zf.close()
     sections = _without_front_matter(_toc_sections(flat, toc) or _heading_sections(flat))
+    sections = [(tidy_title(title) if title else title, lines) for title, lines in sections]
     chapters = _chapters(sections, True, "Opening")
     if notes == "chapter-end":
         chapters = _with_notes(chapters, flat)
@@ -186,6 +196,12 @@ def _is_heading(line: Line) -> bool:
 
 def _words(lines: list[Line]) -> int:
     return sum(len(line.text.split()) for line in lines)
+
+
+def _tidied(entries: list[Entry]) -> list[Entry]:
+    """The table of contents with its labels written as a text file's headings are ("CHAPTER I. START
+    IN LIFE" -> "Chapter 1: Start in Life"): the titles a listener hears announced and sees in a player."""
+    return [Entry(tidy_title(e.label), e.path, e.fragment, _tidied(e.children)) for e in entries]
 
 
 def _front(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:

@@ -136,6 +136,25 @@ def _label(m: re.Match[str]) -> str:
     return f"{'volume' if word == 'vol' else word}".capitalize() + f" {value}"
 
 
+# A title that opens with a bare Roman numeral as its number: "I: A Letter", "XII. The Return".
+_NUMBERED_TITLE = re.compile(r"^(?P<number>[IVXLCDM]+)(?P<sep>[.:])\s+(?P<title>\S.*)$")
+
+
+def tidy_title(title: str) -> str:
+    """A title as the book's own table of contents gives it (an EPUB's), written as this module writes
+    the headings it finds: the label's number in digits and capitals in title case ("CHAPTER I. START
+    IN LIFE" -> "Chapter 1: Start in Life"), a bare Roman numeral before the name in digits ("IV: The
+    Arrival" -> "4: The Arrival"), else as written but for title case."""
+    text = " ".join(title.split())
+    m = _HEADING.match(text)
+    if m:
+        return _label(m) + (f": {_title_case(m.group('title'))}" if m.group("title") else "")
+    m = _NUMBERED_TITLE.match(text)
+    if m and (value := _number_value(m.group("number"))) is not None:
+        return f"{value}{m.group('sep')} {_title_case(m.group('title'))}"
+    return _title_case(text)
+
+
 def _title_case(text: str) -> str:
     """A title written in capitals, in title case ("START IN LIFE." -> "Start in Life."); a title
     with small letters as written."""
