@@ -213,6 +213,34 @@ def test_end_notes_are_not_read(tmp_path):
     assert spoken == ["The carts left the coast at dawn.[1]", "The inn was full of drovers.[2]"]
 
 
+REGROUPED_NOTES = """Chapter 1: The Coast
+
+The carts left the coast at dawn.
+
+Chapter 2: The Inn
+
+The inn was full of drovers. The year was a hard one.
+
+Chapter 1
+
+1. Oxen were cheaper than horses on that road.
+
+2. The coast road washed out twice.
+
+Chapter 2
+
+1. The inn is still standing.
+"""
+
+
+def test_notes_grouped_again_under_the_chapters_names_are_not_read(tmp_path):
+    """A book (made from a text, often) that gathers its notes at the end under its chapters' names
+    again: those are not chapters, and a chapter whose name recurs without numbered notes stays."""
+    assert _titles(tmp_path, REGROUPED_NOTES) == ["Chapter 1: The Coast", "Chapter 2: The Inn"]
+    story = REGROUPED_NOTES.replace("1. The inn is still standing.", "The inn is still standing, they say.")
+    assert _titles(tmp_path, story) == ["Chapter 1: The Coast", "Chapter 2: The Inn", "Chapter 1", "Chapter 2"]
+
+
 def test_a_notes_chapter_before_the_end_is_read(tmp_path):
     text = "NOTES\n\nThe captain kept notes of every storm.\n\nCHAPTER I.\n\nThe carts left at dawn.\n"
     assert _titles(tmp_path, text) == ["Notes", "Chapter 1"]

@@ -338,8 +338,26 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
         if full_title is None and (untitled == "Opening" and not any(map(_is_prose, paragraphs))):
             continue  # front matter
         chapters.append(ChapterText(len(chapters) + 1, full_title or untitled, tuple(paragraphs)))
-    while len(chapters) > 1 and all(_NOTES.match(t) for t in chapters[-1].title.rpartition(", ")[2].split(" \u2014 ")):
-        chapters.pop()  # end notes
+    return _without_end_notes(chapters)
+
+
+# A note as an end-notes section numbers it: "1. Words by ...", "[2] See above".
+_NUMBERED_NOTE = re.compile(r"^\[?\d{1,3}[.\])]\s")
+
+
+def _without_end_notes(chapters: list[ChapterText]) -> list[ChapterText]:
+    """The chapters without the notes after the last one: a section headed "NOTES" ("FOOTNOTES",
+    "ENDNOTES"), or notes grouped under their chapters' names again ("Chapter 1" over "1. Words by
+    ...", after the book's own Chapter 1 and all the rest): a trailing chapter that repeats an
+    earlier chapter's name and opens with a numbered note."""
+    while len(chapters) > 1:
+        last = chapters[-1]
+        named_notes = all(_NOTES.match(t) for t in last.title.rpartition(", ")[2].split(" \u2014 "))
+        earlier = {_key(ch.title) for ch in chapters[:-1]}
+        regrouped = _key(last.title) in earlier and bool(_NUMBERED_NOTE.match(last.paragraphs[0].text))
+        if not (named_notes or regrouped):
+            break
+        chapters.pop()
     return chapters
 
 
