@@ -118,8 +118,25 @@ def prepare(
         f"{config.path}: characters.{name} never speaks in {Path(source).name}; check the name or its aliases"
         for name in absent
     ]
+    if unlike := language_mismatch(script.language, casting.narrator.voice_id, engine):
+        warnings.append(f"{Path(source).name}: {unlike}")
     return Prepared(
         script, config, engine, casting, cast_script(script, casting, config, reading.announce), warnings, absent
+    )
+
+
+def language_mismatch(language: str, voice_id: str, engine: Engine) -> str | None:
+    """What to say when the book's language (an EPUB's dc:language) is not one the narrator's voice
+    speaks: an English voice reading French is not an audiobook. None when they agree or either is
+    unknown."""
+    lang = language.lower().split("-")[0]
+    base = voice_id.split("+")[0]
+    spoken = next((v.languages for v in engine.voices() if v.id == base), ())
+    if not lang or not spoken or any(x.lower().split("-")[0] == lang for x in spoken):
+        return None
+    return (
+        f"the book is in {language!r} but the narrator's voice {base} speaks {', '.join(spoken)}; "
+        f"give voices.yaml voices of that language (`audiobook voices --lang {lang}` lists them)"
     )
 
 
@@ -242,7 +259,7 @@ def _render_book(
     """Every file of the book, into the folder's staging area: each chapter synthesized, joined and
     transcribed, then published around."""
     voices = [(c, prep.casting.voice_of(c.name).voice_id) for c in prep.script.characters]
-    about = book_about(info, source_name, prep.engine.version, voices)
+    about = book_about(info, source_name, prep.engine.version, voices, prep.script.language)
     book = BookWriter(folder, info, cover, len(prep.cast.chapters), about)
     try:
         with Synthesizer(prep.engine, cache, options.jobs) as synth:

@@ -390,13 +390,17 @@ class BookWriter:
         self.manifest.abort()
 
 
-def book_about(info: BookInfo, source: str, engine: str, cast: list[tuple[Character, str]]) -> dict[str, Any]:
-    """The head of book.json: the book's details and every character with the voice id they speak in."""
+def book_about(
+    info: BookInfo, source: str, engine: str, cast: list[tuple[Character, str]], language: str = ""
+) -> dict[str, Any]:
+    """The head of book.json: the book's details (its language when the source names one, as an EPUB
+    does) and every character with the voice id they speak in."""
     return {
         "title": info.title,
         "author": info.author,
         "narrator": info.narrator,
         "year": info.year,
+        **({"language": language} if language else {}),
         "source": source,
         "engine": engine,
         "characters": [

@@ -406,3 +406,15 @@ def test_titles_from_the_table_of_contents_are_written_as_a_text_files_headings(
         "Chapter 3",
         "An Interlude at Sea",
     ]
+
+
+def test_a_book_in_another_language_than_the_narrators_voice_is_warned_of(tmp_path):
+    """An EPUB says its language; an English narrator for a French book is warned of, naming the fix."""
+    from audiobook.pipeline import prepare
+
+    docs = [("c1.xhtml", page(CH1))]
+    french = write_epub(tmp_path / "fr.epub", docs, [Toc("Chapter 1", "c1.xhtml")], language="fr")
+    english = write_epub(tmp_path / "en.epub", docs, [Toc("Chapter 1", "c1.xhtml")], language="en-GB")
+    [warning] = [w for w in prepare(french, None, engine=FakeEngine()).warnings if "language" in w or "'fr'" in w]
+    assert warning.startswith("fr.epub: the book is in 'fr'") and "audiobook voices --lang fr" in warning
+    assert not [w for w in prepare(english, None, engine=FakeEngine()).warnings if "'en-GB'" in w]
