@@ -418,3 +418,26 @@ def test_a_book_in_another_language_than_the_narrators_voice_is_warned_of(tmp_pa
     [warning] = [w for w in prepare(french, None, engine=FakeEngine()).warnings if "language" in w or "'fr'" in w]
     assert warning.startswith("fr.epub: the book is in 'fr'") and "audiobook voices --lang fr" in warning
     assert not [w for w in prepare(english, None, engine=FakeEngine()).warnings if "'en-GB'" in w]
+
+
+CONVERTED = (
+    '<h2>Chapter 1</h2><p>The tide turned<a href="notes.xhtml#fn1" class="calibre5">[1]</a> at noon, and the'
+    ' gulls<a href="notes.xhtml#fn2"><sup class="calibre6">2</sup></a> rose.<span class="pagenum">'
+    '<a id="Page_13">[Pg 13]</a></span> Boats came home<a href="notes.xhtml#fn3">*</a> by dusk.</p>'
+    "<p>See <a href='c2.xhtml'>3</a> for the rest.</p>"
+)
+CONVERTED_NOTES = '<h2>Notes</h2><p id="fn1">[1] The spring tide.</p><p id="fn2">2. Herring gulls.</p><p id="fn3">Or so they said.</p>'
+
+
+def test_notes_that_no_markup_names_and_page_numbers_are_not_read(tmp_path):
+    """A converted book's notes (a plain notes file, marks as [1], a raised number or *, no epub:type)
+    and Gutenberg's page numbers: neither marks, bodies nor page numbers reach a segment."""
+    docs = [("c1.xhtml", page(CONVERTED)), ("c2.xhtml", page(CH2)), ("notes.xhtml", page(CONVERTED_NOTES))]
+    epub = write_epub(tmp_path / "c.epub", docs, [Toc("Chapter 1", "c1.xhtml"), Toc("Chapter 2", "c2.xhtml")])
+    segs = _segments(epub)
+    assert segs[:2] == ["The tide turned at noon, and the gulls rose. Boats came home by dusk.", "See 3 for the rest."]
+    text = " ".join(segs)
+    for unread in ("[1]", "spring tide", "Herring", "Or so they said", "Pg", "13"):
+        assert unread not in text, unread
+    read_at_end = [p.text for p in load_book(epub, notes="chapter-end").chapters[0].paragraphs][-3:]
+    assert read_at_end == ["The spring tide.", "Herring gulls.", "Or so they said."]  # without their marks

@@ -91,13 +91,27 @@ def _flatten(pkg: Package) -> _Flat:
         docs.append((item.path, base, len(blocks)))
         ids.update({f"{item.path}#{k}": base + v for k, v in doc.ids.items()})
         note_of.update(doc.note_of)
-    blocks = _without_contents(_within_gutenberg_markers(blocks))
+    blocks = _without_contents(_within_gutenberg_markers(_unmarked_notes(blocks, ids, note_of)))
     starts, pos = [], 0
     for b in blocks:
         starts.append(pos)
         pos += len(b.text) + 2
     source = "".join(b.text + "\n\n" for b in blocks)
     return _Flat(blocks, starts, docs, ids, note_of, source)
+
+
+def _unmarked_notes(blocks: list[Block], ids: dict[str, int], note_of: dict[str, str]) -> list[Block]:
+    """The blocks with every note body that no markup names as one (a converted book's notes file:
+    `<p id="fn3">` under no footnote type or class) taken for what it is: the paragraph a note mark
+    points at, when it is not the mark's own paragraph, a heading, or inside a known note already."""
+    out = list(blocks)
+    for k, b in enumerate(blocks):
+        for ref in b.refs:
+            i = ids.get(ref)
+            if i is not None and i != k and ref not in note_of and not out[i].note and not out[i].heading:
+                out[i] = replace(out[i], note=ref)
+                note_of[ref] = ref
+    return out
 
 
 def _within_gutenberg_markers(blocks: list[Block]) -> list[Block]:
@@ -312,6 +326,16 @@ def _covers(flat: _Flat, points: list[tuple[int, str, bool]]) -> bool:
     return len(points) >= numbered / 2
 
 
+# A note body's own mark before its words ("[1] The spring tide.", "2. Herring gulls."): not read.
+_LEADING_MARK = re.compile(r"^(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)])\s+(?=\S)")
+
+
+def _unmarked(line: Line) -> Line:
+    """A note's line without the mark it opens with."""
+    m = _LEADING_MARK.match(line.text)
+    return replace(line, text=line.text[m.end() :], start=line.start + m.end()) if m else line
+
+
 def _with_notes(chapters: list[ChapterText], flat: _Flat) -> list[ChapterText]:
     """Each chapter with the bodies of the notes its paragraphs refer to, once each, at its end."""
     by_start = {s: i for i, s in enumerate(flat.starts)}
@@ -330,7 +354,9 @@ def _with_notes(chapters: list[ChapterText], flat: _Flat) -> list[ChapterText]:
                 if key in read or key not in note_blocks:
                     continue
                 read.add(key)
-                lines = [line for i in note_blocks[key] for line in (_line(flat, i), Line("", flat.starts[i]))]
+                lines = [
+                    line for i in note_blocks[key] for line in (_unmarked(_line(flat, i)), Line("", flat.starts[i]))
+                ]
                 extra.extend(_spoken(_paragraphs([replace(x, kind="md") for x in lines], True)))
         out.append(replace(ch, paragraphs=ch.paragraphs + tuple(extra)) if extra else ch)
     return out

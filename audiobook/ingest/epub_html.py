@@ -34,6 +34,8 @@ _NOTE_TYPES = frozenset("footnote footnotes endnote endnotes rearnote rearnotes 
 _NOTE_CLASSES = frozenset("footnote footnotes endnote endnotes".split())
 _REF_CLASSES = frozenset("fnanchor noteref footnote-ref footnoteref footnote-link note-ref".split())
 _GUTENBERG = frozenset("pg-boilerplate pg-header pg-footer pgheader pgfooter pg-machine-header".split())
+# A printed page's number kept in the text ("[Pg 13]" in Gutenberg's HTML): never read.
+_PAGE_CLASSES = frozenset("pagenum pageno page-number pagenumber page-num".split())
 _UNREAD_TAGS = frozenset("head script style title svg math img audio video object iframe template nav".split())
 _BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li blockquote pre dt dd td th caption figcaption section article aside header "
@@ -126,7 +128,9 @@ def _is_noteref(el: etree._Element, tag: str, types: set[str]) -> bool:
     links = [el] if tag == "a" else [a for a in el.iter() if _local(a) == "a"]
     linked = any("#" in (a.get("href") or "") for a in links)
     in_sup = tag == "sup" or any(_local(s) == "sup" for s in el.iter()) or _local(el.getparent()) == "sup"
-    return linked and in_sup
+    # A bracketed number or a note's sign, linked, is a mark even on the line ("turned<a>[1]</a>"); a
+    # plain linked number is one only raised (a link "3" in prose may be a chapter's number).
+    return linked and (in_sup or not text[:1].isalnum())
 
 
 class _Walker:
@@ -172,9 +176,13 @@ class _Walker:
     def _skipped(self, el: etree._Element, tag: str) -> bool:
         """Handles (by not reading) what is not read; True when `el` was skipped."""
         types = _types(el)
-        if tag in _UNREAD_TAGS or types & _DROP_TYPES or ({el.get("id", "")} | _classes(el)) & _GUTENBERG:
+        classes = _classes(el)
+        if tag in _UNREAD_TAGS or types & _DROP_TYPES or ({el.get("id", "")} | classes) & _GUTENBERG:
             if "pagebreak" not in types and tag in _BLOCK_TAGS:
                 self.flush()
+            return True
+        if classes & _PAGE_CLASSES or "doc-pagebreak" in (el.get("role") or "").split():
+            self.mark_id(el)
             return True
         if tag == "br":
             self.buf.append(" ")
