@@ -275,7 +275,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     lower_words = _lower_words([*narration, *speech])
     forms, occurrences = _scan(narration, lower_words)
     _vote_genders(occurrences)
-    _share_evidence(forms)
+    _share_evidence(forms, lower_words)
     people = [f for f in forms.values() if _is_person(f, lower_words)]
     # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
     # that person when a full name it belongs to is known.
@@ -422,15 +422,21 @@ def _gender_votes(text: str, after: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _share_evidence(forms: dict[str, _Form]) -> None:
-    """ "Marisol turned…" vouches for "Marisol Ortega" and the other way round."""
+def _share_evidence(forms: dict[str, _Form], lower_words: set[str]) -> None:
+    """ "Marisol turned…" vouches for "Marisol Ortega" and the other way round. A full name also seen
+    after a preposition ("of Jane Fairfax") still takes its first name's evidence when that word is only
+    ever a name and nobody's surname: "Jane" makes "Jane Fairfax" a person, where "Archer" (Newland
+    Archer) does not make "Archer Madeira" one, nor "Marquis" (also a marquis) "the Marquis de St"."""
     single_evidence: Counter[str] = Counter()
+    surnames = {f.tokens[-1] for f in forms.values() if len(f.tokens) > 1}
     for f in forms.values():
         if len(f.tokens) == 1 and not f.title:
             single_evidence[f.tokens[0]] += f.person
     for f in forms.values():
         if len(f.tokens) > 1 and f.not_person == 0:
             f.person += single_evidence[f.tokens[0]] + single_evidence[f.tokens[-1]]
+        elif len(f.tokens) > 1 and f.tokens[0] not in surnames and f.tokens[0].lower() not in lower_words:
+            f.person += single_evidence[f.tokens[0]]
 
 
 def _is_person(f: _Form, lower_words: set[str]) -> bool:
@@ -679,7 +685,7 @@ def _bare_target(state: _Clustering, tok: str) -> _Cluster | None:
         c for c in state.titled_single[tok] if _bare_title(c.forms[0]) in FIRST_NAME_TITLES
     ]
     if firsts:
-        return firsts[0] if len(firsts) == 1 else None
+        return firsts[0] if len(firsts) == 1 else _most_called(firsts, tok)
     lasts = state.by_last(tok)
     surnamed = [c for c in state.titled_single[tok] if c not in lasts] + lasts
     men = [c for c in surnamed if any(_title_class(g.title) == "mr" for g in c.forms)]
@@ -690,6 +696,20 @@ def _bare_target(state: _Clustering, tok: str) -> _Cluster | None:
     if len(men) == 1:
         return men[0]  # "Weston" alone is Mr. Weston more often than Mrs. Weston
     return None
+
+
+def _most_called(clusters: list[_Cluster], first: str) -> _Cluster | None:
+    """Of the characters who share a first name ("Jane Fairfax", "Miss Jane Bates"), the one the book
+    calls by that full name far more often than all the others together; None when none stands out."""
+    uses = sorted(
+        (
+            (sum(f.count for f in cl.forms if len(f.tokens) > 1 and f.tokens[0] == first), i)
+            for i, cl in enumerate(clusters)
+        ),
+        reverse=True,
+    )
+    top, rest = uses[0][0], sum(n for n, _ in uses[1:])
+    return clusters[uses[0][1]] if top >= CHARACTER_LIMITS["first_name_ratio"] * max(rest, 1) else None
 
 
 def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:

@@ -56,6 +56,8 @@ CHARACTER_LIMITS = {
     "rank_name_ratio": 5,
     # Times a lower-case description ("the waiter said") must tag speech to become a character.
     "description_uses": 3,
+    # A first name two characters share ("Jane") is the one whose full name the book uses this many times as often.
+    "first_name_ratio": 3,
 }
 
 # Naming a first-person narrator from what the others call them (__init__.py).
