@@ -426,7 +426,10 @@ CONVERTED = (
     '<a id="Page_13">[Pg 13]</a></span> Boats came home<a href="notes.xhtml#fn3">*</a> by dusk.</p>'
     "<p>See <a href='c2.xhtml'>3</a> for the rest.</p>"
 )
-CONVERTED_NOTES = '<h2>Notes</h2><p id="fn1">[1] The spring tide.</p><p id="fn2">2. Herring gulls.</p><p id="fn3">Or so they said.</p>'
+CONVERTED_NOTES = (
+    '<h2>Notes</h2><p id="fn1">[1] The spring tide.</p><p id="fn2">2. Herring gulls.</p>'  # a plain file of notes
+    '<p id="fn3">Or so they said.</p>'
+)
 
 
 def test_notes_that_no_markup_names_and_page_numbers_are_not_read(tmp_path):
