@@ -305,8 +305,11 @@ class ProgressBar:
 def _summary(report: BuildReport) -> str:
     """What a render did, in one line."""
     took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
+    books = [Path(f).name for f in report.files if f.endswith(".m4b")]
     return (
-        f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)} to {report.output_dir}: "
+        f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)}"
+        + "".join(f" and {name}" for name in books)
+        + f" to {report.output_dir}: "
         f"{duration(report.audio_seconds)} of audio; {report.segments} segment{'s' * (report.segments != 1)}: "
         f"{report.synthesized} synthesized, {report.reused} reused from the cache; in {took}."
     )

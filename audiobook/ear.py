@@ -285,6 +285,19 @@ _LATIN_SAID = {"viz": "namely", "i.e": "that is", "e.g": "for example", "cf": "c
 _LATIN_SAID.update(ibid="in the same place", **{"&c": "etcetera"})
 
 
+# French titles in translated novels, before a name: "M. Villefort", "MM. Danglars", "Mme Roland",
+# "Mlle. Valentine"; never an initial ("J. M. Barrie", "M. Smith" after another initial).
+_FRENCH_TITLES = {"M": "Monsieur", "MM": "Messieurs", "Mme": "Madame", "Mmes": "Mesdames",
+                  "Mlle": "Mademoiselle", "Mlles": "Mesdemoiselles"}  # fmt: skip
+_FRENCH_TITLE = re.compile(r"(?<![A-Z]\.\s)\b(?:(M|MM)\.|(Mme|Mmes|Mlle|Mlles)\b\.?)(?=\s+[A-Z][a-z])")
+
+
+def _french_title(m: re.Match[str]) -> str:
+    if m.group(1) and _ends_sentence(m.string, m.end(), title=True):
+        return m.group(0)  # "... page M. The end."
+    return _FRENCH_TITLES[m.group(1) or m.group(2)]
+
+
 def _title(m: re.Match[str]) -> str:
     said = _TITLES[m.group(1)]
     return said + ("." if _ends_sentence(m.string, m.end(), title=True) else "")
@@ -311,17 +324,17 @@ RULES: tuple[Rule, ...] = (
     Rule("editorial notes", _sub(_EDITORIAL, "")),
     Rule("stray * and #", _sub(_STRAY, _stray)),
     Rule("abbreviations", lambda text: _LATIN.sub(_latin, _DATE_ABBR.sub(_date_abbr, _NUMBERED.sub(
-        _numbered, _TITLE.sub(_title, text))))),
+        _numbered, _TITLE.sub(_title, _FRENCH_TITLE.sub(_french_title, text)))))),
     Rule("roman numerals", lambda text: _REGNAL.sub(_regnal, _COUNTED.sub(_counted, text))),
     Rule("currency", lambda text: _OLD_MONEY.sub(_old_money, _CURRENCY.sub(_money, text))),
     Rule("years", _sub(_YEAR, _year)),
 )  # fmt: skip
 # Nothing any rule reads: most lines of a novel are passed through after these quick searches (one
 # regular expression of every abbreviation would take longer than all the rules).
-_SIGNS = re.compile(r"[\d\[*#£$€&`]|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]")
+_SIGNS = re.compile(r"[\d\[*#£$€&`]|\bMl?l?es?\b|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]")
 _WORD_DOT = re.compile(r"\b([A-Za-z]{1,6}|[ie]\.[eg])\.")
 _ABBREVIATIONS = frozenset(
-    k.lower() for k in [*_TITLES, *_BEFORE_NUMBER, *_MONTH_ABBR, *_LATIN_SAID, "vol", "chap", "ch"]
+    k.lower() for k in [*_TITLES, *_BEFORE_NUMBER, *_MONTH_ABBR, *_LATIN_SAID, *_FRENCH_TITLES, "vol", "chap", "ch"]
 )
 
 

@@ -222,7 +222,7 @@ def test_year_must_be_a_year(tmp_path, story, year):
     _nothing_written(tmp_path / "out")
 
 
-def _fake_generate(monkeypatch, seconds: float = 0.0, wall: float = 1.0) -> dict:
+def _fake_generate(monkeypatch, seconds: float = 0.0, wall: float = 1.0, files: tuple[str, ...] = ()) -> dict:
     """pipeline.generate replaced: records its arguments, renders nothing (the CLI's logic only)."""
     from audiobook import pipeline
     from audiobook.model import BuildReport
@@ -239,6 +239,7 @@ def _fake_generate(monkeypatch, seconds: float = 0.0, wall: float = 1.0) -> dict
             audio_seconds=seconds,
             wall_seconds=wall,
             output_dir=str(out_root),
+            files=list(files),
         )
 
     monkeypatch.setattr(pipeline, "generate", fake)
@@ -285,6 +286,14 @@ def test_summary_says_hours_and_minutes(monkeypatch, tmp_path, story):
         ": 11 h 8 min of audio; 3456 segments: 3000 synthesized, 456 reused from the cache; in 1 h 20 min." in r.stderr
     )
     assert "667 min" not in r.stderr
+    assert "Wrote 12 chapters to " in r.stderr
+
+
+def test_summary_names_the_m4b(monkeypatch, tmp_path, story):
+    _fake_generate(monkeypatch, files=("out/A/B/01 - One.mp3", "out/A/B/The Book.m4b"))
+    r = run("generate", str(story), "-o", str(tmp_path / "out"), "--format", "m4b")
+    assert r.exit_code == 0, r.output
+    assert "Wrote 12 chapters and The Book.m4b to " in r.stderr
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,20 @@ def test_abbreviations_are_expanded(text, spoken):
 @pytest.mark.parametrize(
     "text,spoken",
     [
+        ("M. Villefort bowed.", "Monsieur Villefort bowed."),
+        ("MM. Danglars and Morcerf came.", "Messieurs Danglars and Morcerf came."),
+        ("Mme Roland smiled at Mlle. Valentine.", "Madame Roland smiled at Mademoiselle Valentine."),
+        ("J. M. Barrie wrote it.", "J. M. Barrie wrote it."),  # an initial, not a title
+        ("Turn to page M. The end.", "Turn to page M. The end."),
+    ],
+)
+def test_french_titles_of_translated_novels(text, spoken):
+    assert _said(text) == spoken
+
+
+@pytest.mark.parametrize(
+    "text,spoken",
+    [
         ("They came [Illustration: A HOUSE.] to the door.", "They came to the door."),
         ("He knew it [Footnote 2: He did not.] well.", "He knew it well."),
         ("A word [sic] here.", "A word here."),

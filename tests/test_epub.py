@@ -396,7 +396,7 @@ def test_notes_option_on_the_command_line_and_in_the_script_file(noted, tmp_path
 def test_titles_from_the_table_of_contents_are_written_as_a_text_files_headings(tmp_path):
     """Digits for a label's number and title case for capitals, as in a text file; what the listener
     hears announced and sees in a player."""
-    labels = ["CHAPTER I. A COLD START", "II: The Long Road", "Chapter Three", "An Interlude at Sea"]
+    labels = ["CHAPTER I. A COLD START", "II: The Long Road.", "Chapter Three", "An Interlude at Sea..."]
     docs = [(f"c{i}.xhtml", page(f"<p>Words of part {i} go here.</p>")) for i in range(len(labels))]
     toc = [Toc(label, f"c{i}.xhtml") for i, label in enumerate(labels)]
     book = load_book(write_epub(tmp_path / "t.epub", docs, toc))
@@ -404,7 +404,7 @@ def test_titles_from_the_table_of_contents_are_written_as_a_text_files_headings(
         "Chapter 1: A Cold Start",
         "2: The Long Road",
         "Chapter 3",
-        "An Interlude at Sea",
+        "An Interlude at Sea...",
     ]
 
 
