@@ -320,6 +320,11 @@ def _latin(m: re.Match[str]) -> str:
     return said + ("." if _ends_sentence(m.string, m.end(), title=True) else "")
 
 
+# A time written with a full stop, as British books do ("12.57 p.m."): with a colon, which the engine
+# reads as a time ("twelve fifty-seven"), not a decimal ("twelve point five seven").
+_DOTTED_TIME = re.compile(r"\b([01]?\d|2[0-3])\.([0-5]\d)(?=\s*(?:[ap]\.\s?m\.|[ap]m\b|o'clock))", re.IGNORECASE)
+
+
 RULES: tuple[Rule, ...] = (
     Rule("editorial notes", _sub(_EDITORIAL, "")),
     Rule("stray * and #", _sub(_STRAY, _stray)),
@@ -328,6 +333,7 @@ RULES: tuple[Rule, ...] = (
     Rule("roman numerals", lambda text: _REGNAL.sub(_regnal, _COUNTED.sub(_counted, text))),
     Rule("currency", lambda text: _OLD_MONEY.sub(_old_money, _CURRENCY.sub(_money, text))),
     Rule("years", _sub(_YEAR, _year)),
+    Rule("times", _sub(_DOTTED_TIME, r"\1:\2")),
 )  # fmt: skip
 # Nothing any rule reads: most lines of a novel are passed through after these quick searches (one
 # regular expression of every abbreviation would take longer than all the rules).

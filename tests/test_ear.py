@@ -138,6 +138,19 @@ def test_french_titles_of_translated_novels(text, spoken):
 @pytest.mark.parametrize(
     "text,spoken",
     [
+        ("At 12.57 p.m. he left.", "At 12:57 p.m. he left."),
+        ("By 9.30 am the tide was out.", "By 9:30 am the tide was out."),
+        ("It cost 8.50 in all.", "It cost 8.50 in all."),  # a price, not a time
+        ("At 12:57 p.m. he left.", "At 12:57 p.m. he left."),
+    ],
+)
+def test_a_time_written_with_a_full_stop_is_read_as_a_time(text, spoken):
+    assert _said(text) == spoken
+
+
+@pytest.mark.parametrize(
+    "text,spoken",
+    [
         ("They came [Illustration: A HOUSE.] to the door.", "They came to the door."),
         ("He knew it [Footnote 2: He did not.] well.", "He knew it well."),
         ("A word [sic] here.", "A word here."),
@@ -188,4 +201,4 @@ def test_roman_and_ordinal_words():
 
 def test_every_rule_is_named_once():
     names = [rule.name for rule in RULES]
-    assert len(names) == len(set(names)) == 6
+    assert len(names) == len(set(names)) == 7
