@@ -317,6 +317,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
         chapters=tuple(chapters),
         year=year.group(1) if year else "",
         narrator=header.get("narrator", ""),
+        language=header.get("language", ""),
     )
 
 
