@@ -258,3 +258,45 @@ def test_an_illustration_caption_over_blank_lines_is_not_read(tmp_path):
         "\u201cWho rode?\u201d asked Tobias.",
         "Snow fell.",
     ]
+
+
+@pytest.mark.parametrize(
+    "heading,title",
+    [
+        ("Letter 1", "Letter 1"),
+        ("LETTER IV.", "Letter 4"),
+        ("STAVE I.", "Stave 1"),
+        ("STAVE THREE.", "Stave 3"),
+        ("Canto II", "Canto 2"),
+        ("letter I.", None),  # lower case: the end of a wrapped line of prose
+        ("stave 2", None),
+    ],
+)
+def test_chapters_by_another_name(tmp_path, heading, title):
+    text = f"Chapter 1\n\nThe tide came in.\n\n{heading}\n\nThe boats lifted.\n"
+    book = _book(tmp_path, text)
+    if title is None:
+        assert [ch.title for ch in book.chapters] == ["Chapter 1"]
+        assert heading in [p.text for p in book.chapters[0].paragraphs]
+    else:
+        assert [ch.title for ch in book.chapters] == ["Chapter 1", title]
+
+
+@pytest.mark.parametrize(
+    "under,title",
+    [
+        ("Knitting", "Chapter 4. Knitting"),
+        ("Fifty-two", "Chapter 4. Fifty-two"),
+        ("\nKnitting", "Chapter 4"),  # a blank line between: the chapter's first paragraph
+        ("Yes.", "Chapter 4"),  # a stop after it: a sentence
+        ("Yes!", "Chapter 4"),
+        ("Oh", "Chapter 4"),  # under three letters
+        ("knitting", "Chapter 4"),  # not capitalised
+    ],
+)
+def test_a_one_word_subtitle_right_under_the_heading(tmp_path, under, title):
+    book = _book(tmp_path, f"CHAPTER IV.\n{under}\n\nThe needles clicked all night by the door.\n")
+    [chapter] = book.chapters
+    assert chapter.title == title
+    first = chapter.paragraphs[0].text
+    assert (first == "The needles clicked all night by the door.") == (title != "Chapter 4"), first

@@ -33,9 +33,11 @@ _NUMBER = (
     r"(?![\w'\u2019])"
 )
 # "Chapter 1", "Chapter One: The Harbor", "CHAPTER IV.", "Part Two", "Book 3 - Title", "VOL. II.",
-# "VOLUME THE SECOND", "Book the First--Recalled to Life"
+# "VOLUME THE SECOND", "Book the First--Recalled to Life"; chapters by another name, "Letter 1",
+# "STAVE I.", "Canto II" (capitalised: "letter I." ending a wrapped line is prose).
 _HEADING = re.compile(
-    rf"^(?P<label>(?P<word>chapter|part|book|volume|vol)(?:\.\s*|\s+)(?P<number>{_NUMBER}))\.?"
+    r"^(?P<label>(?P<word>chapter|part|book|volume|vol|(?-i:Letter|LETTER|Stave|STAVE|Canto|CANTO))"
+    rf"(?:\.\s*|\s+)(?P<number>{_NUMBER}))\.?"
     rf"(?:\s*(?:--|[:.\-\u2013\u2014])\s*(?P<title>\S.*?))?\s*$",
     re.IGNORECASE,
 )
@@ -460,12 +462,14 @@ _MINOR_WORDS = frozenset("a an and as at but by for from in into nor of on or ov
 def _subtitle(title: str, first: Paragraph, adjacent: bool) -> str | None:
     """The subtitle that `first` is, under a heading that is only a label ("CHAPTER I"), in title case
     ("START IN LIFE." -> "Start in Life"); or in title case already on the very next line
-    ("CHAPTER I." over "The Period"). None when it is the chapter's first paragraph."""
+    ("CHAPTER I." over "The Period", or one word of three letters or more with no stop after it,
+    "Knitting"). None when it is the chapter's first paragraph."""
     label = _HEADING.match(title)
     text = first.text.strip()
     if not label or label.group("title") or len(first.pieces) > 1:
         return None
-    title_cased = adjacent and _TITLE_CASED.match(text) and " " in text and not text.endswith(".")
+    one_word = " " not in text and sum(c.isalpha() for c in text) >= 3 and text[-1:].isalnum()
+    title_cased = adjacent and _TITLE_CASED.match(text) and (" " in text or one_word) and not text.endswith(".")
     if not (_SUBTITLE.match(text) or title_cased):
         return None
     words = text.rstrip(".").split()
