@@ -60,6 +60,7 @@ def test_only_the_book_between_the_markers_is_read(tmp_path):
     path.write_bytes((BANNER + BOOK + LICENCE).encode("utf-8"))
     book = load_book(path)
     assert (book.title, book.author) == ("The Salt Road and Other Crossings", "Ada Merriweather")
+    assert (book.language, book.year) == ("en", "2001")  # the ebook's release year: the only one given
     assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2"]
     spoken = " ".join(p.text for ch in book.chapters for p in ch.paragraphs)
     for unread in ("Gutenberg", "ebook", "Produced by", "Proofreading", "LICENSE", "editions", "***"):
@@ -72,6 +73,35 @@ def test_only_the_book_between_the_markers_is_read(tmp_path):
             assert " ".join(seg.text.split()) in " ".join(text[seg.start : seg.end].split()), seg
     [said] = [s for ch in parse_book(book).chapters for s in ch.segments if s.kind == "dialogue"][:1]
     assert said.speaker == "Tobias Wren"
+
+
+@pytest.mark.parametrize(
+    "fields,author,language,year",
+    [
+        ("Author: Ada Merriweather\n        Tobias Wren\n", "Ada Merriweather and Tobias Wren", "", ""),
+        (
+            "Author: Ada Merriweather\n  Tobias Wren\n  Nell Hart\n",
+            "Ada Merriweather, Tobias Wren and Nell Hart",
+            "",
+            "",
+        ),
+        ("Author: Ada Merriweather\nLanguage: French\n", "Ada Merriweather", "fr", ""),
+        ("Author: Ada Merriweather\nLanguage: Klingon\n", "Ada Merriweather", "", ""),  # unknown: no language
+        (
+            "Release Date: May, 1996 [EBook #99]\n   Most recently updated: June 3, 2024\nLanguage: English\n",
+            "Unknown Author",
+            "en",
+            "1996",
+        ),
+    ],
+)
+def test_header_fields(tmp_path, fields, author, language, year):
+    """A second `Author:` line is a second author; `Language:` is a tag; the release date gives the year."""
+    path = tmp_path / "pg.txt"
+    banner = f"The Project Gutenberg eBook of The Salt Road\n\nTitle: The Salt Road\n{fields}\n"
+    path.write_text(banner + "*** START OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***\n\n" + BOOK, encoding="utf-8")
+    book = load_book(path)
+    assert (book.title, book.author, book.language, book.year) == ("The Salt Road", author, language, year)
 
 
 def test_a_text_without_the_markers_is_read_whole(tmp_path):

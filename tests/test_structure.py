@@ -258,3 +258,175 @@ def test_an_illustration_caption_over_blank_lines_is_not_read(tmp_path):
         "\u201cWho rode?\u201d asked Tobias.",
         "Snow fell.",
     ]
+
+
+@pytest.mark.parametrize(
+    "heading,title",
+    [
+        ("Letter 1", "Letter 1"),
+        ("LETTER IV.", "Letter 4"),
+        ("STAVE I.", "Stave 1"),
+        ("STAVE THREE.", "Stave 3"),
+        ("Canto II", "Canto 2"),
+        ("letter I.", None),  # lower case: the end of a wrapped line of prose
+        ("stave 2", None),
+    ],
+)
+def test_chapters_by_another_name(tmp_path, heading, title):
+    text = f"Chapter 1\n\nThe tide came in.\n\n{heading}\n\nThe boats lifted.\n"
+    book = _book(tmp_path, text)
+    if title is None:
+        assert [ch.title for ch in book.chapters] == ["Chapter 1"]
+        assert heading in [p.text for p in book.chapters[0].paragraphs]
+    else:
+        assert [ch.title for ch in book.chapters] == ["Chapter 1", title]
+
+
+@pytest.mark.parametrize(
+    "under,title",
+    [
+        ("Knitting", "Chapter 4. Knitting"),
+        ("Fifty-two", "Chapter 4. Fifty-two"),
+        ("\nKnitting", "Chapter 4"),  # a blank line between: the chapter's first paragraph
+        ("Yes.", "Chapter 4"),  # a stop after it: a sentence
+        ("Yes!", "Chapter 4"),
+        ("Oh", "Chapter 4"),  # under three letters
+        ("knitting", "Chapter 4"),  # not capitalised
+    ],
+)
+def test_a_one_word_subtitle_right_under_the_heading(tmp_path, under, title):
+    book = _book(tmp_path, f"CHAPTER IV.\n{under}\n\nThe needles clicked all night by the door.\n")
+    [chapter] = book.chapters
+    assert chapter.title == title
+    first = chapter.paragraphs[0].text
+    assert (first == "The needles clicked all night by the door.") == (title != "Chapter 4"), first
+
+
+PROSE = "The tide came in over the flats, and the boats lifted one by one against their ropes."
+
+
+def _numbered(numbers: list[str], between: str = PROSE) -> str:
+    return "".join(f"\n                 {n}\n\n{between}\n" for n in numbers)
+
+
+def test_chapters_headed_by_a_lone_roman_numeral(tmp_path):
+    # A contents list of the numbers, a line each, then the chapters with their numbers centred.
+    text = "THE SALT ROAD\n\nContents\n\nI\nII\nIII\nIV\n\n" + _numbered(["I", "II", "III", "IV"])
+    book = _book(tmp_path, text)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
+    assert [p.text for ch in book.chapters for p in ch.paragraphs] == [PROSE] * 4
+
+
+def test_lone_numerals_that_do_not_count_up_are_text(tmp_path):
+    # Two in a row only, or out of order: not chapters.
+    for numbers in (["I", "II"], ["I", "III", "IV"], ["II", "III", "IV"]):
+        book = _book(tmp_path, "THE SALT ROAD\n\n" + PROSE + "\n" + _numbered(numbers))
+        assert [ch.title for ch in book.chapters] == ["Book"], numbers
+
+
+def test_a_lone_i_in_verse_or_prose_stays_text(tmp_path):
+    # "I" alone between blank lines inside a chapter, or a numbered run broken by such an "I".
+    verse = "Who walks the shore at night?\n\nI\n\nwho have no other road."
+    text = _numbered(["I", "II"]) + f"\n{verse}\n" + _numbered(["III", "IV"])
+    book = _book(tmp_path, text)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3", "Chapter 4"]
+    assert "I" in [p.text for p in book.chapters[1].paragraphs]
+    # A numeral with text right above or below it is not alone.
+    assert _titles(tmp_path, "\n".join(f"{n}\n{PROSE}\n" for n in ["I", "II", "III"])) == ["Book"]
+
+
+def test_lone_numerals_start_again_in_each_part(tmp_path):
+    text = "PART ONE\n" + _numbered(["I", "II", "III"]) + "\nPART TWO\n" + _numbered(["I", "II", "III"])
+    assert _titles(tmp_path, text) == [f"Part {p}, Chapter {c}" for p in (1, 2) for c in (1, 2, 3)]
+
+
+def test_lone_numerals_under_chapter_headings_are_not_chapters(tmp_path):
+    # A book with "CHAPTER" headings: its lone numerals number something else (a poem's stanzas).
+    text = (
+        "CHAPTER I.\n\n" + PROSE + "\n" + _numbered(["I", "II", "III"], "The wind rose.") + "\nCHAPTER II.\n\nIt fell."
+    )
+    book = _book(tmp_path, text)
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2"]
+    assert "II" in [p.text for p in book.chapters[0].paragraphs]
+
+
+def test_lone_numbers_in_digits_need_a_chapter_of_prose_under_them(tmp_path):
+    chapter = " ".join([PROSE] * 40)  # about 700 words
+    assert _titles(tmp_path, _numbered(["1", "2", "3"], chapter)) == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    # Page numbers left in a text: a page of prose between them, not a chapter.
+    page = " ".join([PROSE] * 10)
+    assert _titles(tmp_path, "THE SALT ROAD\n\n" + page + "\n" + _numbered(["1", "2", "3"], page)) == ["Book"]
+
+
+LIST_OF_ILLUSTRATIONS = """CHAPTER I.
+
+The carts left the coast at dawn.
+
+[Illustration: List of Illustrations.]
+
+                                    PAGE
+
+Frontispiece                          iv
+
+Heading to Chapter I.                  1
+
+\u201cHe rode a grey horse\u201d                 10
+
+The Inn ............................. 14
+
+CHAPTER II.
+
+The inn was full.
+"""
+
+
+def test_a_list_of_illustrations_an_entry_a_paragraph_is_not_read(tmp_path):
+    assert _spoken(tmp_path, LIST_OF_ILLUSTRATIONS) == ["The carts left the coast at dawn.", "The inn was full."]
+
+
+def test_fewer_than_three_page_entries_are_read(tmp_path):
+    entries = ["Frontispiece          iv", "Heading to Chapter I.    1"]
+    text = "CHAPTER I.\n\n" + "\n\n".join(entries) + "\n\nThe carts left.\n"
+    assert _spoken(tmp_path, text) == [*entries, "The carts left."]
+
+
+def test_prose_ending_in_a_number_is_read(tmp_path):
+    lines = ["The carts left at 5.", "The count was 12 in all, said the clerk  12", "They came back in 1801."]
+    text = "CHAPTER I.\n\n" + "\n\n".join(lines) + "\n"
+    assert _spoken(tmp_path, text) == lines
+
+
+def test_a_caption_with_brackets_inside_it_is_not_read(tmp_path):
+    text = (
+        "CHAPTER I.\n\nThe carts left at dawn.\n\n"
+        "[Illustration: \u201cHe rode a grey horse\u201d [_Copyright 1901 by\nSmith._]]\n\n"
+        "[Illustration: [_Copyright 1901._]]\n\n"
+        "[Illustration: [_Copyright 1901._]\n\n\u201cThe inn\u201d]\n\n"
+        "Snow fell.\n\n[Illustration: a cart] and then the rain came.\n"
+    )
+    assert _spoken(tmp_path, text) == [
+        "The carts left at dawn.",
+        "Snow fell.",
+        "[Illustration: a cart] and then the rain came.",  # a note and more: read
+    ]
+
+
+@pytest.mark.parametrize(
+    "last,read",
+    [
+        ("CHISWICK PRESS:--SMITH AND CO. TOOKS COURT,\nLONDON.", False),
+        ("PRINTED BY SMITH & SONS, EDINBURGH.", False),
+        ("SMITH & CO., PRINTERS, LONDON.", False),
+        ("The press of the crowd carried him off.", True),  # small letters: the story's
+        ("STOP THE PRESSES!", True),  # no press named
+    ],
+)
+def test_a_printers_colophon_at_the_end_is_not_read(tmp_path, last, read):
+    text = f"CHAPTER I.\n\nThe carts left at dawn.\n\nTHE END.\n\n{last}\n"
+    spoken = _spoken(tmp_path, text)
+    assert spoken[0] == "The carts left at dawn." and (len(spoken) == 2) == read, spoken
+
+
+def test_a_colophon_before_the_last_chapter_is_read(tmp_path):
+    text = "CHAPTER I.\n\nThe carts left.\n\nPRINTED BY SMITH & SONS.\n\nCHAPTER II.\n\nSnow fell.\n"
+    assert _spoken(tmp_path, text) == ["The carts left.", "PRINTED BY SMITH & SONS.", "Snow fell."]

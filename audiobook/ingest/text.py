@@ -33,9 +33,11 @@ _NUMBER = (
     r"(?![\w'\u2019])"
 )
 # "Chapter 1", "Chapter One: The Harbor", "CHAPTER IV.", "Part Two", "Book 3 - Title", "VOL. II.",
-# "VOLUME THE SECOND", "Book the First--Recalled to Life"
+# "VOLUME THE SECOND", "Book the First--Recalled to Life"; chapters by another name, "Letter 1",
+# "STAVE I.", "Canto II" (capitalised: "letter I." ending a wrapped line is prose).
 _HEADING = re.compile(
-    rf"^(?P<label>(?P<word>chapter|part|book|volume|vol)(?:\.\s*|\s+)(?P<number>{_NUMBER}))\.?"
+    r"^(?P<label>(?P<word>chapter|part|book|volume|vol|(?-i:Letter|LETTER|Stave|STAVE|Canto|CANTO))"
+    rf"(?:\.\s*|\s+)(?P<number>{_NUMBER}))\.?"
     rf"(?:\s*(?:--|[:.\-\u2013\u2014])\s*(?P<title>\S.*?))?\s*$",
     re.IGNORECASE,
 )
@@ -171,6 +173,8 @@ def _headings(lines: list[Line]) -> list[tuple[int, tuple[str, int]]]:
     paragraph is not a heading ("BOOK I. (Folio), CHAPTER I. (Sperm Whale).--This whale, among the"
     over the rest of the sentence)."""
     found = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line))]
+    if not any(_HEADING.match(title) and not _division(title) for _, (title, _) in found):
+        found = sorted(found + [(i, (title, 0)) for i, title in _numeral_headings(lines).items()])
     at = {i for i, _ in found}
     out = []
     for i, (title, level) in found:
@@ -188,6 +192,70 @@ def _headings(lines: list[Line]) -> list[tuple[int, tuple[str, int]]]:
             lines[i + 1] = Line("", lines[i + 1].start)
         out.append((i, (title, level)))
     return out
+
+
+# A chapter's number alone on its line ("II", "  VII.", "12"), as some books head their chapters.
+_LONE_NUMERAL = re.compile(r"^\s*(?:(?P<roman>[IVXLC]+)|(?P<digits>[1-9]\d{0,2}))\.?\s*$")
+_NUMERAL_RUN = 3
+# Words under a lone number in digits, at the least, for it to be a chapter's: not a page's number.
+_NUMBERED_CHAPTER_WORDS = 500
+
+
+def _numeral_headings(lines: list[Line]) -> dict[int, str]:
+    """{line index: "Chapter N"} of the chapters headed by their number alone (The Great Gatsby's
+    centred "I", "II", "III"...), in a book with no other chapter headings: numbers alone between
+    blank lines (or in a column of them: a contents list) that count 1, 2, 3... in order, at least
+    three of them; the count may start again at 1 (a new part). Any other lone "I" (a pronoun, a line
+    of verse) stays text, and numbers in digits count only with pages of prose between them."""
+    out: dict[int, str] = {}
+    for kind in ("roman", "digits"):
+        for run in _counting_runs(_lone_numbers(lines, kind)):
+            if kind == "digits" and not _far_apart(lines, [i for i, _ in run]):
+                continue
+            out.update((i, f"Chapter {v}") for i, v in run)
+    return out
+
+
+def _lone_numbers(lines: list[Line], kind: str) -> list[tuple[int, int]]:
+    """(line index, value) of the lines that are a number of `kind` alone between blank lines (or
+    other such numbers)."""
+
+    def number(i: int) -> int | None:
+        line = lines[i]
+        m = _LONE_NUMERAL.match(line.text) if not line.kind and len(line.text) < 80 else None
+        return _number_value(m.group(kind)) if m and m.group(kind) else None
+
+    values = {i: v for i in range(len(lines)) if (v := number(i)) is not None}
+
+    def alone(i: int) -> bool:
+        return i < 0 or i >= len(lines) or not lines[i].text.strip() or i in values
+
+    return [(i, v) for i, v in values.items() if alone(i - 1) and alone(i + 1)]
+
+
+def _counting_runs(marks: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The runs of `marks` that count 1, 2, 3... (at least `_NUMERAL_RUN` long), skipping a mark that
+    does not go on the count. A 1 starts the count again when a 2 comes before the count's next."""
+    runs: list[list[tuple[int, int]]] = []
+    run: list[tuple[int, int]] = []
+    for k, (i, v) in enumerate(marks):
+        if v == len(run) + 1:
+            run.append((i, v))
+        elif v == 1:
+            following = [w for _, w in marks[k + 1 :] if w in (2, len(run) + 1)]
+            if following and following[0] == 2 or not following:
+                runs.append(run)
+                run = [(i, v)]
+    runs.append(run)
+    return [r for r in runs if len(r) >= _NUMERAL_RUN]
+
+
+def _far_apart(lines: list[Line], at: list[int]) -> bool:
+    """Whether most of the numbers at lines `at` have a chapter's worth of words under them, not a
+    page's (a contents list's numbers, with none, do not count)."""
+    words = [sum(len(line.text.split()) for line in lines[a + 1 : b]) for a, b in zip(at, [*at[1:], len(lines)])]
+    spaced = sorted(w for w in words if w)
+    return bool(spaced) and spaced[len(spaced) // 2] >= _NUMBERED_CHAPTER_WORDS
 
 
 def _prettify_stem(stem: str) -> str:
@@ -318,6 +386,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
         chapters=tuple(chapters),
         year=year.group(1) if year else "",
         narrator=header.get("narrator", ""),
+        language=header.get("language", ""),
     )
 
 
@@ -339,7 +408,28 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
         if full_title is None and (untitled == "Opening" and not any(map(_is_prose, paragraphs))):
             continue  # front matter
         chapters.append(ChapterText(len(chapters) + 1, full_title or untitled, tuple(paragraphs)))
-    return _without_end_notes(chapters)
+    return _without_colophon(_without_end_notes(chapters))
+
+
+# A printer's colophon after the story's end: "CHISWICK PRESS:--CHARLES WHITTINGHAM AND CO. TOOKS COURT,
+# CHANCERY LANE, LONDON.", "PRINTED BY SMITH AND SONS, EDINBURGH." (in capitals, a few words).
+_COLOPHON = re.compile(r"\b(?:PRESS|PRINTED|PRINTERS?|&\s*CO\.?|AND\s+CO\.?)(?!\w)")
+_COLOPHON_WORDS = 30
+
+
+def _without_colophon(chapters: list[ChapterText]) -> list[ChapterText]:
+    """The chapters without the printer's lines at the end of the last one: its last paragraphs when
+    they are short, in capitals and name a press or a printer."""
+    if not chapters:
+        return chapters
+    paragraphs = list(chapters[-1].paragraphs)
+    while len(paragraphs) > 1 and _is_colophon(paragraphs[-1].text):
+        paragraphs.pop()
+    return [*chapters[:-1], replace(chapters[-1], paragraphs=tuple(paragraphs))]
+
+
+def _is_colophon(text: str) -> bool:
+    return not re.search(r"[a-z]", text) and len(text.split()) <= _COLOPHON_WORDS and bool(_COLOPHON.search(text))
 
 
 # A note as an end-notes section numbers it: "1. Words by ...", "[2] See above".
@@ -460,12 +550,14 @@ _MINOR_WORDS = frozenset("a an and as at but by for from in into nor of on or ov
 def _subtitle(title: str, first: Paragraph, adjacent: bool) -> str | None:
     """The subtitle that `first` is, under a heading that is only a label ("CHAPTER I"), in title case
     ("START IN LIFE." -> "Start in Life"); or in title case already on the very next line
-    ("CHAPTER I." over "The Period"). None when it is the chapter's first paragraph."""
+    ("CHAPTER I." over "The Period", or one word of three letters or more with no stop after it,
+    "Knitting"). None when it is the chapter's first paragraph."""
     label = _HEADING.match(title)
     text = first.text.strip()
     if not label or label.group("title") or len(first.pieces) > 1:
         return None
-    title_cased = adjacent and _TITLE_CASED.match(text) and " " in text and not text.endswith(".")
+    one_word = " " not in text and sum(c.isalpha() for c in text) >= 3 and text[-1:].isalnum()
+    title_cased = adjacent and _TITLE_CASED.match(text) and (" " in text or one_word) and not text.endswith(".")
     if not (_SUBTITLE.match(text) or title_cased):
         return None
     words = text.rstrip(".").split()
@@ -509,7 +601,7 @@ _LIST_ENTRY = re.compile(
 )
 _LIST_ENTRIES = 3
 # The heading of such a list as a paragraph of its own ("Footnotes" only when a note follows it).
-_LIST_HEADING = re.compile(r"^(?:(?:table of )?contents|list of illustrations|page)\s*[.:]?$", re.I)
+_LIST_HEADING = re.compile(r"^(?:(?:table of )?contents|(?:list of )?illustrations|page)\s*[.:]?$", re.I)
 # A note's body after its chapter or at the book's end: "[1] The miser in the comedy." (its mark in
 # the text, "clear[1]", is not spoken either: speech.py).
 # An illustration's file name left in the text ("20009m"), never a word.
@@ -517,11 +609,31 @@ _IMAGE_ID = re.compile(r"^\d{3,}[a-z]?$")
 _NOTE_BODY = re.compile(r"^\[(?:\d{1,3}|\*|[a-z])\]\s*\S")
 
 
+# An editor's note that opens a paragraph: "[Illustration: ...", "[Transcriber's Note: ...", "[Footnote 1: ...".
+_NOTE_OPEN = re.compile(r"\[\s*(?:illustration|transcriber\W?s?\s+notes?|footnote)\b", re.I)
+
+
+def _bracketed_note(text: str) -> bool:
+    """Whether `text` is only an editor's note, brackets inside it and all: "[Illustration: "The
+    entreaties of several" [_Copyright 1894 by George Allen._]]" (its bracket closes at its end), or
+    the start of an illustration's caption that the next paragraphs go on with (`_caption_run`)."""
+    if not _NOTE_OPEN.match(text):
+        return False
+    depth = 0
+    for k, c in enumerate(text):
+        depth += (c == "[") - (c == "]")
+        if depth == 0:
+            return k == len(text) - 1
+    return text[1:].lstrip()[:12].lower() == "illustration"  # a caption that goes on over a blank line
+
+
 def _unread(p: Paragraph, after: Paragraph | None) -> bool:
     """Whether a listener does not hear paragraph `p` (`after` is the next one): an editor's note, an
     end mark, a contents list or its heading, a note's body or the "Notes" above it."""
     text = p.text
     if _EDITORIAL.match(text) or _LIST_HEADING.match(text) or _NOTE_BODY.match(text) or _IMAGE_ID.match(text):
+        return True
+    if _bracketed_note(text):
         return True
     if _NOTES.match(text.rstrip(".: ")) and after is not None and _NOTE_BODY.match(after.text):
         return True
@@ -545,14 +657,35 @@ def _caption_run(paragraphs: list[Paragraph], k: int) -> int:
     return 0
 
 
+# A list's entry with its page number set off after it ("Frontispiece      iv", ""He rode a black
+# horse"    10", "The Inn ........ 14"): a paragraph of a few words that ends so.
+_PAGE_ENTRY = re.compile(r"^(?=(?:\S+\s+){0,39}\S+$).*\S(?: {2,}|\s*\.{3,}\s*)(?:\d{1,4}|[ivxlc]{1,7})$")
+
+
+def _page_list(paragraphs: list[Paragraph]) -> set[int]:
+    """The indices of the paragraphs that are entries of a list of pages, a list of illustrations or
+    a contents list set out an entry a paragraph: three or more in a row, each ending with its page."""
+    out: set[int] = set()
+    run: list[int] = []
+    for k, p in enumerate([*paragraphs, None]):
+        if p is not None and _PAGE_ENTRY.match(p.text):
+            run.append(k)
+            continue
+        if len(run) >= _LIST_ENTRIES:
+            out.update(run)
+        run = []
+    return out
+
+
 def _spoken(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    """The paragraphs a listener hears: an illustration's or transcriber's bracketed note, or "THE
-    END", is not one (a scene break before it passes to the paragraph after it)."""
+    """The paragraphs a listener hears: an illustration's or transcriber's bracketed note, "THE
+    END", or a list of pages is not one (a scene break before it passes to the paragraph after it)."""
     out: list[Paragraph] = []
     carried = False
     caption = 0  # paragraphs left of an illustration's caption that runs over blank lines
+    listed = _page_list(paragraphs)
     for k, (p, after) in enumerate(zip(paragraphs, [*paragraphs[1:], None])):
-        if caption or _unread(p, after):
+        if caption or k in listed or _unread(p, after):
             caption = max(caption - 1, 0) or _caption_run(paragraphs, k)
             carried |= p.scene_break_before
             continue
