@@ -430,3 +430,38 @@ def test_a_printers_colophon_at_the_end_is_not_read(tmp_path, last, read):
 def test_a_colophon_before_the_last_chapter_is_read(tmp_path):
     text = "CHAPTER I.\n\nThe carts left.\n\nPRINTED BY SMITH & SONS.\n\nCHAPTER II.\n\nSnow fell.\n"
     assert _spoken(tmp_path, text) == ["The carts left.", "PRINTED BY SMITH & SONS.", "Snow fell."]
+
+
+IMPRINT = """THE SALT ROAD
+
+A novel of the coast, told by the last of the carters who worked the long road south.
+
+First published 1911 by Harrow & Lane, London.
+
+Copyright (c) 1911 Wren Calloway. All rights reserved.
+
+Typeset in Caslon.
+
+ISBN 0 000 00000 0
+
+Preface.
+
+The carters are gone now, and the road is a line of hedges across the marsh; this book is what the
+last of them told me over three winters, set down as nearly as I could in their own words.
+
+CHAPTER I.
+
+The carts left the coast at dawn.
+"""
+
+
+def test_an_imprint_page_before_the_first_chapter_is_not_read(tmp_path):
+    """Copyright, rights, ISBN, publisher and printer lines go, with the short lines among them; the
+    prose before and after them stays."""
+    book = _book(tmp_path, IMPRINT)
+    opening = [p.text for p in book.chapters[0].paragraphs]
+    assert opening[-2].startswith("A novel of the coast")
+    assert opening[-1].startswith("The carters are gone now")
+    for unread in ("published", "Copyright", "reserved", "Typeset", "ISBN", "Preface"):
+        assert not any(unread in text for text in opening), unread
+    assert [ch.title for ch in book.chapters][1:] == ["Chapter 1"]

@@ -405,10 +405,38 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
                 titles.pending.append(title)
             continue
         full_title = titles.chapter(k, title)
-        if full_title is None and (untitled == "Opening" and not any(map(_is_prose, paragraphs))):
-            continue  # front matter
+        if full_title is None and untitled == "Opening":
+            paragraphs = _without_imprint(paragraphs)
+            if not any(map(_is_prose, paragraphs)):
+                continue  # front matter
         chapters.append(ChapterText(len(chapters) + 1, full_title or untitled, tuple(paragraphs)))
     return _without_colophon(_without_end_notes(chapters))
+
+
+# A line of a book's imprint page: its copyright, rights, ISBN, publisher, printer, catalogue data.
+_IMPRINT = re.compile(
+    r"copyright\b|\u00a9|\(c\)\s*\d{4}|all rights reserved|\bISBN\b|\b(?:first\s+)?published\s+(?:in\s+)?\d{4}|"
+    r"printed\s+(?:and\s+bound\s+)?(?:in|by)\b|cataloguing|cataloging|library of congress",
+    re.IGNORECASE,
+)
+
+
+IMPRINT_ENDS = 20
+
+
+def _without_imprint(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The text before the first heading without its imprint page: from a line that names a copyright,
+    an ISBN, a publisher's or printer's year, every line up to the next sentence of prose that names
+    none of them and runs to IMPRINT_ENDS words at least ("Copyright (c) 1997 ...", "Typeset in ...",
+    "ISBN 1 86330 595 5", "364.1680922" go; the preface after them stays)."""
+    out: list[Paragraph] = []
+    in_imprint = False
+    for p in paragraphs:
+        marked = bool(_IMPRINT.search(p.text))
+        in_imprint = marked or (in_imprint and not (_is_prose(p) and len(p.text.split()) >= IMPRINT_ENDS))
+        if not in_imprint:
+            out.append(p)
+    return out
 
 
 # A printer's colophon after the story's end: "CHISWICK PRESS:--CHARLES WHITTINGHAM AND CO. TOOKS COURT,
