@@ -463,11 +463,7 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
     if (
         len(f.tokens) == 1
         and f.tokens[0].lower() in lower_words
-        and (
-            f.person < sure
-            or f.mid_sentence < f.count * CHARACTER_LIMITS["mid_sentence_share"]
-            or not f.tagged
-        )
+        and (f.person < sure or f.mid_sentence < f.count * CHARACTER_LIMITS["mid_sentence_share"] or not f.tagged)
     ):
         return False  # "Next", "Hope", "Nature": an ordinary word unless it is named mid-sentence as a speaker
     return f.mid_sentence > 0 or f.person >= sure or len(f.tokens) > 1
