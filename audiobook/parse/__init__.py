@@ -125,6 +125,9 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
                 anywhere[known or name] += 1
                 near[known or name] += beside
     speakers = Counter(s.speaker for s in dialogue)
+    # Whom the narration names in a speech tag ("says Tom Smith"): someone else, as the narrator's own
+    # tags say "I".
+    tagged = Counter(s.speaker for s in dialogue if s.rule == "tag")
     # The name the others call the narrator by: said in the lines beside theirs, and never the name
     # of someone who is heard speaking in their own right (the narrator's own lines say "I").
     mine = speakers[NARRATOR]
@@ -136,6 +139,7 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
             if anywhere[n] >= NARRATOR_NAME["min_uses"]
             and near[n] >= NARRATOR_NAME["min_near"]
             and speakers[n] <= mine / NARRATOR_NAME["max_share_divisor"]
+            and tagged[n] < NARRATOR_NAME["max_tagged"]
         ),
         None,
     )

@@ -18,6 +18,7 @@ from ..model import Age, Character, Gender
 from .lexicon import (
     ABBREVIATED_TITLES,
     ANY_SUBJECT_PRONOUN,
+    CALENDAR_WORDS,
     CHILD_WORDS,
     COMMON_TITLES,
     DOTTED_TITLES,
@@ -34,6 +35,7 @@ from .lexicon import (
     NOT_NAMES,
     OCCUPATIONS,
     PERSON_NOUNS,
+    PHRASAL_SPEECH_VERBS,
     RANK_TITLES,
     SPEECH_VERBS,
     TITLE_CLASS,
@@ -141,6 +143,7 @@ class _Form:
     mid_sentence: int = 0
     person: int = 0
     not_person: int = 0
+    tagged: int = 0  # uses as a speech tag's subject: "Pell said", "says Friday"
     male: int = 0
     female: int = 0
     ages: Counter[str] = field(default_factory=Counter)
@@ -328,6 +331,8 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
     tokens = tuple(m.group("name").split())
     # Sentence-initial function words glued to a name: "But Leo", "When Mara".
     while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
+        if len(tokens) == 1 and tokens[0].lower() in CALENDAR_WORDS:
+            break  # "Friday" alone: a person only if it tags speech (see _is_person)
         tokens = tokens[1:]
     if not title and len(tokens) > 1 and tokens[0].lower() in lower_words and _starts_sentence(text, m.start()):
         tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
@@ -335,7 +340,8 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
     cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
     if cut:
         tokens = tokens[:cut]
-    if not tokens or (not title and any(t.lower() in NOT_NAMES for t in tokens)):
+    calendar = len(tokens) == 1 and tokens[0].lower() in CALENDAR_WORDS
+    if not tokens or (not title and not calendar and any(t.lower() in NOT_NAMES for t in tokens)):
         return None
     if title:
         title = title.strip()
@@ -352,10 +358,12 @@ def _weigh_person(f: _Form, m: re.Match[str], title: str | None, before: str, af
         f.person += PERSON_EVIDENCE["action"]
     verb_after = _VERB_AFTER.match(after)
     verb_before = _VERB_BEFORE.search(before)
-    if (verb_after and verb_after.group(1) in SPEECH_VERBS) or (
-        verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?"
-    ):
+    verb = (verb_after and verb_after.group(1) in SPEECH_VERBS and verb_after.group(1)) or (
+        verb_before and verb_before.group(1) in SPEECH_VERBS and after[:1] in ".,;!?" and verb_before.group(1)
+    )
+    if verb:
         f.person += PERSON_EVIDENCE["speech_tag"]
+        f.tagged += verb not in PHRASAL_SPEECH_VERBS  # "Saturday went" may be no speech ("went on" is)
     if not title and _THING_BEFORE.search(before):
         f.not_person += NOT_PERSON_EVIDENCE["after_article"]  # the Mirrorball Trophy
     elif not title and _NOT_PERSON_BEFORE.search(before):
@@ -430,7 +438,8 @@ def _share_evidence(forms: dict[str, _Form], lower_words: set[str]) -> None:
     single_evidence: Counter[str] = Counter()
     surnames = {f.tokens[-1] for f in forms.values() if len(f.tokens) > 1}
     for f in forms.values():
-        if len(f.tokens) == 1 and not f.title:
+        # An ordinary word is no name's evidence unless it tags speech: "First, he…" is not "First Cause".
+        if len(f.tokens) == 1 and not f.title and (f.tagged or f.tokens[0].lower() not in lower_words):
             single_evidence[f.tokens[0]] += f.person
     for f in forms.values():
         if len(f.tokens) > 1 and f.not_person == 0:
@@ -448,13 +457,15 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
         return True
     if len(f.tokens) == 1 and f.tokens[0].endswith("ing"):
         return False  # "Looking up, she…"
+    if len(f.tokens) == 1 and f.tokens[0].lower() in CALENDAR_WORDS and not f.tagged:
+        return False  # "on Friday", but "says Friday" is a man
     sure = PERSON_EVIDENCE["sure"]
     if (
         len(f.tokens) == 1
         and f.tokens[0].lower() in lower_words
-        and (f.person < sure or f.mid_sentence < f.count * CHARACTER_LIMITS["mid_sentence_share"])
+        and (f.person < sure or f.mid_sentence < f.count * CHARACTER_LIMITS["mid_sentence_share"] or not f.tagged)
     ):
-        return False  # "Next", "Hope": an ordinary word unless named mid-sentence as a person
+        return False  # "Next", "Hope", "Nature": an ordinary word unless it is named mid-sentence as a speaker
     return f.mid_sentence > 0 or f.person >= sure or len(f.tokens) > 1
 
 

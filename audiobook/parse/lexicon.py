@@ -287,8 +287,16 @@ answer reply words word letter note thing things sound noise silence
 CHILD_WORDS = frozenset({"little", "young", "tiny", "small"})
 ELDERLY_WORDS = frozenset({"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"})
 
+# The days and months: no one's name, unless the book tags a speaker with one ("says Friday").
+CALENDAR_WORDS = frozenset(
+    """
+monday tuesday wednesday thursday friday saturday sunday january february march april june july
+august september october november december
+""".split()
+)
+
 # Capitalised words that start sentences or are otherwise never a person's name.
-NOT_NAMES = frozenset(
+NOT_NAMES = CALENDAR_WORDS | frozenset(
     """
 a an the and but or nor for so yet if then than when while where what which who whom whose why how
 he she it they we i you me him her them us his hers its their our your my mine yours ours theirs
@@ -302,8 +310,6 @@ must let
 sure perhaps maybe still even just only also too very quite really indeed though although however
 later soon once again already always never often sometimes finally suddenly meanwhile instead
 chapter part book volume section prologue epilogue
-monday tuesday wednesday thursday friday saturday sunday january february march april june july
-august september october november december
 god heaven lord english french german
 hello hi hey goodbye thanks thank please sorry okay ok
 to thus poor dear neither either good great old young little whatever whoever nothing everything

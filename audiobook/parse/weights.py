@@ -66,4 +66,5 @@ NARRATOR_NAME = {
     "min_uses": 2,  # a name said at least this many times
     "min_near": 1,  # and at least this many times beside the narrator's lines
     "max_share_divisor": 10,  # and the name of no one heard speaking more than a tenth as often as the narrator
+    "max_tagged": 2,  # nor of anyone the narration names this many times in a speech tag ("says Tom Smith")
 }
