@@ -10,9 +10,11 @@ The reference is the chapter's text as the rules write it for the ear (1814 "eig
 written out as it says them ("one thousand eight hundred and fourteen"), lower case, without
 punctuation. The recogniser's language model is a trigram model of that reference (as pocketsphinx
 allows: the expected text is known), the same for both runs; its dictionary is pocketsphinx's CMU
-dictionary, so a word it lacks (mostly names) is left out of the score in both runs alike. A line the
-rules leave alone is spoken and recognised once and counts the same in both runs. The book's text is
-given by path and never stored here.
+dictionary plus, for a word it lacks (mostly names), espeak-ng's own pronunciation (bench/lexicon.py).
+Each line is one utterance: spoken at the engine's rate, resampled to 16 kHz by ffmpeg, a faint fixed
+noise floor added (see with_room_tone), decoded. Before and after go through the same pipeline; only
+the text given to the engine differs. A line the rules leave alone is spoken and recognised once and
+counts the same in both runs. The book's text is given by path and never stored here.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from bench.lexicon import espeak_pronunciations
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
 _ONES += "sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
+_ORDINAL_WORDS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth"}
+_ORDINAL_WORDS |= {"nine": "ninth", "twelve": "twelfth"}
 
 
 def cardinal(n: int) -> list[str]:
@@ -61,14 +64,25 @@ _TOKEN = re.compile(r"\d[\d,]*(?:st|nd|rd|th)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*"
 _SAID = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "etc": "etcetera"}
 
 
+def ordinal(n: int) -> list[str]:
+    """`n` as an ordinal in words, as espeak-ng says "28th": "twenty eighth"."""
+    words = cardinal(n)
+    last = words[-1]
+    if last in _ORDINAL_WORDS:
+        words[-1] = _ORDINAL_WORDS[last]
+    else:
+        words[-1] = last[:-1] + "ieth" if last.endswith("y") else last + "th"
+    return words
+
+
 def reference_words(spoken: str) -> list[str]:
     """The words a listener should hear for the engine's text `spoken`."""
     words: list[str] = []
     for tok in _TOKEN.findall(spoken.lower().replace("-", " ")):
         if tok[0].isdigit():
             digits = tok.rstrip("stndrh").replace(",", "")
-            if tok in _ORDINALS:
-                words.append(_ORDINALS[tok])
+            if digits.isdigit() and digits != tok.replace(",", ""):
+                words += ordinal(int(digits))
             elif digits.isdigit():
                 words += cardinal(int(digits))
             continue
@@ -90,8 +104,9 @@ def rule_counts(chapters: tuple[Chapter, ...]) -> Counter[str]:
     return counts
 
 
-def arpa(sentences: list[list[str]], path: Path, discount: float = 0.5) -> None:
-    """A trigram language model of `sentences` in ARPA form, absolute discounting with back-off."""
+def arpa(sentences: list[list[str]], path: Path, discount: float = 0.5, extra: frozenset[str] = frozenset()) -> None:
+    """A trigram language model of `sentences` in ARPA form, absolute discounting with back-off; the
+    `extra` words are known to it only as unigrams, each as likely as half a word seen once."""
     grams: list[Counter[tuple[str, ...]]] = [Counter(), Counter(), Counter()]
     for words in sentences:
         seq = ["<s>", *words, "</s>"]
@@ -103,7 +118,9 @@ def arpa(sentences: list[list[str]], path: Path, discount: float = 0.5) -> None:
     for n in (1, 2):
         for gram in grams[n]:
             followers[n - 1][gram[:-1]] += 1
-    lines = ["\\data\\"] + [f"ngram {n + 1}={len(grams[n])}" for n in range(3)]
+    extra = frozenset(extra - {gram[0] for gram in grams[0]})
+    sizes = [len(grams[0]) + len(extra), len(grams[1]), len(grams[2])]
+    lines = ["\\data\\"] + [f"ngram {n + 1}={sizes[n]}" for n in range(3)]
     for n in range(3):
         lines.append(f"\n\\{n + 1}-grams:")
         for gram, count in sorted(grams[n].items()):
@@ -116,6 +133,8 @@ def arpa(sentences: list[list[str]], path: Path, discount: float = 0.5) -> None:
             if n < 2 and gram in followers[n]:
                 backoff = f" {math.log10(discount * followers[n][gram] / grams[n][gram]):.4f}"
             lines.append(f"{prob:.4f} {' '.join(gram)}{backoff}")
+        if n == 0:
+            lines += [f"{math.log10(discount / total):.4f} {word}" for word in sorted(extra)]
     path.write_text("\n".join(lines) + "\n\n\\end\\\n", encoding="utf-8")
 
 
@@ -170,12 +189,14 @@ def pronunciations(words: set[str], voice: str) -> tuple[list[str], set[str], se
 class Listener:
     """pocketsphinx with the chapter's language model and dictionary: a clip in, the words heard out."""
 
-    def __init__(self, sentences: list[list[str]], entries: list[str], workdir: Path, weight: float):
+    def __init__(
+        self, sentences: list[list[str]], entries: list[str], workdir: Path, weight: float, extra: frozenset[str]
+    ):
         import pocketsphinx
 
         model = Path(pocketsphinx.get_model_path()) / "en-us"
         lm, words = workdir / "chapter.arpa", workdir / "chapter.dict"
-        arpa(sentences, lm)
+        arpa(sentences, lm, extra=extra)
         words.write_text("\n".join(entries) + "\n", encoding="utf-8")
         self.decoder = pocketsphinx.Decoder(
             hmm=str(model / "en-us"), lm=str(lm), dict=str(words), lw=weight, loglevel="FATAL"
@@ -244,17 +265,20 @@ class Tally:
                 print(f"    before: {' '.join(before)}\n    after:  {' '.join(after)}")
 
 
-def run_chapter(chapter: Chapter, voice: str, weight: float, examples: int = 2) -> None:
-    """Speak and recognise `chapter`'s lines before and after the rules; print the word error rates."""
+def run_chapter(chapter: Chapter, voice: str, weight: float, examples: int = 2, open_vocab: bool = False) -> None:
+    """Speak and recognise `chapter`'s lines before and after the rules; print the word error rates.
+    `open_vocab`: the words of the text before the rules ("xviii", "capt", "thousand") are known to the
+    recogniser too, as unigrams only, so it can hear a wrong reading as what it is."""
     engine, spec = EspeakEngine(), VoiceSpec("espeak", voice)
     lines = [(speakable(s.text, ear=False), speakable(s.text)) for s in chapter.segments]
     lines = [(before, after) for before, after in lines if after]
     words = [reference_words(after) for _, after in lines]
-    entries, guessed, unknown = pronunciations({w for ws in words for w in ws}, voice)
+    extra = frozenset(w for before, _ in lines for w in reference_words(before)) if open_vocab else frozenset()
+    entries, guessed, unknown = pronunciations({w for ws in words for w in ws} | extra, voice)
     refs = [[w for w in ws if w not in unknown] for ws in words]
     tally, started = Tally(), time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        listener = Listener([r for r in refs if r], entries, Path(tmp), weight)
+        listener = Listener([r for r in refs if r], entries, Path(tmp), weight, extra - unknown)
         for (before, after), ref in zip(lines, refs):
             audio = engine.synthesize(after, spec)
             heard_after = listener.hear(audio.pcm, audio.sample_rate)
@@ -279,6 +303,9 @@ def main() -> None:
     ap.add_argument("--chapter", type=int, help="the chapter's index (default: the one the rules change most)")
     ap.add_argument("--voice", default="gmw/en-us")
     ap.add_argument("--lw", type=float, default=6.5, help="the language model's weight (pocketsphinx's default)")
+    ap.add_argument(
+        "--open-vocab", action="store_true", help="the recogniser also knows the words of the text before the rules"
+    )
     ap.add_argument("--examples", type=int, default=2, help="lines shown per rule, as heard before and after")
     args = ap.parse_args()
     script = parse_book(load_book(args.book))
@@ -291,7 +318,7 @@ def main() -> None:
         return sum(speakable(s.text) != speakable(s.text, ear=False) for s in c.segments) / max(len(c.segments), 1)
 
     chapter = next((c for c in script.chapters if c.index == args.chapter), None) or max(script.chapters, key=changed)
-    run_chapter(chapter, args.voice, args.lw, args.examples)
+    run_chapter(chapter, args.voice, args.lw, args.examples, args.open_vocab)
 
 
 if __name__ == "__main__":
