@@ -165,7 +165,7 @@ class _Group(click.Group):
 @click.version_option(package_name="audiobook")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Turn a story (.txt, .md or .epub) into a multi-voice audiobook: one MP3 per chapter.
+    """Turn a story (.txt, .md, .epub or .html) into a multi-voice audiobook: one MP3 per chapter.
 
     STORY is a story file, or a script that `audiobook script --write` made of one and you edited."""
     ctx.obj = Settings(debug=debug)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Book
 from .epub import is_epub, read_epub
+from .html import is_html, read_html
 from .text import read_text
 
 __all__ = ["decode", "load_book", "read_source"]
@@ -82,11 +83,13 @@ def read_source(path: str | Path) -> str:
 
 
 def load_book(path: str | Path, notes: str = "skip") -> Book:
-    """Read a .txt, .md or .epub story into chapters of paragraphs. `notes` is for an EPUB: "skip"
+    """Read a .txt, .md, .epub or .html story into chapters of paragraphs. `notes` is for an EPUB: "skip"
     reads no footnote or endnote, "chapter-end" reads those a chapter refers to at its end."""
     p = Path(path)
     if p.is_file() and is_epub(p):
         return read_epub(p, notes)
+    if p.is_file() and is_html(p):
+        return read_html(p, notes)
     text = read_source(p)
     book = read_text(text, str(p), p.stem)
     if not book.chapters:

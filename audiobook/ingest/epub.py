@@ -24,6 +24,7 @@ FRONT_MATTER_WORDS words: a title page, an epigraph or a dedication alone are no
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -78,18 +79,23 @@ def is_epub(path: Path) -> bool:
 
 
 def _flatten(pkg: Package) -> _Flat:
+    skipped = pkg.nav.path if pkg.nav is not None else None
+    return flatten_documents(
+        read_document(item.path, pkg.read(item.path)) for item in pkg.spine if item.path != skipped
+    )
+
+
+def flatten_documents(documents: Iterable[Document]) -> _Flat:
+    """Documents in reading order as one text: their blocks, where each begins, and the source text."""
     blocks: list[Block] = []
     docs: list[tuple[str, int, int]] = []
     ids: dict[str, int] = {}
     note_of: dict[str, str] = {}
-    for item in pkg.spine:
-        if pkg.nav is not None and item.path == pkg.nav.path:
-            continue
-        doc: Document = read_document(item.path, pkg.read(item.path))
+    for doc in documents:
         base = len(blocks)
         blocks.extend(doc.blocks)
-        docs.append((item.path, base, len(blocks)))
-        ids.update({f"{item.path}#{k}": base + v for k, v in doc.ids.items()})
+        docs.append((doc.path, base, len(blocks)))
+        ids.update({f"{doc.path}#{k}": base + v for k, v in doc.ids.items()})
         note_of.update(doc.note_of)
     blocks = _without_contents(_within_gutenberg_markers(_unmarked_notes(blocks, ids, note_of)))
     starts, pos = [], 0
@@ -151,6 +157,15 @@ def epub_source(path: str | Path) -> str:
     return _flatten(open_package(Path(path))).source
 
 
+def book_chapters(flat: _Flat, toc: list[Entry], notes: str) -> list[ChapterText]:
+    """The chapters of flattened documents: from the table of contents when it covers them, else from
+    their headings; front matter, contents and (unless `notes` says "chapter-end") notes left out."""
+    sections = _without_front_matter(_toc_sections(flat, toc) or _heading_sections(flat))
+    sections = [(tidy_title(title) if title else title, lines) for title, lines in sections]
+    chapters = _chapters(sections, True, "Opening")
+    return _with_notes(chapters, flat) if notes == "chapter-end" else chapters
+
+
 def read_epub(path: str | Path, notes: str = "skip") -> Book:
     """Read an EPUB into chapters of paragraphs; `notes` "chapter-end" reads the note bodies a chapter
     refers to at its end, "skip" reads none. InputError for a file that cannot be read as a book."""
@@ -163,11 +178,7 @@ def read_epub(path: str | Path, notes: str = "skip") -> Book:
         toc = _tidied(read_toc(pkg))
     finally:
         pkg.zf.close()
-    sections = _without_front_matter(_toc_sections(flat, toc) or _heading_sections(flat))
-    sections = [(tidy_title(title) if title else title, lines) for title, lines in sections]
-    chapters = _chapters(sections, True, "Opening")
-    if notes == "chapter-end":
-        chapters = _with_notes(chapters, flat)
+    chapters = book_chapters(flat, toc, notes)
     if not chapters:
         raise InputError(f"{p}: has no text to read (only images, or pages that are skipped); give a book with text")
     return Book(

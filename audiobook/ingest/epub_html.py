@@ -88,9 +88,9 @@ def _html_entities(data: bytes) -> bytes:
     return _ENTITY.sub(sub, data)
 
 
-def parse_document(data: bytes) -> etree._Element | None:
-    """The document's root: as XML (recovering), else as HTML."""
-    root = parse_xml(_html_entities(data))
+def parse_document(data: bytes, html: bool = False) -> etree._Element | None:
+    """The document's root: as XML (recovering), else (or when `html`: a web page, not XHTML) as HTML."""
+    root = None if html else parse_xml(_html_entities(data))
     if root is None or _local(root) not in ("html", "body"):
         try:
             root = lxml_html.document_fromstring(data)
@@ -259,10 +259,10 @@ def _finish(raw: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def read_document(path: str, data: bytes) -> Document:
-    """A spine document's blocks (see the module's docstring for what is read)."""
+def read_document(path: str, data: bytes, html: bool = False) -> Document:
+    """A spine document's blocks (see the module's docstring for what is read); `html` for a web page."""
     doc = Document(path)
-    root = parse_document(data)
+    root = parse_document(data, html)
     if root is None:
         return doc
     body = next((el for el in root.iter() if _local(el) == "body"), root)
