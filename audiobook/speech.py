@@ -15,7 +15,13 @@ _DASHES = re.compile(r"\s*(?:--+|\u2014|\u2015)\s*")
 _SPACE = re.compile(r"\s+")
 # A note's reference mark after a word: "clear[1]", "so.[12]", "below [*]" (its body is not read
 # either: ingest drops a paragraph that is only "[Footnote 1: ...]").
-_NOTE_MARK = re.compile(r"(?<=[\w.,;:!?\u201d\u2019\"')])\s?\[(?:\d{1,3}|[*\u2020\u2021\u00a7])\]")
+# Or a bare number glued to a word's closing stop, as a text made from a printed book leaves it
+# ("reach Jupiter.2 They", "autonomous.7" at the end), before a new sentence or the end; never after a
+# digit ("1997.12") or a short abbreviation ("No.7", "p.23 of").
+_NOTE_MARK = re.compile(
+    r"(?<=[\w.,;:!?\u201d\u2019\"')])\s?\[(?:\d{1,3}|[*\u2020\u2021\u00a7])\]"
+    r"|(?<=[a-z]{3}[.,;:!?\u201d\u2019\"])\d{1,3}(?=\s+[A-Z\u201c\"]|\s*$)"
+)
 
 
 def speakable(text: str, ear: bool = True) -> str:
