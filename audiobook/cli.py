@@ -256,7 +256,8 @@ def generate(
     )
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
     reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
-    with ProgressBar(show=not quiet and sys.stderr.isatty()) as bar:
+    then = "Every line is spoken; encoding the M4B (a few minutes for a novel)..." if fmt == "m4b" else ""
+    with ProgressBar(show=not quiet and sys.stderr.isatty(), then=then) as bar:
         report = run(
             source,
             _config_to_read(source, config),
@@ -281,9 +282,11 @@ class ProgressBar:
     """The line-by-line progress of a render on stderr, when `show`; opened when the number of lines
     is known (`start`), closed however the render ends."""
 
-    def __init__(self, show: bool) -> None:
+    def __init__(self, show: bool, then: str = "") -> None:
         self.show = show
+        self.then = then  # said when every line is done and work goes on (the M4B's encoding)
         self._bar: Any = None
+        self._left = 0
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -292,10 +295,16 @@ class ProgressBar:
         if self.show:
             self._bar = click.progressbar(length=total, label="Rendering", file=sys.stderr, show_pos=True)
             self._bar.__enter__()
+            self._left = total
 
     def update(self, n: int) -> None:
         if self._bar is not None:
             self._bar.update(n)
+            self._left -= n
+            if self._left <= 0 and self.then:
+                self._bar.__exit__(None, None, None)
+                self._bar = None
+                click.echo(self.then, err=True)
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:

@@ -332,3 +332,19 @@ def test_preview_with_the_character_first_says_the_story_comes_first(tmp_path, s
     r = run("preview", "Nora Vance", str(story), "-o", str(tmp_path / "out"))
     _usage_error(r, "the story comes first", f"audiobook preview {story} Nora Vance")
     _nothing_written(tmp_path / "out")
+
+
+def test_the_progress_bar_says_what_comes_after_the_last_line(capsys):
+    """With --format m4b the M4B's encoding follows the last line, minutes for a novel: said, not silent."""
+    from audiobook.cli import ProgressBar
+
+    with ProgressBar(show=True, then="Encoding the M4B...") as bar:
+        bar.start(3)
+        bar.update(2)
+        assert "Encoding" not in capsys.readouterr().err
+        bar.update(1)
+    assert capsys.readouterr().err.rstrip().endswith("Encoding the M4B...")
+    with ProgressBar(show=True) as bar:  # nothing to say after the lines: nothing said
+        bar.start(1)
+        bar.update(1)
+    assert "Encoding" not in capsys.readouterr().err
