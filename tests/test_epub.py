@@ -444,3 +444,32 @@ def test_notes_that_no_markup_names_and_page_numbers_are_not_read(tmp_path):
         assert unread not in text, unread
     read_at_end = [p.text for p in load_book(epub, notes="chapter-end").chapters[0].paragraphs][-3:]
     assert read_at_end == ["The spring tide.", "Herring gulls.", "Or so they said."]  # without their marks
+
+
+def test_two_line_breaks_end_a_paragraph_and_a_heading_line_before_them_is_a_heading(tmp_path):
+    """A book made of <div>s and <br/>s (no <p>, no <h2>): "Chapter 1<br/><br/>..." is a chapter's
+    heading and its paragraphs; one <br/> is a space."""
+    docs = [
+        (f"c{i}.xhtml", page(f"<div>Chapter {i}<br/><br/>On day {i} the carts left.<br/>They went south."
+                             f"<br/> <br/>Night fell on day {i}.</div>"))
+        for i in (1, 2, 3)
+    ]  # fmt: skip
+    book = load_book(write_epub(tmp_path / "br.epub", docs, None))
+    assert [ch.title for ch in book.chapters] == ["Chapter 1", "Chapter 2", "Chapter 3"]
+    assert [p.text for p in book.chapters[1].paragraphs] == [
+        "On day 2 the carts left. They went south.",
+        "Night fell on day 2.",
+    ]
+
+
+def test_line_numbers_annotations_and_bare_numeral_titles(tmp_path):
+    """A poem's margin numbers and a transcriber's annotation are not read; a title that is only a
+    numeral ("II") is a chapter's number."""
+    body = (
+        '<p>The road ran on past the mill,<span class="lnum">10</span></p>'
+        "<aside epub:type=\"annotation\"><p>Transcriber's Note: the original reads 'mil'.</p></aside>"
+        "<p>And the river under it.</p>"
+    )
+    book = load_book(write_epub(tmp_path / "p.epub", [("c.xhtml", page(body))], [Toc("II", "c.xhtml")]))
+    assert [ch.title for ch in book.chapters] == ["Chapter 2"]
+    assert _texts(book) == ["The road ran on past the mill,", "And the river under it."]

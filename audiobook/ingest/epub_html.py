@@ -30,12 +30,13 @@ _DROP_TYPES = frozenset(
     "toc landmarks page-list loi lot lov loa index bibliography copyright-page cover titlepage halftitlepage "
     "imprint colophon pagebreak backlink seriespage other-credits".split()
 )
-_NOTE_TYPES = frozenset("footnote footnotes endnote endnotes rearnote rearnotes note notes".split())
+_NOTE_TYPES = frozenset("footnote footnotes endnote endnotes rearnote rearnotes note notes annotation".split())
 _NOTE_CLASSES = frozenset("footnote footnotes endnote endnotes".split())
 _REF_CLASSES = frozenset("fnanchor noteref footnote-ref footnoteref footnote-link note-ref".split())
 _GUTENBERG = frozenset("pg-boilerplate pg-header pg-footer pgheader pgfooter pg-machine-header".split())
-# A printed page's number kept in the text ("[Pg 13]" in Gutenberg's HTML): never read.
-_PAGE_CLASSES = frozenset("pagenum pageno page-number pagenumber page-num".split())
+# A printed page's number kept in the text ("[Pg 13]" in Gutenberg's HTML), a poem's line number in
+# the margin ("Son of man,20"): never read.
+_PAGE_CLASSES = frozenset("pagenum pageno page-number pagenumber page-num lnum linenum line-number linenumber".split())
 _UNREAD_TAGS = frozenset("head script style title svg math img audio video object iframe template nav".split())
 _BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li blockquote pre dt dd td th caption figcaption section article aside header "
@@ -48,6 +49,9 @@ _ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
 _XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A line break as found; two in a row (spaces between) end a paragraph, one is a space.
+_BR = "\x1e"
+_PARAGRAPH_BREAK = re.compile(f"{_BR}[ \t\r\n]*{_BR}[{_BR} \t\r\n]*")
 # Emphasis as found (open/close sentinels), then as written: marks only on whole words.
 _OPEN, _CLOSE = "\x0e", "\x0f"
 _EM_SPAN = re.compile(f"{_OPEN}([^{_OPEN}{_CLOSE}]*){_CLOSE}")
@@ -150,9 +154,10 @@ class _Walker:
         return f"{self.doc.path}#{ident}"
 
     def flush(self) -> None:
-        text = _finish("".join(self.buf))
-        if text:
-            link = _letters(" ".join(self.linked)) == _letters(text)
+        # Two line breaks in a row end a paragraph, as they do on the page ("Chapter 1<br/><br/>It was").
+        parts = [t for raw in _PARAGRAPH_BREAK.split("".join(self.buf)) if (t := _finish(raw))]
+        for text in parts:
+            link = len(parts) == 1 and _letters(" ".join(self.linked)) == _letters(text)
             self.doc.blocks.append(Block(text, self.heading, self.scene_break, self.note, self.refs, link))
             self.scene_break = False
             self.refs = []
@@ -185,7 +190,7 @@ class _Walker:
             self.mark_id(el)
             return True
         if tag == "br":
-            self.buf.append(" ")
+            self.buf.append(_BR)  # a space, unless another follows it
             return True
         if tag == "hr":
             self.flush()

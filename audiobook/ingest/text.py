@@ -146,12 +146,14 @@ def tidy_title(title: str) -> str:
     """A title as the book's own table of contents gives it (an EPUB's), written as this module writes
     the headings it finds: the label's number in digits and capitals in title case ("CHAPTER I. START
     IN LIFE" -> "Chapter 1: Start in Life"), a bare Roman numeral before the name in digits ("IV: The
-    Arrival" -> "4: The Arrival"), else as written but for title case; never with a full stop at its end
+    Arrival" -> "4: The Arrival"), a number alone a chapter's ("XIV" -> "Chapter 14"), else as written but for title case; never with a full stop at its end
     ("The Corner Pub." -> "The Corner Pub")."""
     text = re.sub(r"(?<=[^.\s])\.$", "", " ".join(title.split()))
     m = _HEADING.match(text)
     if m:
         return _label(m) + (f": {_title_case(m.group('title'))}" if m.group("title") else "")
+    if re.fullmatch(r"\d+|[IVXLCDM]+", text) and (value := _number_value(text)) is not None and value <= 300:
+        return f"Chapter {value}"  # a number alone ("XIV"), as a lone numeral in a text file is
     m = _NUMBERED_TITLE.match(text)
     if m and (value := _number_value(m.group("number"))) is not None:
         return f"{value}{m.group('sep')} {_title_case(m.group('title'))}"
@@ -164,7 +166,10 @@ def _title_case(text: str) -> str:
     if re.search(r"[a-z]", text):
         return text
     words = text.split()
-    return " ".join(w.lower() if i and w.lower() in _MINOR_WORDS else w.capitalize() for i, w in enumerate(words))
+    return " ".join(
+        w.lower() if i and w.lower() in _MINOR_WORDS else "\u2014".join(part.capitalize() for part in w.split("\u2014"))
+        for i, w in enumerate(words)
+    )
 
 
 def _headings(lines: list[Line]) -> list[tuple[int, tuple[str, int]]]:
