@@ -146,8 +146,8 @@ def tidy_title(title: str) -> str:
     """A title as the book's own table of contents gives it (an EPUB's), written as this module writes
     the headings it finds: the label's number in digits and capitals in title case ("CHAPTER I. START
     IN LIFE" -> "Chapter 1: Start in Life"), a bare Roman numeral before the name in digits ("IV: The
-    Arrival" -> "4: The Arrival"), a number alone a chapter's ("XIV" -> "Chapter 14"), else as written but for title case; never with a full stop at its end
-    ("The Corner Pub." -> "The Corner Pub")."""
+    Arrival" -> "4: The Arrival"), a number alone a chapter's ("XIV" -> "Chapter 14"), else as written
+    but for title case; never with a full stop at its end ("The Corner Pub." -> "The Corner Pub")."""
     text = re.sub(r"(?<=[^.\s])\.$", "", " ".join(title.split()))
     m = _HEADING.match(text)
     if m:
