@@ -473,3 +473,16 @@ def test_line_numbers_annotations_and_bare_numeral_titles(tmp_path):
     book = load_book(write_epub(tmp_path / "p.epub", [("c.xhtml", page(body))], [Toc("II", "c.xhtml")]))
     assert [ch.title for ch in book.chapters] == ["Chapter 2"]
     assert _texts(book) == ["The road ran on past the mill,", "And the river under it."]
+
+
+def test_entries_under_one_in_a_long_document_are_its_chapters(tmp_path):
+    """A section's stories all in one file, each an anchor under the section's entry: chapters when the
+    file is longer than any chapter is; in a short file they are a chapter's sections."""
+    story = "<p>" + "The carts went on along the salt road all day. " * 400 + "</p>"  # 4,000 words
+    body = "<h1>Fairy Stories</h1>" + "".join(f'<h2 id="s{i}">Story {i}</h2>{story}' for i in (1, 2, 3))
+    toc = [Toc("Fairy Stories", "s.xhtml", [Toc(f"Story {i}", f"s.xhtml#s{i}") for i in (1, 2, 3)])]
+    book = load_book(write_epub(tmp_path / "long.epub", [("s.xhtml", page(body))], toc))
+    assert [ch.title for ch in book.chapters] == ["Story 1", "Story 2", "Story 3"]
+    short = body.replace(story, "<p>The carts went on.</p>")
+    book = load_book(write_epub(tmp_path / "short.epub", [("s.xhtml", page(short))], toc))
+    assert [ch.title for ch in book.chapters] == ["Fairy Stories"]

@@ -262,21 +262,29 @@ def _heading_sections(flat: _Flat) -> list[tuple[str | None, list[Line]]]:
     return sections
 
 
-def _chapter_entries(entries: list[Entry], prefix: str = "") -> list[tuple[str, Entry, bool]]:
+# Entries under one in the same document are its sections, unless the document is longer than any
+# chapter: then they are its chapters (a part's stories, all in one file).
+LONG_DOCUMENT_WORDS = 10_000
+
+
+def _chapter_entries(
+    entries: list[Entry], prefix: str = "", long_docs: frozenset[str] = frozenset()
+) -> list[tuple[str, Entry, bool]]:
     """(title, entry, whether it is a part whose children name themselves after it) of the entries that
-    make chapters; see the module's docstring."""
+    make chapters; see the module's docstring. `long_docs`: the documents of LONG_DOCUMENT_WORDS or more."""
     out: list[tuple[str, Entry, bool]] = []
     labels = [e.label for e in _leaves(entries)]
     repeats = len(labels) != len(set(labels))
     for e in entries:
         title = f"{prefix}, {e.label}" if prefix and e.label else e.label
-        is_part = bool(e.children) and (any(c.path != e.path for c in e.children) or bool(_PART.match(e.label)))
-        if not is_part:
+        elsewhere = any(c.path != e.path for c in e.children)
+        holds = bool(_PART.match(e.label)) or (len(e.children) >= 2 and e.path in long_docs)
+        if not (e.children and (elsewhere or holds)):
             out.append((title, e, False))
             continue
         named = repeats and _repeats_within(e.children, labels)
         out.append((title, e, named))
-        out.extend(_chapter_entries(e.children, title if named else ""))
+        out.extend(_chapter_entries(e.children, title if named else "", long_docs))
     return out
 
 
@@ -293,7 +301,12 @@ def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[
     # Entries pointing at a document with nothing read in it (a title page, the colophon) are no chapters.
     doc_start = {path: lo for path, lo, hi in flat.docs if any(b.text and not b.note for b in flat.blocks[lo:hi])}
     points: list[tuple[int, str, bool]] = []
-    for title, e, named in _chapter_entries(toc):
+    long_docs = frozenset(
+        path
+        for path, lo, hi in flat.docs
+        if sum(len(b.text.split()) for b in flat.blocks[lo:hi]) >= LONG_DOCUMENT_WORDS
+    )
+    for title, e, named in _chapter_entries(toc, long_docs=long_docs):
         if e.path not in doc_start:
             continue
         at = flat.ids.get(f"{e.path}#{e.fragment}", doc_start[e.path]) if e.fragment else doc_start[e.path]
