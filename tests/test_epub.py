@@ -486,3 +486,18 @@ def test_entries_under_one_in_a_long_document_are_its_chapters(tmp_path):
     short = body.replace(story, "<p>The carts went on.</p>")
     book = load_book(write_epub(tmp_path / "short.epub", [("s.xhtml", page(short))], toc))
     assert [ch.title for ch in book.chapters] == ["Fairy Stories"]
+
+
+def test_a_short_note_of_the_authors_before_the_first_chapter_is_read(tmp_path):
+    """Short front matter is not read (a title page, a publisher's lines), but a titled piece of the
+    author's with a sentence of prose in it is (Twain's "Notice")."""
+    docs = [
+        ("t.xhtml", page("<p><i>With Drawings by the Author</i></p><p>London: Harrow &amp; Lane, 12 Salt Street</p>")),
+        ("n.xhtml", page("<p>Readers who look for a lesson in this account of the salt road will be sent home "
+                         "without their supper, by order of the author.</p>")),
+        ("c1.xhtml", page(CH1)),
+    ]  # fmt: skip
+    toc = [Toc("Title", "t.xhtml"), Toc("Notice", "n.xhtml"), Toc("Chapter 1", "c1.xhtml")]
+    book = load_book(write_epub(tmp_path / "n.epub", docs, toc))
+    assert [ch.title for ch in book.chapters] == ["Notice", "Chapter 1"]
+    assert "Drawings" not in " ".join(_texts(book)) and "Harrow" not in " ".join(_texts(book))

@@ -41,6 +41,7 @@ from .text import (
     _NAMED_HEADING,
     _chapters,
     _heading_title,
+    _is_prose,
     _paragraphs,
     _prettify_stem,
     _spoken,
@@ -237,11 +238,27 @@ def _front(lines: list[Line]) -> list[tuple[str | None, list[Line]]]:
 def _without_front_matter(sections: list[tuple[str | None, list[Line]]]) -> list[tuple[str | None, list[Line]]]:
     """The sections from the first that is long enough to be the book or is named as a chapter: short
     ones before it (a title page, the book's title alone, a short dedication) are not read; a part's
-    page ("Part One") stays, to join the title of the chapter after it."""
+    page ("Part One") stays, to join the title of the chapter after it, and so does a short piece of the
+    author's under a title of its own with a sentence of prose in it (Twain's "Notice")."""
     first = next(
         (k for k, (t, lines) in enumerate(sections) if _words(lines) >= FRONT_MATTER_WORDS or _chapter_like(t)), 0
     )
-    return [(t, lines) for k, (t, lines) in enumerate(sections) if k >= first or _PART.match(t or "")]
+    return [
+        (t, lines)
+        for k, (t, lines) in enumerate(sections)
+        if k >= first or _PART.match(t or "") or (t and _has_prose(lines))
+    ]
+
+
+# A piece of the author's before the first chapter is read when it has a sentence this long at least.
+AUTHORS_NOTE_WORDS = 15
+
+
+def _has_prose(lines: list[Line]) -> bool:
+    """Whether a sentence of prose is among `lines` (not a title page's lines, a publisher's address, a
+    list of scenes, a dedication's few words)."""
+    paragraphs = _paragraphs([replace(x, kind="md") for x in lines], True)
+    return any(_is_prose(p) and len(p.text.split()) >= AUTHORS_NOTE_WORDS for p in paragraphs)
 
 
 def _chapter_like(title: str | None) -> bool:
