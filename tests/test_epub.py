@@ -402,7 +402,7 @@ def test_titles_from_the_table_of_contents_are_written_as_a_text_files_headings(
     book = load_book(write_epub(tmp_path / "t.epub", docs, toc))
     assert [ch.title for ch in book.chapters] == [
         "Chapter 1: A Cold Start",
-        "2: The Long Road",
+        "Chapter 2: The Long Road",
         "Chapter 3",
         "An Interlude at Sea...",
     ]

@@ -145,8 +145,8 @@ _NUMBERED_TITLE = re.compile(r"^(?P<number>[IVXLCDM]+)(?P<sep>[.:])\s+(?P<title>
 def tidy_title(title: str) -> str:
     """A title as the book's own table of contents gives it (an EPUB's), written as this module writes
     the headings it finds: the label's number in digits and capitals in title case ("CHAPTER I. START
-    IN LIFE" -> "Chapter 1: Start in Life"), a bare Roman numeral before the name in digits ("IV: The
-    Arrival" -> "4: The Arrival"), a number alone a chapter's ("XIV" -> "Chapter 14"), else as written
+    IN LIFE" -> "Chapter 1: Start in Life"), a bare Roman numeral before the name a chapter's number
+    ("IV: The Arrival" -> "Chapter 4: The Arrival"), a number alone a chapter's ("XIV" -> "Chapter 14"), else as written
     but for title case; never with a full stop at its end ("The Corner Pub." -> "The Corner Pub")."""
     text = re.sub(r"(?<=[^.\s])\.$", "", " ".join(title.split()))
     m = _HEADING.match(text)
@@ -156,7 +156,7 @@ def tidy_title(title: str) -> str:
         return f"Chapter {value}"  # a number alone ("XIV"), as a lone numeral in a text file is
     m = _NUMBERED_TITLE.match(text)
     if m and (value := _number_value(m.group("number"))) is not None:
-        return f"{value}{m.group('sep')} {_title_case(m.group('title'))}"
+        return f"Chapter {value}: {_title_case(m.group('title'))}"
     return _title_case(text)
 
 
