@@ -381,7 +381,10 @@ The inn was full.
 
 
 def test_a_list_of_illustrations_an_entry_a_paragraph_is_not_read(tmp_path):
-    assert _spoken(tmp_path, LIST_OF_ILLUSTRATIONS) == ["The carts left the coast at dawn.", "The inn was full."]
+    assert _spoken(tmp_path, LIST_OF_ILLUSTRATIONS) == [
+        "The carts left the coast at dawn.",
+        "The inn was full.",
+    ]
 
 
 def test_fewer_than_three_page_entries_are_read(tmp_path):

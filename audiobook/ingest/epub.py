@@ -33,19 +33,19 @@ from ..model import Book, ChapterText, Paragraph
 from .epub_html import Block, Document, read_document
 from .epub_nav import Entry, read_toc
 from .epub_package import Package, open_package
-from .gutenberg import _END as GUTENBERG_END
-from .gutenberg import _START as GUTENBERG_START
+from .gutenberg import END_MARKER as GUTENBERG_END
+from .gutenberg import START_MARKER as GUTENBERG_START
 from .lines import Line
 from .text import (
-    _HEADING,
-    _NAMED_HEADING,
-    _chapters,
-    _heading_title,
-    _is_prose,
-    _paragraphs,
-    _prettify_stem,
-    _spoken,
+    HEADING,
+    NAMED_HEADING,
+    heading_title,
+    is_prose,
+    make_chapters,
+    split_paragraphs,
+    spoken_paragraphs,
     tidy_title,
+    title_from_stem,
 )
 
 NOTES = ("skip", "chapter-end")
@@ -163,7 +163,7 @@ def book_chapters(flat: _Flat, toc: list[Entry], notes: str) -> list[ChapterText
     their headings; front matter, contents and (unless `notes` says "chapter-end") notes left out."""
     sections = _without_front_matter(_toc_sections(flat, toc) or _heading_sections(flat))
     sections = [(tidy_title(title) if title else title, lines) for title, lines in sections]
-    chapters = _chapters(sections, True, "Opening")
+    chapters = make_chapters(sections, True, "Opening")
     return _with_notes(chapters, flat) if notes == "chapter-end" else chapters
 
 
@@ -183,7 +183,7 @@ def read_epub(path: str | Path, notes: str = "skip") -> Book:
     if not chapters:
         raise InputError(f"{p}: has no text to read (only images, or pages that are skipped); give a book with text")
     return Book(
-        title=pkg.title or _prettify_stem(p.stem),
+        title=pkg.title or title_from_stem(p.stem),
         author=pkg.author or "Unknown Author",
         path=str(p),
         chapters=tuple(chapters),
@@ -217,7 +217,7 @@ def _lines(flat: _Flat, lo: int, hi: int) -> list[Line]:
 
 
 def _is_heading(line: Line) -> bool:
-    return line.kind != "break" and bool(line.text) and _heading_title(line) is not None
+    return line.kind != "break" and bool(line.text) and heading_title(line) is not None
 
 
 def _words(lines: list[Line]) -> int:
@@ -257,19 +257,19 @@ AUTHORS_NOTE_WORDS = 15
 def _has_prose(lines: list[Line]) -> bool:
     """Whether a sentence of prose is among `lines` (not a title page's lines, a publisher's address, a
     list of scenes, a dedication's few words)."""
-    paragraphs = _paragraphs([replace(x, kind="md") for x in lines], True)
-    return any(_is_prose(p) and len(p.text.split()) >= AUTHORS_NOTE_WORDS for p in paragraphs)
+    paragraphs = split_paragraphs([replace(x, kind="md") for x in lines], True)
+    return any(is_prose(p) and len(p.text.split()) >= AUTHORS_NOTE_WORDS for p in paragraphs)
 
 
 def _chapter_like(title: str | None) -> bool:
     """A title that names a chapter ("Chapter 1", "Prologue"), never front matter however short."""
-    return bool(title) and bool(_HEADING.match(title or "") or _NAMED_HEADING.match(title or ""))
+    return bool(title) and bool(HEADING.match(title or "") or NAMED_HEADING.match(title or ""))
 
 
 def _heading_sections(flat: _Flat) -> list[tuple[str | None, list[Line]]]:
     """Sections between the headings of the text, across documents."""
     lines = _lines(flat, 0, len(flat.blocks))
-    heads = [(i, h[0]) for i, line in enumerate(lines) if line.kind != "break" and (h := _heading_title(line))]
+    heads = [(i, h[0]) for i, line in enumerate(lines) if line.kind != "break" and (h := heading_title(line))]
     if not heads:
         return [(None, lines)]
     sections = _front(lines[: heads[0][0]])
@@ -345,7 +345,7 @@ def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[
         while lines and (not lines[0].text or _is_heading(lines[0])) and lines[0].kind != "break":
             lines = lines[1:]
         if not title and lead:
-            title = (_heading_title(lead[0]) or ("", 0))[0]
+            title = (heading_title(lead[0]) or ("", 0))[0]
         # A numbered section inside a chapter ("II" over the story's second part) is a pause, not words.
         lines = [
             Line("", x.start, kind="break") if x.kind == "heading" and _NUMBER_ONLY.match(x.text) else x for x in lines
@@ -363,7 +363,7 @@ def _covers(flat: _Flat, points: list[tuple[int, str, bool]]) -> bool:
     for lo, hi in untargeted:
         if any(_is_heading(line) for line in _lines(flat, lo, hi)):
             return False
-    numbered = sum(1 for b in flat.blocks if not b.note and len(b.text) <= 100 and _HEADING.match(b.text))
+    numbered = sum(1 for b in flat.blocks if not b.note and len(b.text) <= 100 and HEADING.match(b.text))
     return len(points) >= numbered / 2
 
 
@@ -398,6 +398,6 @@ def _with_notes(chapters: list[ChapterText], flat: _Flat) -> list[ChapterText]:
                 lines = [
                     line for i in note_blocks[key] for line in (_unmarked(_line(flat, i)), Line("", flat.starts[i]))
                 ]
-                extra.extend(_spoken(_paragraphs([replace(x, kind="md") for x in lines], True)))
+                extra.extend(spoken_paragraphs(split_paragraphs([replace(x, kind="md") for x in lines], True)))
         out.append(replace(ch, paragraphs=ch.paragraphs + tuple(extra)) if extra else ch)
     return out

@@ -16,8 +16,8 @@ import re
 
 from .lines import Line
 
-_START = re.compile(r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.IGNORECASE)
-_END = re.compile(r"^\s*\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.IGNORECASE)
+START_MARKER = re.compile(r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.IGNORECASE)
+END_MARKER = re.compile(r"^\s*\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.IGNORECASE)
 _FIELD = re.compile(r"^(?P<key>title|author|language|release date)\s*:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
 # The languages Gutenberg names most, as the language tags the rest of the program compares with a
 # voice's (a name not here gives no language: no check, rather than a wrong one).
@@ -52,10 +52,10 @@ _CREDIT = re.compile(r"^\s*(?:produced by|e-?text prepared by|this e-?book was p
 def gutenberg_book(lines: list[Line]) -> tuple[dict[str, str], list[Line]] | None:
     """(title, author, language and year from the header, the book's own lines) of a Gutenberg text,
     or None when `lines` are not one (no start marker)."""
-    start = next((i for i, line in enumerate(lines) if _START.match(line.text)), None)
+    start = next((i for i, line in enumerate(lines) if START_MARKER.match(line.text)), None)
     if start is None:
         return None
-    end = next((i for i in range(start + 1, len(lines)) if _END.match(lines[i].text)), len(lines))
+    end = next((i for i in range(start + 1, len(lines)) if END_MARKER.match(lines[i].text)), len(lines))
     return _header(lines[:start]), _without_credit(lines[start + 1 : end])
 
 

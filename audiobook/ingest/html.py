@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..model import Book
 from .epub import book_chapters, flatten_documents
 from .epub_html import _local, parse_document, read_document
-from .text import _prettify_stem
+from .text import title_from_stem
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Gutenberg's <title>: "The Project Gutenberg eBook of Emma, by Jane Austen".
@@ -42,7 +42,7 @@ def read_html(path: str | Path, notes: str = "skip") -> Book:
         raise InputError(f"{p}: has no text to read; give a book with text")
     title, author, language = _about(data, as_html)
     return Book(
-        title=title or _prettify_stem(p.stem),
+        title=title or title_from_stem(p.stem),
         author=author or "Unknown Author",
         path=str(p),
         chapters=tuple(chapters),

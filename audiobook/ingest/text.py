@@ -8,6 +8,10 @@ of links, images, code, HTML, lists, quotes and headings); every other file is p
 as written (a Project Gutenberg text without its banner and licence: `gutenberg.py`). Both then
 share the rules below: front matter or `Title:` lines, chapter headings
 (Markdown levels 1-3, "Chapter N", "Prologue"), scene breaks, and paragraphs from wrapped lines.
+
+The EPUB and HTML readers share them too, through the public names here: `HEADING`, `NAMED_HEADING`,
+`heading_title`, `tidy_title`, `split_paragraphs`, `spoken_paragraphs`, `make_chapters`, `is_prose`,
+`title_from_stem`: a book reads alike whatever file it comes in.
 """
 
 from __future__ import annotations
@@ -35,14 +39,14 @@ _NUMBER = (
 # "Chapter 1", "Chapter One: The Harbor", "CHAPTER IV.", "Part Two", "Book 3 - Title", "VOL. II.",
 # "VOLUME THE SECOND", "Book the First--Recalled to Life"; chapters by another name, "Letter 1",
 # "STAVE I.", "Canto II" (capitalised: "letter I." ending a wrapped line is prose).
-_HEADING = re.compile(
+HEADING = re.compile(
     r"^(?P<label>(?P<word>chapter|part|book|volume|vol|(?-i:Letter|LETTER|Stave|STAVE|Canto|CANTO))"
     rf"(?:\.\s*|\s+)(?P<number>{_NUMBER}))\.?"
     rf"(?:\s*(?:--|[:.\-\u2013\u2014])\s*(?P<title>\S.*?))?\s*$",
     re.IGNORECASE,
 )
 # Headings that are a name, not a number; notes, when they come after the last chapter, are not read.
-_NAMED_HEADING = re.compile(
+NAMED_HEADING = re.compile(
     r"^(?:prologue|epilogue|interlude|afterword|foreword|preface|introduction|(?:foot|end)?notes)\s*[.:]?$",
     re.IGNORECASE,
 )
@@ -72,7 +76,7 @@ def _is_markdown(path: str) -> bool:
     return path.lower().endswith((".md", ".markdown"))
 
 
-def _heading_title(line: Line) -> tuple[str, int] | None:
+def heading_title(line: Line) -> tuple[str, int] | None:
     """(title, markdown level or 0) if the line is a chapter heading."""
     if line.kind == "heading":
         return line.title, line.level
@@ -86,11 +90,11 @@ def _heading_title(line: Line) -> tuple[str, int] | None:
     m = _MD_HEADING.match(stripped) if not line.kind else None
     if m:
         return m.group("title").strip(), len(m.group("hashes"))
-    m = _HEADING.match(stripped)
+    m = HEADING.match(stripped)
     if m:
         title = m.group("title")
         return _label(m) + (f": {_title_case(title)}" if title else ""), 0
-    if _NAMED_HEADING.match(stripped) and not (line.kind and _NOTES.match(stripped.rstrip(".: "))):
+    if NAMED_HEADING.match(stripped) and not (line.kind and _NOTES.match(stripped.rstrip(".: "))):
         return _title_case(stripped.rstrip(".: ")), 0
     return None
 
@@ -149,7 +153,7 @@ def tidy_title(title: str) -> str:
     ("IV: The Arrival" -> "Chapter 4: The Arrival"), a number alone a chapter's ("XIV" -> "Chapter 14"), else as written
     but for title case; never with a full stop at its end ("The Corner Pub." -> "The Corner Pub")."""
     text = re.sub(r"(?<=[^.\s])\.$", "", " ".join(title.split()))
-    m = _HEADING.match(text)
+    m = HEADING.match(text)
     if m:
         return _label(m) + (f": {_title_case(m.group('title'))}" if m.group("title") else "")
     if re.fullmatch(r"\d+|[IVXLCDM]+", text) and (value := _number_value(text)) is not None and value <= 300:
@@ -177,13 +181,13 @@ def _headings(lines: list[Line]) -> list[tuple[int, tuple[str, int]]]:
     over one more line joins it (that line is blanked in `lines`); one that runs on into a
     paragraph is not a heading ("BOOK I. (Folio), CHAPTER I. (Sperm Whale).--This whale, among the"
     over the rest of the sentence)."""
-    found = [(i, h) for i, line in enumerate(lines) if (h := _heading_title(line))]
-    if not any(_HEADING.match(title) and not _division(title) for _, (title, _) in found):
+    found = [(i, h) for i, line in enumerate(lines) if (h := heading_title(line))]
+    if not any(HEADING.match(title) and not _division(title) for _, (title, _) in found):
         found = sorted(found + [(i, (title, 0)) for i, title in _numeral_headings(lines).items()])
     at = {i for i, _ in found}
     out = []
     for i, (title, level) in found:
-        m = _HEADING.match(lines[i].text.strip()) if not lines[i].kind else None
+        m = HEADING.match(lines[i].text.strip()) if not lines[i].kind else None
         run = 0
         while m and m.group("title") and i + run + 1 < len(lines) and lines[i + run + 1].text.strip():
             run += 1
@@ -263,7 +267,7 @@ def _far_apart(lines: list[Line], at: list[int]) -> bool:
     return bool(spaced) and spaced[len(spaced) // 2] >= _NUMBERED_CHAPTER_WORDS
 
 
-def _prettify_stem(stem: str) -> str:
+def title_from_stem(stem: str) -> str:
     words = re.split(r"[-_\s]+", stem.strip())
     return " ".join(w[:1].upper() + w[1:] for w in words if w) or "Untitled"
 
@@ -369,7 +373,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
         book_title = book_title or headings[0][1][0]
         headings = headings[1:]
         lines = lines[: h1[0]] + [Line("", lines[h1[0]].start)] + lines[h1[0] + 1 :]
-    book_title = book_title or _prettify_stem(stem)
+    book_title = book_title or title_from_stem(stem)
 
     # Chapter bodies: (title, lines) between headings.
     sections: list[tuple[str | None, list[Line]]] = []
@@ -382,7 +386,7 @@ def read_text(source: str, path: str, stem: str) -> Book:
 
     # Paragraphs separated by blank lines: then a block of wrapped lines is always one paragraph.
     gaps = sum(1 for a, b in zip(lines, lines[1:]) if a.text.strip() and not b.text.strip())
-    chapters = _chapters(sections, gaps >= 3, "Opening" if headings else book_title)
+    chapters = make_chapters(sections, gaps >= 3, "Opening" if headings else book_title)
     year = re.search(r"\b(1[0-9]{3}|2[0-9]{3})\b", header.get("year") or header.get("date") or "")
     return Book(
         title=book_title,
@@ -395,14 +399,16 @@ def read_text(source: str, path: str, stem: str) -> Book:
     )
 
 
-def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bool, untitled: str) -> list[ChapterText]:
+def make_chapters(
+    sections: list[tuple[str | None, list[Line]]], blank_separated: bool, untitled: str
+) -> list[ChapterText]:
     """Chapters of the sections between headings, titled as `_Titles` says. Not chapters: a section
     with no heading and no prose (a title page, "by Author", a publisher's lines) when the book has
     headings, and notes after the last chapter ("NOTES", "FOOTNOTES", "ENDNOTES")."""
     chapters: list[ChapterText] = []
     titles = _Titles([_key(title) for title, _ in sections])
     for k, (title, body) in enumerate(sections):
-        paragraphs = _spoken(_paragraphs(body, blank_separated))
+        paragraphs = spoken_paragraphs(split_paragraphs(body, blank_separated))
         if title and paragraphs and (subtitle := _subtitle(title, paragraphs[0], _adjacent(body, paragraphs[0]))):
             title, paragraphs = f"{title}. {subtitle}", paragraphs[1:]
         if not paragraphs:
@@ -412,7 +418,7 @@ def _chapters(sections: list[tuple[str | None, list[Line]]], blank_separated: bo
         full_title = titles.chapter(k, title)
         if full_title is None and untitled == "Opening":
             paragraphs = _without_imprint(paragraphs)
-            if not any(map(_is_prose, paragraphs)):
+            if not any(map(is_prose, paragraphs)):
                 continue  # front matter
         chapters.append(ChapterText(len(chapters) + 1, full_title or untitled, tuple(paragraphs)))
     return _without_colophon(_without_end_notes(chapters))
@@ -438,7 +444,7 @@ def _without_imprint(paragraphs: list[Paragraph]) -> list[Paragraph]:
     in_imprint = False
     for p in paragraphs:
         marked = bool(_IMPRINT.search(p.text))
-        in_imprint = marked or (in_imprint and not (_is_prose(p) and len(p.text.split()) >= IMPRINT_ENDS))
+        in_imprint = marked or (in_imprint and not (is_prose(p) and len(p.text.split()) >= IMPRINT_ENDS))
         if not in_imprint:
             out.append(p)
     return out
@@ -540,7 +546,7 @@ _NOTES = re.compile(r"^(?:foot|end)?notes$", re.IGNORECASE)
 def _division(title: str) -> str | None:
     """The division ("Volume 2") when the title is a volume, part or book heading ("Volume 2. The
     Return"); else None."""
-    m = _HEADING.match(title)
+    m = HEADING.match(title)
     if not m or m.group("word").lower() == "chapter":
         return None
     label = _label(m)
@@ -552,14 +558,14 @@ def _key(title: str | None) -> str:
     or its whole title."""
     if title is None:
         return ""
-    m = _HEADING.match(title)
+    m = HEADING.match(title)
     return (_label(m) if m else title).lower()
 
 
 _PROSE_WORDS = 8
 
 
-def _is_prose(p: Paragraph) -> bool:
+def is_prose(p: Paragraph) -> bool:
     """A paragraph with a sentence of prose in it, not a title page's lines ("THE COUNT OF MONTE
     CRISTO", "by Alexandre Dumas", "Contents", a publisher's address) nor a contents list's entry
     ("CHAPTER 56. Of the Less Erroneous Pictures of Whales...")."""
@@ -585,7 +591,7 @@ def _subtitle(title: str, first: Paragraph, adjacent: bool) -> str | None:
     ("START IN LIFE." -> "Start in Life"); or in title case already on the very next line
     ("CHAPTER I." over "The Period", or one word of three letters or more with no stop after it,
     "Knitting"). None when it is the chapter's first paragraph."""
-    label = _HEADING.match(title)
+    label = HEADING.match(title)
     text = first.text.strip()
     if not label or label.group("title") or len(first.pieces) > 1:
         return None
@@ -710,7 +716,7 @@ def _page_list(paragraphs: list[Paragraph]) -> set[int]:
     return out
 
 
-def _spoken(paragraphs: list[Paragraph]) -> list[Paragraph]:
+def spoken_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """The paragraphs a listener hears: an illustration's or transcriber's bracketed note, "THE
     END", or a list of pages is not one (a scene break before it passes to the paragraph after it)."""
     out: list[Paragraph] = []
@@ -727,7 +733,7 @@ def _spoken(paragraphs: list[Paragraph]) -> list[Paragraph]:
     return out
 
 
-def _paragraphs(body: list[Line], blank_separated: bool) -> list[Paragraph]:
+def split_paragraphs(body: list[Line], blank_separated: bool) -> list[Paragraph]:
     out: list[Paragraph] = []
     block: list[Line] = []
     scene_break = False
