@@ -95,7 +95,7 @@ def _html_entities(data: bytes) -> bytes:
 def parse_document(data: bytes, html: bool = False) -> etree._Element | None:
     """The document's root: as XML (recovering), else (or when `html`: a web page, not XHTML) as HTML."""
     root = None if html else parse_xml(_html_entities(data))
-    if root is None or _local(root) not in ("html", "body"):
+    if root is None or local_name(root) not in ("html", "body"):
         try:
             root = lxml_html.document_fromstring(data)
         except (etree.ParserError, ValueError):
@@ -103,14 +103,14 @@ def parse_document(data: bytes, html: bool = False) -> etree._Element | None:
     return root
 
 
-def _local(el: etree._Element) -> str:
+def local_name(el: etree._Element) -> str:
     tag = el.tag
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _types(el: etree._Element) -> set[str]:
+def epub_types(el: etree._Element) -> set[str]:
     """epub:type values and DPUB-ARIA roles (without `doc-`)."""
     raw = (el.get(f"{{{OPS}}}type") or el.get("epub:type") or "").split()
     roles = [r[4:] for r in (el.get("role") or "").split() if r.startswith("doc-")]
@@ -129,9 +129,9 @@ def _is_noteref(el: etree._Element, tag: str, types: set[str]) -> bool:
     text = "".join(el.itertext()).strip()
     if not _NOTE_MARK_TEXT.match(text):
         return False
-    links = [el] if tag == "a" else [a for a in el.iter() if _local(a) == "a"]
+    links = [el] if tag == "a" else [a for a in el.iter() if local_name(a) == "a"]
     linked = any("#" in (a.get("href") or "") for a in links)
-    in_sup = tag == "sup" or any(_local(s) == "sup" for s in el.iter()) or _local(el.getparent()) == "sup"
+    in_sup = tag == "sup" or any(local_name(s) == "sup" for s in el.iter()) or local_name(el.getparent()) == "sup"
     # A bracketed number or a note's sign, linked, is a mark even on the line ("turned<a>[1]</a>"); a
     # plain linked number is one only raised (a link "3" in prose may be a chapter's number).
     return linked and (in_sup or not text[:1].isalnum())
@@ -165,14 +165,14 @@ class _Walker:
         self.linked.clear()
 
     def mark_id(self, el: etree._Element) -> None:
-        ident = el.get("id") or el.get("name") if _local(el) == "a" else el.get("id")
+        ident = el.get("id") or el.get("name") if local_name(el) == "a" else el.get("id")
         if ident:
             self.doc.ids.setdefault(ident, len(self.doc.blocks))
             if self.note:
                 self.doc.note_of[self.key(ident)] = self.note
 
     def walk(self, el: etree._Element) -> None:
-        tag = _local(el)
+        tag = local_name(el)
         if tag and not self._skipped(el, tag):
             self._enter(el, tag)
         if el.tail:
@@ -180,7 +180,7 @@ class _Walker:
 
     def _skipped(self, el: etree._Element, tag: str) -> bool:
         """Handles (by not reading) what is not read; True when `el` was skipped."""
-        types = _types(el)
+        types = epub_types(el)
         classes = _classes(el)
         if tag in _UNREAD_TAGS or types & _DROP_TYPES or ({el.get("id", "")} | classes) & _GUTENBERG:
             if "pagebreak" not in types and tag in _BLOCK_TAGS:
@@ -197,7 +197,7 @@ class _Walker:
             self.scene_break = bool(self.doc.blocks)
             return True
         if not self.note and _is_noteref(el, tag, types):
-            links = [el] if tag == "a" else [a for a in el.iter() if _local(a) == "a"]
+            links = [el] if tag == "a" else [a for a in el.iter() if local_name(a) == "a"]
             self.refs.extend(self._target(a.get("href") or "") for a in links if "#" in (a.get("href") or ""))
             return True
         return False
@@ -207,7 +207,7 @@ class _Walker:
         return f"{path}#{href.split('#', 1)[1]}"
 
     def _enter(self, el: etree._Element, tag: str) -> None:
-        opens_note = bool(_types(el) & _NOTE_TYPES or _classes(el) & _NOTE_CLASSES)
+        opens_note = bool(epub_types(el) & _NOTE_TYPES or _classes(el) & _NOTE_CLASSES)
         block = tag in _BLOCK_TAGS or tag in _HEADINGS or opens_note
         outer_note, outer_heading = self.note, self.heading
         if block:
@@ -218,7 +218,9 @@ class _Walker:
             if tag in _HEADINGS:
                 self.heading = _HEADINGS[tag]
             elif tag == "hgroup":
-                self.heading = min((_HEADINGS[_local(h)] for h in el.iter() if _local(h) in _HEADINGS), default=2)
+                self.heading = min(
+                    (_HEADINGS[local_name(h)] for h in el.iter() if local_name(h) in _HEADINGS), default=2
+                )
         self.mark_id(el)
         emphasis = tag in _EM_TAGS
         if emphasis:
@@ -270,7 +272,7 @@ def read_document(path: str, data: bytes, html: bool = False) -> Document:
     root = parse_document(data, html)
     if root is None:
         return doc
-    body = next((el for el in root.iter() if _local(el) == "body"), root)
+    body = next((el for el in root.iter() if local_name(el) == "body"), root)
     walker = _Walker(doc)
     walker.walk(body)
     walker.flush()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .epub_html import _local, _types, parse_document
+from .epub_html import epub_types, local_name, parse_document
 from .epub_package import Item, Package, href_path, parse_xml
 
 
@@ -40,21 +40,21 @@ def _nav_entries(item: Item, data: bytes) -> list[Entry]:
     root = parse_document(data)
     if root is None:
         return []
-    navs = [el for el in root.iter() if _local(el) == "nav"]
-    toc = next((n for n in navs if "toc" in _types(n)), navs[0] if navs else None)
+    navs = [el for el in root.iter() if local_name(el) == "nav"]
+    toc = next((n for n in navs if "toc" in epub_types(n)), navs[0] if navs else None)
     if toc is None:
         return []
-    ol = next((el for el in toc.iter() if _local(el) in ("ol", "ul")), None)
+    ol = next((el for el in toc.iter() if local_name(el) in ("ol", "ul")), None)
     return _nav_list(item, ol) if ol is not None else []
 
 
 def _nav_list(item: Item, ol: etree._Element) -> list[Entry]:
     out: list[Entry] = []
     for li in ol:
-        if _local(li) != "li":
+        if local_name(li) != "li":
             continue
-        link = next((c for c in li if _local(c) in ("a", "span")), None)
-        sub = next((c for c in li if _local(c) in ("ol", "ul")), None)
+        link = next((c for c in li if local_name(c) in ("a", "span")), None)
+        sub = next((c for c in li if local_name(c) in ("ol", "ul")), None)
         children = _nav_list(item, sub) if sub is not None else []
         href = link.get("href") if link is not None else None
         if link is not None and href:
@@ -67,17 +67,17 @@ def _nav_list(item: Item, ol: etree._Element) -> list[Entry]:
 
 def _ncx_entries(item: Item, data: bytes) -> list[Entry]:
     root = parse_xml(data)
-    nav_map = None if root is None else next((el for el in root.iter() if _local(el) == "navmap"), None)
+    nav_map = None if root is None else next((el for el in root.iter() if local_name(el) == "navmap"), None)
     return _ncx_points(item, nav_map) if nav_map is not None else []
 
 
 def _ncx_points(item: Item, parent: etree._Element) -> list[Entry]:
     out: list[Entry] = []
     for point in parent:
-        if _local(point) != "navpoint":
+        if local_name(point) != "navpoint":
             continue
-        label_el = next((el for el in point.iter() if _local(el) == "text"), None)
-        content = next((el for el in point if _local(el) == "content"), None)
+        label_el = next((el for el in point.iter() if local_name(el) == "text"), None)
+        content = next((el for el in point if local_name(el) == "content"), None)
         src = content.get("src") if content is not None else None
         children = _ncx_points(item, point)
         if src:

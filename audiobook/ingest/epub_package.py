@@ -136,7 +136,7 @@ def _opf_path(pkg: Package) -> str:
     root = parse_xml(pkg.read("META-INF/container.xml"))
     rootfile = None if root is None else root.find(f".//{{{CONTAINER}}}rootfile")
     if rootfile is None:
-        rootfile = None if root is None else next((e for e in root.iter() if _local(e) == "rootfile"), None)
+        rootfile = None if root is None else next((e for e in root.iter() if local_name(e) == "rootfile"), None)
     full = rootfile.get("full-path") if rootfile is not None else None
     if not full:
         raise InputError(f"{pkg.path}: META-INF/container.xml names no package (.opf) file; {_REMAKE}")
@@ -145,13 +145,13 @@ def _opf_path(pkg: Package) -> str:
     return full
 
 
-def _local(el: etree._Element) -> str:
+def local_name(el: etree._Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
 def _read_opf(pkg: Package, opf: str) -> None:
     root = parse_xml(pkg.read(opf))
-    if root is None or _local(root) != "package":
+    if root is None or local_name(root) != "package":
         raise InputError(f"{pkg.path}: {opf} is not a readable package file; {_REMAKE}")
     _metadata(pkg, root)
     items: dict[str, Item] = {}

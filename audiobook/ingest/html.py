@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Book
 from .epub import book_chapters, flatten_documents
-from .epub_html import _local, parse_document, read_document
+from .epub_html import local_name, parse_document, read_document
 from .text import title_from_stem
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -59,7 +59,7 @@ def _about(data: bytes, as_html: bool) -> tuple[str, str, str]:
     meta: dict[str, str] = {}
     title = ""
     for el in root.iter():
-        name = _local(el)
+        name = local_name(el)
         if name == "meta" and el.get("content"):
             meta.setdefault((el.get("name") or el.get("property") or "").lower(), el.get("content", "").strip())
         elif name == "title" and not title:
