@@ -501,3 +501,28 @@ def test_a_short_note_of_the_authors_before_the_first_chapter_is_read(tmp_path):
     book = load_book(write_epub(tmp_path / "n.epub", docs, toc))
     assert [ch.title for ch in book.chapters] == ["Notice", "Chapter 1"]
     assert "Drawings" not in " ".join(_texts(book)) and "Harrow" not in " ".join(_texts(book))
+
+
+def test_an_older_gutenberg_banner_and_licence_in_one_block_are_not_read(tmp_path):
+    """Older Gutenberg books set the banner, the start marker and the first lines in one <pre>, and the
+    end marker before the licence in another: only the book between the markers is read."""
+    head = (
+        "<pre>The Project Gutenberg EBook of The Salt Road, by Wren Calloway\nThis eBook is for the use of anyone"
+        " anywhere at no cost.\n\n*** START OF THIS PROJECT GUTENBERG EBOOK THE SALT ROAD ***\n\nProduced by a"
+        " volunteer.</pre><h2>Chapter 1</h2><p>The carts left the coast at dawn.</p>"
+        "<pre>The carts came home at dusk.\n\n*** END OF THIS PROJECT GUTENBERG EBOOK THE SALT ROAD ***\n\n"
+        "Updated editions will replace the previous one.</pre><p>Section 1. General Terms of Use.</p>"
+    )
+    book = load_book(write_epub(tmp_path / "old.epub", [("c.xhtml", page(head))], [Toc("Chapter 1", "c.xhtml")]))
+    text = " ".join(_texts(book))
+    assert "The carts left the coast at dawn." in text and "The carts came home at dusk." in text
+    for unread in (
+        "anyone anywhere",
+        "START OF",
+        "END OF",
+        "Updated editions",
+        "General Terms",
+        "EBook of",
+        "Produced",
+    ):
+        assert unread not in text, unread

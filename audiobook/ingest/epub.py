@@ -33,8 +33,6 @@ from ..model import Book, ChapterText, Paragraph
 from .epub_html import Block, Document, read_document
 from .epub_nav import Entry, read_toc
 from .epub_package import Package, open_package
-from .gutenberg import END_MARKER as GUTENBERG_END
-from .gutenberg import START_MARKER as GUTENBERG_START
 from .lines import Line
 from .text import (
     HEADING,
@@ -121,16 +119,36 @@ def _unmarked_notes(blocks: list[Block], ids: dict[str, int], note_of: dict[str,
     return out
 
 
+# A Gutenberg marker inside a block (an older book's banner and licence set in one <pre>): the marker
+# line itself, up to its closing asterisks.
+_MARKER_IN_BLOCK = re.compile(
+    r"\*{3}\s*(?P<which>START|END) OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b[^*]*\*{0,3}", re.I
+)
+
+
+# "Produced by ..." after the start marker: the volunteers' credit, not the book.
+_CREDIT_WORDS = 40
+
+
 def _within_gutenberg_markers(blocks: list[Block]) -> list[Block]:
     """A Project Gutenberg book's blocks with its banner (up to `*** START OF ...`) and licence (from
-    `*** END OF ...`) emptied: kept in place (indices stay), never read."""
-    start = next((i for i, b in enumerate(blocks) if GUTENBERG_START.match(b.text)), None)
-    end = next((i for i, b in enumerate(blocks) if GUTENBERG_END.match(b.text)), None)
+    `*** END OF ...`) emptied: kept in place (indices stay), never read. A marker inside a block (all
+    of an older book's banner in one <pre>) keeps only what is after the start, or before the end."""
+    marks = [(i, m) for i, b in enumerate(blocks) for m in _MARKER_IN_BLOCK.finditer(b.text)]
+    start = next(((i, m) for i, m in marks if m.group("which").upper() == "START"), None)
+    end = next(((i, m) for i, m in marks if m.group("which").upper() == "END" and (not start or i >= start[0])), None)
     out = list(blocks)
     if start is not None:
-        out[: start + 1] = [replace(b, text="", refs=[]) for b in out[: start + 1]]
-    if end is not None and (start is None or end > start):
-        out[end:] = [replace(b, text="", refs=[]) for b in out[end:]]
+        i, m = start
+        out[:i] = [replace(b, text="", refs=[]) for b in out[:i]]
+        rest = out[i].text[m.end() :].strip()
+        credit = rest.lower().startswith("produced by") and len(rest.split()) <= _CREDIT_WORDS
+        out[i] = replace(out[i], text="" if credit else rest, refs=[])
+    if end is not None:
+        i, m = end
+        cut = m.start() if start is None or i != start[0] else m.start() - start[1].end()
+        out[i] = replace(out[i], text=out[i].text[: max(cut, 0)].strip())
+        out[i + 1 :] = [replace(b, text="", refs=[]) for b in out[i + 1 :]]
     return out
 
 
