@@ -125,6 +125,8 @@ class PiperEngine(Engine):
             raise EngineError(f"the piper engine is not installed: {INSTALL_HINT}") from exc
         if _espeak_loaded():
             raise EngineError("the piper engine cannot run in a process that loaded the espeak engine")
+        # piper's libespeak-ng loaded now, not at the first line: our espeak engine, started after, refuses.
+        importlib.import_module("piper.espeakbridge")
         self._ort = onnxruntime
         self._piper_version = _dist_version("piper-tts")
         self._models = {m.id: m for m in find_models()}
