@@ -17,7 +17,7 @@ unexport PYTHONDONTWRITEBYTECODE
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]' -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[test,piper]' -c constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -232,7 +232,7 @@ def test_registered_engines_are_built_by_name_but_never_offered(tmp_path):
     from audiobook.errors import ConfigError
 
     assert type(create_engine("fake")) is FakeEngine
-    assert ENGINE_NAMES == ("auto", "espeak", "pyttsx3")
+    assert ENGINE_NAMES == ("auto", "espeak", "pyttsx3", "piper")
     with pytest.raises(ConfigError, match="unknown engine 'fake'"):
         parse_config({"engine": "fake"})
     with pytest.raises(ValueError):

