@@ -68,7 +68,7 @@ def make_jobs(
 def _job(text: str, voice: VoiceSpec, pause_ms: int, where: str, engine: Engine, bitrate_kbps: int) -> Job:
     if not _HAS_SOUND.search(text):
         text = ""
-    key = line_key(text, voice, engine.name, engine.version, pause_ms, encoding_id(bitrate_kbps))
+    key = line_key(text, voice, engine.name, engine.voice_version(voice.voice_id), pause_ms, encoding_id(bitrate_kbps))
     return Job(text, voice, pause_ms, key, where, bitrate_kbps)
 
 

@@ -95,3 +95,26 @@ def test_cache_dir_can_be_moved(tmp_path):
     generate(story, None, tmp_path / "out", RenderOptions(cache_dir=tmp_path / "elsewhere"), engine=FakeEngine())
     assert any((tmp_path / "elsewhere").rglob("*.block"))
     assert not (tmp_path / "out" / ".cache").exists()
+
+
+def test_a_voice_with_its_own_data_keys_its_lines_by_it():
+    """An engine whose voices carry their own data (a neural model's file) gives each voice its own
+    version: changing one voice's data changes only its lines' keys."""
+    from fake_engine import FakeEngine
+
+    from audiobook.model import VoiceSpec
+    from audiobook.synth import _job
+
+    class TwoModels(FakeEngine):
+        data = {"fake/a": "model-a-1", "fake/b": "model-b-1"}
+
+        def voice_version(self, voice_id: str) -> str:
+            return f"{self.version} {self.data.get(voice_id, '')}"
+
+    engine = TwoModels()
+    a, b = VoiceSpec("fake", "fake/a"), VoiceSpec("fake", "fake/b")
+    before = [_job("The tide turned.", v, 250, "", engine, 128).key for v in (a, b)]
+    engine.data = {**engine.data, "fake/b": "model-b-2"}
+    after = [_job("The tide turned.", v, 250, "", engine, 128).key for v in (a, b)]
+    assert before[0] == after[0] and before[1] != after[1]
+    assert FakeEngine().voice_version("fake/a") == FakeEngine().version  # by default, the engine's version

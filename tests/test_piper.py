@@ -25,7 +25,8 @@ import numpy as np
 from audiobook.engines import create_engine
 from audiobook.model import VoiceSpec
 engine = create_engine("piper")
-out = {"version": engine.version}
+out = {"version": engine.version, "voice_version": engine.voice_version(sys.argv[2]),
+       "other_voice_version": engine.voice_version("piper:xx_XX-nobody-low")}
 for text, rate, volume in json.loads(sys.argv[1]):
     audio = engine.synthesize(text, VoiceSpec("piper", sys.argv[2], rate, 50, volume))
     x = np.frombuffer(audio.pcm, dtype="<i2").astype(np.float64) / 32768
@@ -95,6 +96,11 @@ def test_the_version_names_the_model_file(spoken):
     model = find_models()[0]
     assert sha256_file(model.model_path) in spoken["version"]
     assert "piper-tts 1.8.0" in spoken["version"]
+    # A line's cache key carries its own model's file only: another model, added or changed, leaves it be.
+    assert spoken["voice_version"].startswith("piper-tts 1.8.0")
+    assert sha256_file(model.model_path) in spoken["voice_version"]
+    assert spoken["voice_version"].count("sha256:") == 1
+    assert spoken["other_voice_version"] == spoken["version"]  # an unknown voice: the engine's whole version
 
 
 def test_the_rate_table_is_followed_and_monotonic():

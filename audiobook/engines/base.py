@@ -94,7 +94,13 @@ class Engine(ABC):
     @property
     @abstractmethod
     def version(self) -> str:
-        """Engine and library version: part of every clip's identity."""
+        """Engine and library version (what book.json records)."""
+
+    def voice_version(self, voice_id: str) -> str:
+        """What a clip in this voice depends on besides its text and settings: part of every clip's
+        identity (its cache key). The engine's version, unless a voice has its own data (a neural
+        model's file), so that a new model re-renders only its own lines."""
+        return self.version
 
     @abstractmethod
     def voices(self) -> list[VoiceInfo]:

@@ -142,6 +142,14 @@ class PiperEngine(Engine):
         models = ", ".join(f"{m.id} sha256:{m.sha256}" for m in self._models.values())
         return f"piper-tts {self._piper_version} seeded-noise 1 ({models})"
 
+    def voice_version(self, voice_id: str) -> str:
+        """piper-tts's version and this voice's model file, only: another model added or changed does
+        not re-render this voice's lines."""
+        model = self._models.get(voice_id.split("+")[0].split("#")[0])
+        if model is None:
+            return self.version
+        return f"piper-tts {self._piper_version} seeded-noise 1 ({model.id} sha256:{model.sha256})"
+
     def voices(self) -> list[VoiceInfo]:
         out = []
         for m in self._models.values():
