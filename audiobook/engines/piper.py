@@ -23,7 +23,8 @@ from typing import Any
 
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
-from .base import Audio, Engine, VoiceInfo
+from . import piper_timbres
+from .base import Audio, Engine, Palette, VoiceInfo
 
 INSTALL_HINT = "pip install 'audiobook[piper]'"
 # Installed packages that ship Piper models, each exposing model_path() and config_path().
@@ -148,7 +149,18 @@ class PiperEngine(Engine):
         model = self._models.get(voice_id.split("+")[0].split("#")[0])
         if model is None:
             return self.version
-        return f"piper-tts {self._piper_version} seeded-noise 1 ({model.id} sha256:{model.sha256})"
+        timbres = f"praat-parselmouth {_dist_version('praat-parselmouth')} timbres {piper_timbres.VERSION}"
+        return f"piper-tts {self._piper_version} seeded-noise 1 {timbres} ({model.id} sha256:{model.sha256})"
+
+    def has_voice(self, voice_id: str) -> bool:
+        """A model's id, alone or with one of its derived timbres (`+female`, `+child`, `+old`, ...)."""
+        model, _, timbre = voice_id.partition("+")
+        return model in self._models and (not timbre or timbre in piper_timbres.BY_NAME)
+
+    def palette(self) -> Palette:
+        """The first model narrates and plays men; its derived timbres play women, children and the old."""
+        first = next(iter(self._models.values()))
+        return piper_timbres.palette(first.id, first.config.get("espeak", {}).get("voice", ""))
 
     def voices(self) -> list[VoiceInfo]:
         out = []
@@ -156,7 +168,7 @@ class PiperEngine(Engine):
             speaker = m.id.split("-")[1] if "-" in m.id else m.id
             language = m.config.get("espeak", {}).get("voice", "")
             out.append(VoiceInfo(m.id, speaker, _GENDERS.get(speaker, "unknown"), (language,) if language else ()))
-        return out
+        return out + piper_timbres.variants()
 
     def _voice(self, voice_id: str) -> tuple[Any, list[str]]:
         """The PiperVoice for a model (its session ours: one intra-op thread), and its noise inputs."""
@@ -179,8 +191,11 @@ class PiperEngine(Engine):
         """Every sentence of `text` spoken with noise seeded by (model, text, sentence, settings)."""
         import numpy as np
 
-        pv, names = self._voice(voice.voice_id)
-        m = self._models[voice.voice_id]
+        if not self.has_voice(voice.voice_id):
+            raise SynthesisError(f"piper has no voice {voice.voice_id!r}")
+        model_id, timbre = piper_timbres.split_id(voice.voice_id)
+        pv, names = self._voice(model_id)
+        m = self._models[model_id]
         inference = m.config.get("inference", {})
         scales = (
             float(inference.get("noise_scale", 0.667)),
@@ -196,6 +211,7 @@ class PiperEngine(Engine):
             seed = int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
             chunks.append(self._run(pv.session, names, ids, scales, seed))
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        audio = piper_timbres.apply(audio, self.sample_rate, timbre, voice.pitch)
         audio = np.clip(audio * float(voice.volume), -1.0, 1.0)
         pcm = (audio * 32767.0).astype("<i2").tobytes()
         return Audio(pcm, self.sample_rate)
