@@ -131,3 +131,90 @@ def test_piper_refuses_a_process_that_loaded_espeak():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "refused: the piper engine cannot run in a process that loaded the espeak engine" in done.stdout
+
+
+# Derived timbres: each child process speaks every request, and measures its median F0 itself.
+_TIMBRES = """
+import hashlib, json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+from audio_tools import median_f0
+from audiobook.engines import create_engine
+from audiobook.model import VoiceSpec
+engine = create_engine("piper")
+out = {"has": [engine.has_voice(v) for v in json.loads(sys.argv[3])],
+       "variants": sorted(v.id for v in engine.voices() if v.kind == "variant")}
+palette = engine.palette()
+out["narrator"] = palette.narrator.voice_id
+out["roles"] = sorted({(v.gender, v.age, v.voice_id) for v in palette.voices})
+for voice, pitch in json.loads(sys.argv[1]):
+    audio = engine.synthesize(TEXT, VoiceSpec("piper", voice, 175, pitch, 1.0))
+    x = np.frombuffer(audio.pcm, dtype="<i2").astype(np.float64) / 32768
+    out[f"{voice}|{pitch}"] = {"sha256": hashlib.sha256(audio.pcm).hexdigest(), "f0": median_f0(x, audio.sample_rate),
+                               "seconds": audio.seconds}
+print(json.dumps(out))
+"""
+TIMBRE_TEXT = LINE
+# Target median F0s (Hz) measured by Praat on joe's derived voices in NOTES.md; joe himself is about 89 Hz.
+TARGETS = {"+female": 182.0, "+child": 235.0, "+old": 72.0, "+old_female": 160.0}
+
+
+def _timbres_in_new_process(requests: list[tuple[str, int]], ids: tuple[str, ...] = ()) -> dict[str, Any]:
+    import pathlib
+
+    code = _TIMBRES.replace("TEXT", json.dumps(TIMBRE_TEXT))
+    tests = str(pathlib.Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(requests), tests, json.dumps(list(ids))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+TIMBRE_REQUESTS = [(VOICE, 50), *((VOICE + s, 50) for s in TARGETS), (VOICE, 100), (VOICE, 0)]
+
+
+@pytest.fixture(scope="module")
+def timbres() -> dict[str, Any]:
+    ids = (VOICE + "+female", VOICE + "+child", VOICE + "+old", VOICE + "+kid", "piper:nobody+female", VOICE)
+    return _timbres_in_new_process(TIMBRE_REQUESTS, ids)
+
+
+def test_each_derived_timbre_has_its_target_pitch_well_apart_from_the_base(timbres):
+    import math
+
+    base = timbres[f"{VOICE}|50"]["f0"]
+    assert 80 < base < 110
+    for suffix, target in TARGETS.items():
+        got = timbres[f"{VOICE + suffix}|50"]
+        assert abs(got["f0"] - target) < 0.15 * target, (suffix, got["f0"])
+        assert abs(12 * math.log2(got["f0"] / base)) >= 2, (suffix, got["f0"], base)
+        # The same words in about the same time (the noise is seeded by the voice id too: the prosody differs).
+        assert abs(got["seconds"] / timbres[f"{VOICE}|50"]["seconds"] - 1) < 0.1
+
+
+def test_the_pitch_setting_moves_the_base_voice_mildly(timbres):
+    base = timbres[f"{VOICE}|50"]["f0"]
+    assert 1.1 * base < timbres[f"{VOICE}|100"]["f0"] < 1.4 * base
+    assert 0.7 * base < timbres[f"{VOICE}|0"]["f0"] < 0.9 * base
+
+
+def test_derived_timbres_are_bit_identical_in_two_processes(timbres):
+    again = _timbres_in_new_process([(VOICE + "+female", 50), (VOICE, 100)])
+    for key in (f"{VOICE}+female|50", f"{VOICE}|100"):
+        assert again[key]["sha256"] == timbres[key]["sha256"]
+    assert len({timbres[f"{voice}|{pitch}"]["sha256"] for voice, pitch in TIMBRE_REQUESTS}) == len(TIMBRE_REQUESTS)
+
+
+def test_the_timbres_are_listed_accepted_and_cast_by_gender_and_age(timbres):
+    assert timbres["variants"] == ["+child", "+female", "+old", "+old_female"]
+    assert timbres["has"] == [True, True, True, False, False, True]
+    assert timbres["narrator"] == VOICE
+    roles = {(gender, age): voice for gender, age, voice in timbres["roles"]}
+    assert roles[("female", "adult")] == VOICE + "+female"
+    assert roles[("male", "adult")] == VOICE
+    assert roles[("female", "child")] == roles[("male", "child")] == VOICE + "+child"
+    assert roles[("male", "elderly")] == VOICE + "+old"
+    assert roles[("female", "elderly")] == VOICE + "+old_female"
