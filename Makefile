@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest -q
 # times, and pytest rewrites the asserts of ~100 modules; without caches each of them compiles anew.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo test test-fast lint bench attribution clean
+.PHONY: demo demo-neural test test-fast lint bench attribution clean
 
 # --no-compile: modules are compiled when first imported (and cached then), not all of mypy's and
 # Playwright's at install.
@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/audiobook generate examples/the-lantern-at-gull-point.md -c voices.yaml -o output/
+
+# The same story with the neural engine (Piper, offline), into output/neural/.
+demo-neural: $(STAMP)
+	$(BIN)/audiobook generate examples/the-lantern-at-gull-point.md -c examples/voices-neural.yaml -o output/neural/
 
 # One pytest worker per core; a worker that runs out of tests takes some of another's (worksteal: with
 # the default, one worker can be left holding a queue of slow tests). The stories several tests share
