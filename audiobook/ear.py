@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .numerals import ROMAN, roman_value
+
 # --- number words ------------------------------------------------------------------------------
 
 _ONES = (
@@ -60,16 +62,6 @@ def ordinal_words(n: int) -> str:
     if not ones:
         return _ORDINAL_TENS[tens]
     return f"{_TENS[tens].capitalize()}-{_ORDINAL_ONES[ones]}"
-
-
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_ROMAN = r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
-
-
-def roman_value(numeral: str) -> int:
-    """The value of a well-formed roman numeral in capitals or lower case ("XIV" 14, "iv" 4)."""
-    values = [_ROMAN_VALUES[c] for c in numeral.upper()]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 # --- where a sentence goes on ------------------------------------------------------------------
@@ -213,7 +205,7 @@ _COUNTERS = (
     "Appendix|Plate|Fig\\.|Figure|Lesson|Lecture|Class|War|Number|No\\.|Epistle|Sonnet|Song|Fit|Chapitre|Livre"
 )
 _COUNTED = re.compile(
-    rf"\b(?i:({_COUNTERS}))\s+(?:(?!I\s)({_ROMAN})\b(?![\w'\u2019-])|([mdclxvi]+)\b(?=\s*(?:[.,;:!?)]|$)))"
+    rf"\b(?i:({_COUNTERS}))\s+(?:(?!I\s)({ROMAN})\b(?![\w'\u2019-])|([mdclxvi]+)\b(?=\s*(?:[.,;:!?)]|$)))"
     rf"|\b(?i:({_COUNTERS}))\s+(I|i)\b(?=\s*(?:[.,;:!?)\u2014\u201d\"']|$))"
 )
 _REGNAL_NAMES = frozenset(
@@ -223,7 +215,7 @@ _REGNAL_NAMES = frozenset(
 # An old text's full stop after a numeral ("Louis XVIII., who", "Louis XIV. pronounced") is dropped when
 # the sentence goes on (punctuation or a lower-case word follows).
 _REGNAL = re.compile(
-    rf"\b([A-Z][a-z]+)\s+({_ROMAN})\b(?:\.(?=[,;:!?]|\s+[a-z]))?(?=(?:['\u2019]s)?(?![\w'\u2019-]))",
+    rf"\b([A-Z][a-z]+)\s+({ROMAN})\b(?:\.(?=[,;:!?]|\s+[a-z]))?(?=(?:['\u2019]s)?(?![\w'\u2019-]))",
 )
 _NOT_NAMES = frozenset(_OPENERS | {"Chapter", "Volume", "Book", "Part", "Act", "Scene", "Canto", "Letter"})
 
@@ -231,17 +223,17 @@ _NOT_NAMES = frozenset(_OPENERS | {"Chapter", "Volume", "Book", "Part", "Act", "
 def _counted(m: re.Match[str]) -> str:
     if m.group(4):
         return f"{m.group(4)} 1"
-    numeral = m.group(2) or m.group(3)
-    if not re.fullmatch(_ROMAN, numeral.upper()):
+    value = roman_value(m.group(2) or m.group(3))
+    if value is None:
         return m.group(0)
-    return f"{m.group(1)} {roman_value(numeral)}"
+    return f"{m.group(1)} {value}"
 
 
 def _regnal(m: re.Match[str]) -> str:
     name, numeral = m.group(1), m.group(2)
     if name in _NOT_NAMES or not numeral:
         return m.group(0)
-    value = roman_value(numeral)
+    value = roman_value(numeral) or 0  # well-formed: _REGNAL matched it as ROMAN
     if numeral == "I":
         after = m.string[m.end() :]
         if name not in _REGNAL_NAMES or not re.match(r"\s*(?:[.,;:!?)\u2014\u201d\"']|$)", after):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.ear import RULES, ordinal_words, roman_value, year_words
+from audiobook.ear import RULES, ordinal_words, year_words
 from audiobook.model import CastLine, Segment, VoiceSpec
+from audiobook.numerals import roman_value
 from audiobook.speech import Pronouncer, speakable, spoken_text
 
 

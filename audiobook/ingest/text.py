@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 
 from ..model import Book, ChapterText, Paragraph
+from ..numerals import roman_value
 from .gutenberg import gutenberg_book
 from .lines import Line
 from .markdown import markdown_lines
@@ -99,7 +100,6 @@ def heading_title(line: Line) -> tuple[str, int] | None:
     return None
 
 
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _WORD_VALUES = {w: n for n, w in enumerate(_NUMBER_WORDS.split("|")[:19], 1)} | {
     w: 10 * n for n, w in enumerate(_NUMBER_WORDS.split("|")[19:], 2)
 }
@@ -108,7 +108,7 @@ _ORDINAL_VALUES = {w: n for n, w in enumerate(_ORDINAL_WORDS.split("|"), 1)}
 
 def _number_value(number: str) -> int | None:
     """The value of a heading's number: digits, a Roman numeral, words ("Twenty-One") or an ordinal
-    ("the Second"); None for letters that only look like a Roman numeral ("IIII", "MIX")."""
+    ("the Second"); None for letters that only look like a Roman numeral ("IIII", "VX")."""
     n = number.lower()
     if n.isdigit():
         return int(n)
@@ -117,18 +117,8 @@ def _number_value(number: str) -> int | None:
         return _ORDINAL_VALUES.get(words[-1])
     if all(w in _WORD_VALUES for w in words):
         return sum(_WORD_VALUES[w] for w in words)
-    values = [_ROMAN[c] for c in n]
-    value = sum(-v if v < nxt else v for v, nxt in zip(values, values[1:] + [0]))
-    return value if _roman(value) == n else _ORDINAL_VALUES.get(n)
-
-
-def _roman(value: int) -> str:
-    out = ""
-    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl")):
-        out, value = out + s * (value // v), value % v
-    for v, s in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        out, value = out + s * (value // v), value % v
-    return out
+    value = roman_value(n)
+    return value if value is not None else _ORDINAL_VALUES.get(n)
 
 
 def _label(m: re.Match[str]) -> str:
