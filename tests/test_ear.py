@@ -128,6 +128,7 @@ def test_abbreviations_are_expanded(text, spoken):
         ("M. Villefort bowed.", "Monsieur Villefort bowed."),
         ("MM. Danglars and Morcerf came.", "Messieurs Danglars and Morcerf came."),
         ("Mme Roland smiled at Mlle. Valentine.", "Madame Roland smiled at Mademoiselle Valentine."),
+        ("Mme Roland smiled.", "Madame Roland smiled."),  # no other sign in the line
         ("J. M. Barrie wrote it.", "J. M. Barrie wrote it."),  # an initial, not a title
         ("Turn to page M. The end.", "Turn to page M. The end."),
     ],
