@@ -329,7 +329,9 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 # Nothing any rule reads: most lines of a novel are passed through after these quick searches (one
 # regular expression of every abbreviation would take longer than all the rules).
-_SIGNS = re.compile(r"[\d\[*#£$€&`]|\bM(?:me|lle)s?\b|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]")
+_SIGNS = re.compile(
+    r"[\d\[*#£$€&`]|\bM(?:me|lle)s?\b|\b[IVXLCDM]{2,}\b|\b[A-Z][a-z]+\s+[IV]\b|\b[ivxlcdm]+\b\s*[.,;:!?)]"
+)
 _WORD_DOT = re.compile(r"\b([A-Za-z]{1,6}|[ie]\.[eg])\.")
 _ABBREVIATIONS = frozenset(
     k.lower() for k in [*_TITLES, *_BEFORE_NUMBER, *_MONTH_ABBR, *_LATIN_SAID, *_FRENCH_TITLES, "vol", "chap", "ch"]
