@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import CharacterEntry, VoiceEntry, VoicesConfig
-from .engines.base import Palette
+from .engines.base import Palette, VoiceInfo
 from .model import OPENING_TITLE, CastChapter, CastLine, CastScript, Chapter, Character, Script, Segment, VoiceSpec
 
 
@@ -73,6 +73,21 @@ def auto_cast(
         used[key] = i + 1
         cast[c.name] = VoiceSpec(engine, *choice)
     return narrator, fallback, cast
+
+
+def language_mismatch(language: str, voice_id: str, voices: list[VoiceInfo]) -> str | None:
+    """What to say when the book's language (an EPUB's dc:language) is not one the narrator's voice
+    (among the engine's `voices`) speaks: an English voice reading French is not an audiobook. None
+    when they agree or either is unknown."""
+    lang = language.lower().split("-")[0]
+    base = voice_id.split("+")[0]
+    spoken = next((v.languages for v in voices if v.id == base), ())
+    if not lang or not spoken or any(x.lower().split("-")[0] == lang for x in spoken):
+        return None
+    return (
+        f"the book is in {language!r} but the narrator's voice {base} speaks {', '.join(spoken)}; "
+        f"give voices.yaml voices of that language (`audiobook voices --lang {lang}` lists them)"
+    )
 
 
 def match_entries(characters: tuple[Character, ...], entries: tuple[CharacterEntry, ...]) -> dict[str, CharacterEntry]:

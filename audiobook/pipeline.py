@@ -15,7 +15,7 @@ from pathlib import Path
 from . import scriptfile
 from .assemble import ChapterAudio, write_chapter, write_transcript
 from .cache import BlockCache
-from .cast import Casting, cast_script, make_casting
+from .cast import Casting, cast_script, language_mismatch, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine
 from .errors import ConfigError, InputError, OutputError
@@ -118,25 +118,10 @@ def prepare(
         f"{config.path}: characters.{name} never speaks in {Path(source).name}; check the name or its aliases"
         for name in absent
     ]
-    if unlike := language_mismatch(script.language, casting.narrator.voice_id, engine):
+    if unlike := language_mismatch(script.language, casting.narrator.voice_id, engine.voices()):
         warnings.append(f"{Path(source).name}: {unlike}")
     return Prepared(
         script, config, engine, casting, cast_script(script, casting, config, reading.announce), warnings, absent
-    )
-
-
-def language_mismatch(language: str, voice_id: str, engine: Engine) -> str | None:
-    """What to say when the book's language (an EPUB's dc:language) is not one the narrator's voice
-    speaks: an English voice reading French is not an audiobook. None when they agree or either is
-    unknown."""
-    lang = language.lower().split("-")[0]
-    base = voice_id.split("+")[0]
-    spoken = next((v.languages for v in engine.voices() if v.id == base), ())
-    if not lang or not spoken or any(x.lower().split("-")[0] == lang for x in spoken):
-        return None
-    return (
-        f"the book is in {language!r} but the narrator's voice {base} speaks {', '.join(spoken)}; "
-        f"give voices.yaml voices of that language (`audiobook voices --lang {lang}` lists them)"
     )
 
 
