@@ -129,6 +129,17 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min"
 
 
+def _ignore_interrupts() -> None:
+    """Once the render has stopped and cleaned up, an impatient second Ctrl-C must not cut short its
+    one-line goodbye and exit code (nor kill the interpreter as it exits)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 class _Group(click.Group):
     """Turns every failure into one `Error: ...` line and its exit code; tracebacks only with --debug."""
 
@@ -143,9 +154,11 @@ class _Group(click.Group):
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(int(exc.exit_code))
         except Terminated:
+            _ignore_interrupts()
             click.echo("Error: terminated; what was finished is kept in the cache", err=True)
             ctx.exit(143)
         except KeyboardInterrupt:
+            _ignore_interrupts()
             click.echo("Error: interrupted; what was finished is kept in the cache", err=True)
             ctx.exit(130)
         except BrokenPipeError:  # `audiobook script … | head`: the reader left; not an error

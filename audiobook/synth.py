@@ -5,14 +5,10 @@ failures are recorded, never dropped silently."""
 
 from __future__ import annotations
 
-import collections
+import functools
 import itertools
 import os
 import re
-import signal
-import sys
-import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +21,7 @@ from .errors import AudiobookError, EngineError, SynthesisError
 from .files import deferred_interrupts
 from .model import CastLine, VoiceSpec
 from .speech import PIECE_PAUSE_MS, Pronouncer, split_speech, spoken_text
+from .workers import WorkerPool, serve_units, workers_can_start
 
 _HAS_SOUND = re.compile(r"[^\W_]")
 
@@ -103,80 +100,37 @@ def synthesize_job(job: Job, engine: Engine, cache: BlockCache | None) -> Spoken
     return Spoken(block, clip.seconds, bool(job.text), failed)
 
 
-# One engine per worker process, built by the pool's initializer; never pickled.
-_worker: dict[str, object] = {}
-
-
-def _init_worker(engine_name: str, cache_root: str | None, parent: int) -> None:
-    from .engines import create_engine
-
-    # Ctrl-C reaches every process of the terminal's group: the parent alone answers it (and ends
-    # the pool), so a worker neither prints a traceback nor dies half-way through a cache write.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        _worker["engine"] = create_engine(engine_name)
-    except AudiobookError as exc:  # said by the first unit of work: a failed initializer says nothing
-        _worker["failed"] = f"a worker process could not start the {engine_name!r} engine: {exc}"
-    _worker["cache"] = BlockCache(cache_root) if cache_root else None
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-
-
-def _exit_with(parent: int) -> None:
-    """A worker's watch on the process that started the render: when that one is gone (`kill -9`), the
-    worker goes too, instead of waiting on its queue for ever."""
-    while True:
-        time.sleep(1.0)
-        try:
-            os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except OSError:
-            pass
-
-
-def _work(jobs: list[Job]) -> list[Spoken]:
-    if "failed" in _worker:
-        raise EngineError(str(_worker["failed"]))
-    return [synthesize_job(job, _worker["engine"], _worker["cache"]) for job in jobs]  # type: ignore[arg-type]
-
-
-# Lines go to the workers in units of a few (enough to keep every core busy), and only a few units per
-# worker are in flight at once: finished lines wait for the writer in memory, so that is bounded too.
+# A worker builds one engine when it starts (an engine is never pickled) and speaks units of a few
+# lines: enough to keep every core busy, with only a few units per worker in flight at once, so that
+# finished lines waiting for the writer are bounded in memory too.
 UNIT = 4
 UNITS_PER_WORKER = 3
 
 
-def _from_pool(pool: Any, jobs: list[Job], workers: int) -> Iterator[Spoken]:
-    """Each job's result, in order, from `pool`, with at most UNITS_PER_WORKER units per worker in
-    flight. A worker that died (killed, out of memory) ends the run with one line, where a plain
-    process pool would wait for it for ever."""
-    from concurrent.futures.process import BrokenProcessPool
+def _start_worker(engine_name: str, cache_root: str | None) -> tuple[Engine | str, BlockCache | None]:
+    from .engines import create_engine
 
-    units = (jobs[i : i + UNIT] for i in range(0, len(jobs), UNIT))
-    pending: collections.deque[Any] = collections.deque()
+    cache = BlockCache(cache_root) if cache_root else None
     try:
-        pending.extend(pool.submit(_work, u) for u in itertools.islice(units, workers * UNITS_PER_WORKER))
-        while pending:
-            done = pending.popleft().result()
-            unit = next(units, None)
-            if unit:
-                pending.append(pool.submit(_work, unit))
-            yield from done
-    except BrokenProcessPool as exc:
-        raise EngineError(
-            "a worker process died while speaking (killed, or out of memory); run the same command "
-            "again: every line already made is kept in the cache"
-        ) from exc
+        return create_engine(engine_name), cache
+    except AudiobookError as exc:  # said by the first unit of work, as the render's one error line
+        return f"a worker process could not start the {engine_name!r} engine: {exc}", cache
 
 
-def _workers_can_start() -> bool:
-    """Whether worker processes can start here: a fresh worker first runs the program's main module
-    again (multiprocessing's spawn and forkserver), which it cannot when the program was read from
-    standard input (`python - < script.py`) or its file is gone."""
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    return path is None or os.path.exists(path)
+def _speak_unit(state: tuple[Engine | str, BlockCache | None], jobs: list[Job], stop: Any) -> list[Spoken]:
+    engine, cache = state
+    if isinstance(engine, str):
+        raise EngineError(engine)
+    spoken = []
+    for job in jobs:
+        if stop.is_set():  # the render is ending: the lines not begun are dropped
+            break
+        spoken.append(synthesize_job(job, engine, cache))
+    return spoken
+
+
+def _serve(conn: Any, stop: Any, parent: int, engine_name: str, cache_root: str | None) -> None:
+    serve_units(conn, stop, parent, functools.partial(_start_worker, engine_name, cache_root), _speak_unit)
 
 
 class Synthesizer:
@@ -188,21 +142,14 @@ class Synthesizer:
         self.cache = BlockCache(cache_root) if cache_root else None
         self.cache_root = str(cache_root) if cache_root else None
         self.jobs = max(1, jobs)
-        self._pool: Any = None
+        self._pool: WorkerPool[list[Job], list[Spoken]] | None = None
 
     def __enter__(self) -> Synthesizer:
-        if self.jobs > 1 and not _workers_can_start():
+        if self.jobs > 1 and not workers_can_start():
             self.jobs = 1  # the same bytes, in this process
         if self.jobs > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
-            ctx = mp.get_context("spawn" if sys.platform != "linux" else "forkserver")
-            self._pool = ProcessPoolExecutor(
-                self.jobs,
-                mp_context=ctx,
-                initializer=_init_worker,
-                initargs=(self.engine.name, self.cache_root, os.getpid()),
+            self._pool = WorkerPool(
+                self.jobs, _serve, (os.getpid(), self.engine.name, self.cache_root), UNITS_PER_WORKER
             )
         return self
 
@@ -211,7 +158,7 @@ class Synthesizer:
             # Lines being spoken are finished (a second or two) and kept; the rest are dropped. A second
             # Ctrl-C meanwhile must not cut this short: the workers would never hear they may stop.
             with deferred_interrupts():
-                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool.close()
 
     def blocks(self, jobs: Iterable[Job]) -> Iterator[Spoken]:
         """Each job's result, in order. Cached lines are read as their turn comes, so no more than
@@ -220,7 +167,8 @@ class Synthesizer:
         hits = [self.cache is not None and j.key in self.cache for j in jobs]
         misses = [j for j, hit in zip(jobs, hits) if not hit]
         if self._pool is not None and misses:
-            made: Iterator[Spoken] = _from_pool(self._pool, misses, self.jobs)
+            units = [misses[i : i + UNIT] for i in range(0, len(misses), UNIT)]
+            made: Iterator[Spoken] = itertools.chain.from_iterable(self._pool.map(units))
         else:
             made = (synthesize_job(j, self.engine, self.cache) for j in misses)
         for job, hit in zip(jobs, hits):
