@@ -3,6 +3,7 @@ and where it comes from; with --write, voices.yaml created or completed with tho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,13 +28,20 @@ class CastPlan:
     exists: bool = True  # voices.yaml existed before this run
 
 
-def plan_cast(source: str | Path, config_path: str | Path, write: bool = False, required: bool = False) -> CastPlan:
+def plan_cast(
+    source: str | Path,
+    config_path: str | Path,
+    write: bool = False,
+    required: bool = False,
+    voices_dirs: Sequence[str | Path] = (),
+) -> CastPlan:
     """The cast `generate` would use with `config_path` (with no such file: auto-cast), row by row;
     with `write`, voices.yaml is created or the characters it lacks are added with a voice of their
     own, nothing else touched, and the rows show the file as written. `required`: the file was named
     by the user, so (without `write`) its absence is an error, as it is for `generate`."""
     exists = Path(config_path).exists()
-    prep = prepare(source, config_path if exists or (required and not write) else None)  # as `generate` does
+    given = config_path if exists or (required and not write) else None
+    prep = prepare(source, given, voices_dirs=voices_dirs)  # as `generate` does
     speaking = [c for c in prep.script.characters if c.lines]
     known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
     casting, added = prep.casting, []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -85,6 +86,18 @@ notes_option = click.option(
     show_default=True,
     help="An EPUB's footnotes and endnotes: not read, or read at the end of the chapter that refers to them.",
 )
+
+
+def voices_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--voices-dir: a folder of voice models (Piper's NAME.onnx with NAME.onnx.json), searched first."""
+    return click.option(
+        "--voices-dir",
+        "voices_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=str),
+        help="A folder of Piper voices (NAME.onnx + NAME.onnx.json), searched before $AUDIOBOOK_VOICES_DIR "
+        "and the user's voices folder; may be given more than once.",
+    )(command)
 
 
 def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -238,6 +251,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Do not read each chapter's title at its start (the narrator reads it by default).",
 )
 @notes_option
+@voices_dir_option
 def generate(
     source: str,
     config: str | None,
@@ -255,6 +269,7 @@ def generate(
     preset: str,
     no_announce: bool,
     notes: str,
+    voices_dirs: tuple[str, ...],
 ) -> None:
     """Render STORY to chapter MP3s with transcripts, a manifest and a playlist."""
     from .model import BookInfo, ReadOptions, RenderOptions
@@ -280,6 +295,7 @@ def generate(
             progress=bar.update,
             on_start=bar.start,
             reading=reading,
+            voices_dirs=voices_dirs,
         )
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
@@ -346,13 +362,14 @@ def _summary(report: BuildReport) -> str:
     help="Create voices.yaml, or add the characters it lacks; "
     "what is there already (settings, comments, order) is kept.",
 )
-def cast(source: str, config: str | None, write: bool) -> None:
+@voices_dir_option
+def cast(source: str, config: str | None, write: bool, voices_dirs: tuple[str, ...]) -> None:
     """Show the voice `generate` gives every character who speaks in STORY; with --write, give the
     ones voices.yaml lacks a distinct voice of their own in it."""
     from .cast_plan import plan_cast
 
     path = voices_yaml(source, config)
-    plan = plan_cast(source, path, write=write, required=config is not None)
+    plan = plan_cast(source, path, write=write, required=config is not None, voices_dirs=voices_dirs)
     origins = {
         "voices.yaml": "voices.yaml",
         "added": "added",
@@ -401,6 +418,7 @@ def cast(source: str, config: str | None, write: bool) -> None:
     help="How many of the character's lines to render.",
 )
 @click.option("--play", is_flag=True, help="Play the preview with an audio player found on this machine.")
+@voices_dir_option
 def preview(
     story: str,
     character: str | None,
@@ -411,6 +429,7 @@ def preview(
     text: str | None,
     count: int,
     play: bool,
+    voices_dirs: tuple[str, ...],
 ) -> None:
     """Audition CHARACTER's voice (or "narrator") on their first lines in STORY, as a short MP3; with
     no CHARACTER, every cast voice on one sentence. Prints the MP3's path."""
@@ -428,7 +447,7 @@ def preview(
     if ctx.get_parameter_source("count") == ParameterSource.COMMANDLINE and (text is not None or character is None):
         why = "--text" if text is not None else "every voice (no CHARACTER)"
         raise click.UsageError(f"--lines picks the character's own lines; it cannot go with {why}")
-    prep = prepare(story, _config_to_read(story, config))
+    prep = prepare(story, _config_to_read(story, config), voices_dirs=voices_dirs)
     options = RenderOptions(cache_dir=cache_dir, use_cache=not no_cache)
     path, _ = run(prep, output, character, text, count, options)
     click.echo(str(path))
@@ -590,7 +609,7 @@ def _print_stats(parsed: Script) -> None:
     )
 
 
-@cli.command(short_help="List the engine's voice ids.")
+@cli.command(short_help="List the engine's voice ids; fetch Piper voices.")
 @click.option("--lang", default=None, help="Only voices whose language starts with this (e.g. en).")
 @click.option(
     "--engine",
@@ -600,11 +619,28 @@ def _print_stats(parsed: Script) -> None:
     show_default=True,
     help="The engine whose voices to list (auto: this platform's).",
 )
-def voices(lang: str | None, engine_name: str) -> None:
-    """List the voice ids this machine's engine offers (and espeak-ng's +variants)."""
+@click.option(
+    "--download",
+    "downloads",
+    multiple=True,
+    metavar="NAME",
+    help="Fetch the Piper voice NAME (e.g. en_US-lessac-medium; list at "
+    "https://rhasspy.github.io/piper-samples/) into the first --voices-dir, else the user's voices folder.",
+)
+@voices_dir_option
+def voices(lang: str | None, engine_name: str, downloads: tuple[str, ...], voices_dirs: tuple[str, ...]) -> None:
+    """List the voice ids this machine's engine offers (and their +variants); with --download, first
+    fetch Piper voices (this needs the internet, once)."""
     from .engines import create_engine
 
-    engine = create_engine(engine_name)
+    if downloads:
+        from .engines.piper_voices import download, user_voices_dir
+
+        folder = Path(voices_dirs[0]) if voices_dirs else user_voices_dir()
+        for name in downloads:
+            click.echo(f"Downloaded {download(name, folder)}", err=True)
+        engine_name = "piper"
+    engine = create_engine(engine_name, voices_dirs)
     rows = [
         v
         for v in engine.voices()
@@ -615,11 +651,28 @@ def voices(lang: str | None, engine_name: str) -> None:
     click.echo(f"{'ID':<{width}}  {'GENDER':<7}  {'LANGUAGE':<16}  NAME")
     for v in rows:
         click.echo(f"{v.id:<{width}}  {v.gender:<7}  {','.join(v.languages):<16}  {v.name}")
+    models = getattr(engine, "models", None)  # an engine whose voices are model files (Piper)
+    if models:
+        _print_models(models(), {v.id for v in rows})
     if variants:
-        click.echo(f"\nVariants: append one to any id above, e.g. {rows[0].id if rows else 'gmw/en-us'}+f2")
+        example = (rows[0].id if rows else "gmw/en-us") + variants[0].id
+        click.echo(f"\nVariants: append one to any id above, e.g. {example}")
         for v in variants:
             click.echo(f"  {v.id:<16} {v.gender:<8} {v.name}")
-    click.echo(f"\n{len(rows)} voices, {len(variants)} variants ({engine.version})")
+    click.echo(f"\n{len(rows)} voices, {len(variants)} variants ({_short(engine.version)})")
+
+
+def _print_models(models: list[Any], shown: set[str]) -> None:
+    """Piper's models: what each is, where it was found and under what licence."""
+    click.echo(f"\n{'MODEL':<28}  {'QUALITY':<7}  {'SPEAKERS':>8}  {'RATE':>5}  {'LICENCE':<10}  FOUND IN")
+    for m in models:
+        if m.id in shown:
+            click.echo(f"{m.id:<28}  {m.quality:<7}  {m.speakers:>8}  {m.sample_rate:>5}  {m.licence:<10}  {m.source}")
+
+
+def _short(version: str) -> str:
+    """An engine's version line without the file hashes that make it unreadable."""
+    return re.sub(r" sha256:[0-9a-f]{64}", "", version)
 
 
 class Terminated(KeyboardInterrupt):

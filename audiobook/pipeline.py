@@ -8,7 +8,7 @@ import functools
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,14 +100,16 @@ def prepare(
     engine: Engine | None = None,
     auto_all: bool | None = None,
     reading: ReadOptions | None = None,
+    voices_dirs: Sequence[str | Path] = (),
 ) -> Prepared:
     """Read, parse and cast a story; fail on bad input before anything is written. Characters that
     voices.yaml does not list are auto-cast when there is no voices.yaml (or `auto_all`), else they
-    take the fallback voice. `reading` says what of the book is spoken (chapter titles, notes)."""
+    take the fallback voice. `reading` says what of the book is spoken (chapter titles, notes);
+    `voices_dirs` are folders of voice models the engine searches first (Piper)."""
     reading = reading or ReadOptions()
     script = load_script(source, reading.notes)
     config, given = load_voices(config_path)
-    engine = engine or create_engine(config.engine)
+    engine = engine or create_engine(config.engine, voices_dirs)
     check_voices(config, engine)
     casting = make_casting(
         script, config, engine.name, engine.palette(), auto_all=not given if auto_all is None else auto_all
@@ -270,12 +272,13 @@ def generate(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     reading: ReadOptions | None = None,
+    voices_dirs: Sequence[str | Path] = (),
 ) -> BuildReport:
     """The whole pipeline for one story file: read, parse and cast it, then render it with `options`.
     `info` gives the tags (title, author, narrator, year, cover) that the story's header should not
     decide; `reading` what of the book is spoken; `on_start` hears the number of lines before the first is
-    spoken, `progress` each one done."""
-    prep = prepare(source, config_path, engine, reading=reading)
+    spoken, `progress` each one done; `voices_dirs` are folders of voice models searched first."""
+    prep = prepare(source, config_path, engine, reading=reading, voices_dirs=voices_dirs)
     if info and info.cover:
         load_cover(info.cover)  # a bad cover fails before anything is written
     if on_start:

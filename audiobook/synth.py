@@ -107,12 +107,14 @@ UNIT = 4
 UNITS_PER_WORKER = 3
 
 
-def _start_worker(engine_name: str, cache_root: str | None) -> tuple[Engine | str, BlockCache | None]:
+def _start_worker(
+    engine_name: str, options: dict[str, Any], cache_root: str | None
+) -> tuple[Engine | str, BlockCache | None]:
     from .engines import create_engine
 
     cache = BlockCache(cache_root) if cache_root else None
     try:
-        return create_engine(engine_name), cache
+        return create_engine(engine_name, **options), cache
     except AudiobookError as exc:  # said by the first unit of work, as the render's one error line
         return f"a worker process could not start the {engine_name!r} engine: {exc}", cache
 
@@ -129,8 +131,9 @@ def _speak_unit(state: tuple[Engine | str, BlockCache | None], jobs: list[Job], 
     return spoken
 
 
-def _serve(conn: Any, stop: Any, parent: int, engine_name: str, cache_root: str | None) -> None:
-    serve_units(conn, stop, parent, functools.partial(_start_worker, engine_name, cache_root), _speak_unit)
+def _serve(conn: Any, stop: Any, parent: int, engine: tuple[str, dict[str, Any]], cache_root: str | None) -> None:
+    start = functools.partial(_start_worker, engine[0], engine[1], cache_root)
+    serve_units(conn, stop, parent, start, _speak_unit)
 
 
 class Synthesizer:
@@ -149,7 +152,10 @@ class Synthesizer:
             self.jobs = 1  # the same bytes, in this process
         if self.jobs > 1:
             self._pool = WorkerPool(
-                self.jobs, _serve, (os.getpid(), self.engine.name, self.cache_root), UNITS_PER_WORKER
+                self.jobs,
+                _serve,
+                (os.getpid(), (self.engine.name, self.engine.options()), self.cache_root),
+                UNITS_PER_WORKER,
             )
         return self
 

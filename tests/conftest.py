@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 from paths import EXAMPLE, EXAMPLE_INFO, SEED, VOICES
 
+# Piper voices a developer downloaded (the user's data folder, $AUDIOBOOK_VOICES_DIR) would change what the
+# tests cast and list: they, and every command they run, see the installed packages' voices alone.
+os.environ.pop("AUDIOBOOK_VOICES_DIR", None)
+os.environ["XDG_DATA_HOME"] = str(Path(__file__).resolve().parent / "data" / "no-user-data")
+
 
 @pytest.fixture(scope="session")
 def espeak():

@@ -91,9 +91,9 @@ def test_a_faster_rate_makes_a_shorter_line(spoken):
 
 
 def test_the_version_names_the_model_file(spoken):
-    from audiobook.engines.piper import find_models, sha256_file
+    from audiobook.engines.piper_voices import find_models, sha256_file
 
-    model = find_models()[0]
+    model = next(m for m in find_models([]) if m.id == VOICE)
     assert sha256_file(model.model_path) in spoken["version"]
     assert "piper-tts 1.8.0" in spoken["version"]
     # A line's cache key carries its own model's file only: another model, added or changed, leaves it be.

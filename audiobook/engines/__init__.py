@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from ..errors import ConfigError, EngineError
 from .base import Audio, CastVoice, Engine, Palette, VoiceInfo, palette_from_voices
@@ -22,30 +23,34 @@ __all__ = [
 ]
 
 
-def _espeak() -> Engine:
+def _espeak(voices_dirs: Sequence[str | Path]) -> Engine:
     from .espeak import EspeakEngine
 
     return EspeakEngine()
 
 
-def _pyttsx3() -> Engine:
+def _pyttsx3(voices_dirs: Sequence[str | Path]) -> Engine:
     from .pyttsx3_driver import Pyttsx3Engine
 
     return Pyttsx3Engine()
 
 
-def _piper() -> Engine:
+def _piper(voices_dirs: Sequence[str | Path]) -> Engine:
     """Piper when its extra is installed; otherwise an EngineError that says how to install it."""
     try:
         from .piper import PiperEngine
     except ImportError as exc:  # pragma: no cover - piper.py imports nothing optional at module level
         raise EngineError("the piper engine is not installed: pip install 'audiobook[piper]'") from exc
-    return PiperEngine()
+    return PiperEngine(voices_dirs)
 
 
 # "piper" is always a name a user may give, so that `engine: piper` without the extra says how to install
 # it (an EngineError) rather than that no such engine exists.
-_REGISTRY: dict[str, Callable[[], Engine]] = {"espeak": _espeak, "pyttsx3": _pyttsx3, "piper": _piper}
+_REGISTRY: dict[str, Callable[[Sequence[str | Path]], Engine]] = {
+    "espeak": _espeak,
+    "pyttsx3": _pyttsx3,
+    "piper": _piper,
+}
 # The engines a user may name (`--engine`, the `engine:` key of voices.yaml): the real ones only. An
 # engine added by register_engine is built by name but never offered.
 ENGINE_NAMES = ("auto", *_REGISTRY)
@@ -57,7 +62,7 @@ def register_engine(name: str, factory: Callable[[], Engine]) -> None:
     engines alone, so render a registered engine with jobs 1."""
     if name == "auto" or name in ENGINE_NAMES:
         raise ValueError(f"{name!r} names a built-in engine")
-    _REGISTRY[name] = factory
+    _REGISTRY[name] = lambda voices_dirs: factory()
 
 
 def default_engine_name() -> str:
@@ -70,9 +75,10 @@ def resolve_engine_name(name: str) -> str:
     return default_engine_name() if name == "auto" else name
 
 
-def create_engine(name: str = "auto") -> Engine:
-    """A ready engine; EngineError if it cannot run here, ConfigError for an unknown name."""
+def create_engine(name: str = "auto", voices_dirs: Sequence[str | Path] = ()) -> Engine:
+    """A ready engine; EngineError if it cannot run here, ConfigError for an unknown name. `voices_dirs`:
+    folders of voice models searched first, by the engines that read models (Piper)."""
     real = resolve_engine_name(name)
     if real not in _REGISTRY:
         raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
-    return _REGISTRY[real]()
+    return _REGISTRY[real](voices_dirs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..model import VoiceSpec
 
@@ -95,6 +95,11 @@ class Engine(ABC):
     @abstractmethod
     def version(self) -> str:
         """Engine and library version (what book.json records)."""
+
+    def options(self) -> dict[str, Any]:
+        """What `create_engine` needs besides the name to build this engine again, the same, in a worker
+        process (Piper: the voices folders searched here)."""
+        return {}
 
     def voice_version(self, voice_id: str) -> str:
         """What a clip in this voice depends on besides its text and settings: part of every clip's

