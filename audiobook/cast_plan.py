@@ -26,6 +26,7 @@ class CastPlan:
     absent: list[str]  # cast in voices.yaml, but not speaking in the story
     added: list[str] = field(default_factory=list)
     exists: bool = True  # voices.yaml existed before this run
+    engine: str = ""  # the book's engine: voices of another are shown with its name (`espeak:gmw/en-us`)
 
 
 def plan_cast(
@@ -70,4 +71,4 @@ def plan_cast(
         return "fallback" if exists or write else "auto"
 
     rows = [(c, casting.voice_of(c.name), origin(c.name)) for c in speaking]
-    return CastPlan(rows, casting.narrator, casting.fallback, prep.absent, added, exists)
+    return CastPlan(rows, casting.narrator, casting.fallback, prep.absent, added, exists, prep.engine.name)

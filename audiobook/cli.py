@@ -367,6 +367,7 @@ def cast(source: str, config: str | None, write: bool, voices_dirs: tuple[str, .
     """Show the voice `generate` gives every character who speaks in STORY; with --write, give the
     ones voices.yaml lacks a distinct voice of their own in it."""
     from .cast_plan import plan_cast
+    from .engines import voice_label
 
     path = voices_yaml(source, config)
     plan = plan_cast(source, path, write=write, required=config is not None, voices_dirs=voices_dirs)
@@ -380,14 +381,15 @@ def cast(source: str, config: str | None, write: bool, voices_dirs: tuple[str, .
         (c.name, str(c.lines), str(c.words), c.gender, c.age, v, origins[origin]) for c, v, origin in plan.rows
     ]
     width = max(len(r[0]) for r in rows)
-    vw = max(len(r[5].voice_id) for r in rows)
+    ids = {r[5]: voice_label(r[5].engine, r[5].voice_id, plan.engine) for r in rows}
+    vw = max(len(i) for i in ids.values())
     click.echo(
         f"{'CHARACTER':<{width}}  {'LINES':>5}  {'WORDS':>6}  {'GENDER':<7}  {'AGE':<7}  "
         f"{'VOICE':<{vw}}  RATE  PITCH  FROM"
     )
     for name, lines, words, gender, age, v, origin in rows:
         click.echo(
-            f"{name:<{width}}  {lines:>5}  {words:>6}  {gender:<7}  {age:<7}  {v.voice_id:<{vw}}  "
+            f"{name:<{width}}  {lines:>5}  {words:>6}  {gender:<7}  {age:<7}  {ids[v]:<{vw}}  "
             f"{v.rate:>4}  {v.pitch:>5}  {origin}"
         )
     for name in plan.absent:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .engines import engine_of
 from .errors import ConfigError
 from .files import write_text
 from .model import VoiceSpec
@@ -41,10 +42,12 @@ class VoiceEntry:
     line: int = 0  # where `voice` is, for errors found later (an id the engine lacks)
 
     def spec(self, engine: str, base: VoiceSpec) -> VoiceSpec:
-        """This entry over `base`: fields it leaves unset come from there."""
+        """This entry over `base`: fields it leaves unset come from there. Its voice is `engine`'s
+        unless its id names another engine (`espeak:gmw/en-us` in a Piper cast)."""
+        engine, voice_id = engine_of(self.voice, engine) if self.voice is not None else (base.engine, base.voice_id)
         return VoiceSpec(
             engine=engine,
-            voice_id=self.voice if self.voice is not None else base.voice_id,
+            voice_id=voice_id,
             rate=self.rate if self.rate is not None else base.rate,
             pitch=self.pitch if self.pitch is not None else base.pitch,
             volume=self.volume if self.volume is not None else base.volume,

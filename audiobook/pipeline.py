@@ -17,7 +17,7 @@ from .assemble import ChapterAudio, write_chapter, write_transcript
 from .cache import BlockCache
 from .cast import Casting, cast_script, language_mismatch, make_casting
 from .config import VoicesConfig, load_config
-from .engines import Engine, create_engine
+from .engines import Engine, create_engine, engine_of, voice_label
 from .errors import ConfigError, InputError, OutputError
 from .files import TO_OUTPUT, is_full, output_error
 from .ingest import load_book
@@ -67,17 +67,39 @@ def load_voices(config_path: str | Path | None) -> tuple[VoicesConfig, bool]:
 
 
 def check_voices(config: VoicesConfig, engine: Engine) -> None:
-    """Every voice id in voices.yaml must exist in this engine: pyttsx3 ignores unknown ids silently."""
+    """Every voice id in voices.yaml must exist in its engine (pyttsx3 ignores unknown ids silently)."""
     for key, entry in config.voice_entries():
         assert entry.voice is not None
-        if not engine.has_voice(entry.voice):
-            close = engine.suggest(entry.voice)
+        name, own = engine_of(entry.voice, engine.name)
+        speaker = engine.engine_for(name)
+        if not speaker.has_voice(own):
+            close = [voice_label(name, c, engine.name) for c in speaker.suggest(own)]
             hint = (
                 f"did you mean {', '.join(repr(c) for c in close)}?"
                 if close
                 else "run `audiobook voices` to list the ids"
             )
             raise ConfigError(f"{config.path}:{entry.line}: {key}.voice: unknown voice id {entry.voice!r}; {hint}")
+
+
+def with_other_engines(engine: Engine, config: VoicesConfig, voices_dirs: Sequence[str | Path] = ()) -> Engine:
+    """`engine`, or, when voices.yaml casts voices of other engines too, all of them (engines/mixed.py:
+    each other engine runs in a process of its own)."""
+    names = {engine_of(entry.voice, engine.name)[0] for _, entry in config.voice_entries() if entry.voice}
+    others = sorted(names - {engine.name})
+    if not others:
+        return engine
+    from .engines.mixed import MixedEngine, RemoteEngine
+
+    started: dict[str, Engine] = {}
+    try:
+        for name in others:
+            started[name] = RemoteEngine(name, voices_dirs)
+        return MixedEngine(engine, started)
+    except BaseException:
+        for other in started.values():
+            other.close()
+        raise
 
 
 def load_script(source: str | Path, notes: str = "skip") -> Script:
@@ -109,7 +131,7 @@ def prepare(
     reading = reading or ReadOptions()
     script = load_script(source, reading.notes)
     config, given = load_voices(config_path)
-    engine = engine or create_engine(config.engine, voices_dirs)
+    engine = engine or with_other_engines(create_engine(config.engine, voices_dirs), config, voices_dirs)
     check_voices(config, engine)
     casting = make_casting(
         script, config, engine.name, engine.palette(), auto_all=not given if auto_all is None else auto_all
@@ -245,7 +267,10 @@ def _render_book(
 ) -> None:
     """Every file of the book, into the folder's staging area: each chapter synthesized, joined and
     transcribed, then published around."""
-    voices = [(c, prep.casting.voice_of(c.name).voice_id) for c in prep.script.characters]
+    spec = prep.casting.voice_of
+    voices = [
+        (c, voice_label(spec(c.name).engine, spec(c.name).voice_id, prep.engine.name)) for c in prep.script.characters
+    ]
     about = book_about(info, source_name, prep.engine.version, voices, prep.script.language)
     book = BookWriter(folder, info, cover, len(prep.cast.chapters), about)
     try:
@@ -279,11 +304,15 @@ def generate(
     decide; `reading` what of the book is spoken; `on_start` hears the number of lines before the first is
     spoken, `progress` each one done; `voices_dirs` are folders of voice models searched first."""
     prep = prepare(source, config_path, engine, reading=reading, voices_dirs=voices_dirs)
-    if info and info.cover:
-        load_cover(info.cover)  # a bad cover fails before anything is written
-    if on_start:
-        on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
-    return render(prep, out_root, options, info, progress, os.path.basename(str(source)))
+    try:
+        if info and info.cover:
+            load_cover(info.cover)  # a bad cover fails before anything is written
+        if on_start:
+            on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
+        return render(prep, out_root, options, info, progress, os.path.basename(str(source)))
+    finally:
+        if engine is None:  # ours: a mixed cast's other engines run in processes of their own
+            prep.engine.close()
 
 
 __all__ = ["Prepared", "generate", "load_script", "prepare", "render"]

@@ -65,7 +65,10 @@ def make_jobs(
 def _job(text: str, voice: VoiceSpec, pause_ms: int, where: str, engine: Engine, bitrate_kbps: int) -> Job:
     if not _HAS_SOUND.search(text):
         text = ""
-    key = line_key(text, voice, engine.name, engine.voice_version(voice.voice_id), pause_ms, encoding_id(bitrate_kbps))
+    speaker = engine.engine_for(voice.engine)  # a cast that mixes engines: this voice's own
+    key = line_key(
+        text, voice, speaker.name, speaker.voice_version(voice.voice_id), pause_ms, encoding_id(bitrate_kbps)
+    )
     return Job(text, voice, pause_ms, key, where, bitrate_kbps)
 
 
@@ -89,7 +92,7 @@ def synthesize_job(job: Job, engine: Engine, cache: BlockCache | None) -> Spoken
     failed = ""
     if job.text:
         try:
-            clip = engine.synthesize(job.text, job.voice)
+            clip = engine.engine_for(job.voice.engine).synthesize(job.text, job.voice)
             if not clip.frames:
                 raise SynthesisError(f"the engine returned no audio for {job.text[:60]!r}")
         except SynthesisError as exc:
@@ -137,34 +140,36 @@ def _serve(conn: Any, stop: Any, parent: int, engine: tuple[str, dict[str, Any]]
 
 
 class Synthesizer:
-    """Speaks jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or
-    in a pool of worker processes, one engine each."""
+    """Speaks jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or in
+    pools of worker processes, one engine each: a pool per engine when the cast mixes engines."""
 
     def __init__(self, engine: Engine, cache_root: str | Path | None, jobs: int = 1):
         self.engine = engine
         self.cache = BlockCache(cache_root) if cache_root else None
         self.cache_root = str(cache_root) if cache_root else None
         self.jobs = max(1, jobs)
-        self._pool: WorkerPool[list[Job], list[Spoken]] | None = None
+        self._pools: dict[str, WorkerPool[list[Job], list[Spoken]]] = {}
 
     def __enter__(self) -> Synthesizer:
         if self.jobs > 1 and not workers_can_start():
             self.jobs = 1  # the same bytes, in this process
         if self.jobs > 1:
-            self._pool = WorkerPool(
-                self.jobs,
-                _serve,
-                (os.getpid(), (self.engine.name, self.engine.options()), self.cache_root),
-                UNITS_PER_WORKER,
-            )
+            try:
+                for name, engine in self.engine.engines().items():
+                    args = (os.getpid(), (name, engine.options()), self.cache_root)
+                    self._pools[name] = WorkerPool(self.jobs, _serve, args, UNITS_PER_WORKER)
+            except BaseException:
+                self.__exit__()
+                raise
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            # Lines being spoken are finished (a second or two) and kept; the rest are dropped. A second
-            # Ctrl-C meanwhile must not cut this short: the workers would never hear they may stop.
-            with deferred_interrupts():
-                self._pool.close()
+        # Lines being spoken are finished (a second or two) and kept; the rest are dropped. A second
+        # Ctrl-C meanwhile must not cut this short: the workers would never hear they may stop.
+        with deferred_interrupts():
+            for pool in self._pools.values():
+                pool.close()
+        self._pools = {}
 
     def blocks(self, jobs: Iterable[Job]) -> Iterator[Spoken]:
         """Each job's result, in order. Cached lines are read as their turn comes, so no more than
@@ -172,15 +177,28 @@ class Synthesizer:
         jobs = list(jobs)
         hits = [self.cache is not None and j.key in self.cache for j in jobs]
         misses = [j for j, hit in zip(jobs, hits) if not hit]
-        if self._pool is not None and misses:
-            units = [misses[i : i + UNIT] for i in range(0, len(misses), UNIT)]
-            made: Iterator[Spoken] = itertools.chain.from_iterable(self._pool.map(units))
-        else:
-            made = (synthesize_job(j, self.engine, self.cache) for j in misses)
+        made = self._made(misses)
         for job, hit in zip(jobs, hits):
             done = from_cache(job, self.cache) if hit else None
             # An entry that turned out damaged is made again here, in order.
-            yield done if done is not None else (synthesize_job(job, self.engine, self.cache) if hit else next(made))
+            if done is None:
+                done = synthesize_job(job, self.engine, self.cache) if hit else next(made[self._pool_of(job)])
+            yield done
+
+    def _pool_of(self, job: Job) -> str:
+        """Which pool speaks `job` ("" when lines are spoken in this process)."""
+        return self.engine.engine_for(job.voice.engine).name if self._pools else ""
+
+    def _made(self, misses: list[Job]) -> dict[str, Iterator[Spoken]]:
+        """The results of `misses` from each pool, in order (or made here, one by one, when asked)."""
+        if not self._pools:
+            return {"": (synthesize_job(j, self.engine, self.cache) for j in misses)}
+        made: dict[str, Iterator[Spoken]] = {}
+        for name, pool in self._pools.items():
+            mine = [j for j in misses if self._pool_of(j) == name]
+            units = [mine[i : i + UNIT] for i in range(0, len(mine), UNIT)]
+            made[name] = itertools.chain.from_iterable(pool.map(units))
+        return made
 
     def line_blocks(self, lines: Sequence[Sequence[Job]]) -> Iterator[Iterator[Spoken]]:
         """Like `blocks`, for lines of one or more jobs each: an iterator of each line's results, to be

@@ -76,25 +76,36 @@ class WorkerPool(Generic[T, R]):
             raise
 
     def map(self, units: Sequence[T]) -> Iterator[R]:
-        """Each unit's result, in the order of `units`."""
+        """Each unit's result, in the order of `units`. The first units are sent at once, so that
+        pools asked for work side by side (a cast that mixes engines) all start on it."""
         tags = [next(self._tags) for _ in units]
+        window = self.in_flight * len(self._workers)
+        for n in range(min(window, len(units))):
+            self._send(units[n], tags[n])
+        return self._results(units, tags, window)
+
+    def _results(self, units: Sequence[T], tags: list[int], window: int) -> Iterator[R]:
         done: dict[int, R] = {}
-        sent = 0
         for n, tag in enumerate(tags):
-            while sent < len(units) and sent < n + self.in_flight * len(self._workers):
-                worker = min(self._workers, key=lambda w: len(w.sent))
-                self._send(worker, units[sent])
-                worker.sent.append(tags[sent])
-                sent += 1
             while tag not in done:
                 self._receive(done, tags[0])
+            if n + window < len(units):
+                self._send(units[n + window], tags[n + window])
             yield done.pop(tag)
 
-    def _send(self, worker: _Worker, unit: T) -> None:
+    def call(self, unit: T) -> R:
+        """One unit's result."""
+        [result] = list(self.map([unit]))
+        return result
+
+    def _send(self, unit: T, tag: int) -> None:
+        """To the worker with the fewest units in hand."""
+        worker = min(self._workers, key=lambda w: len(w.sent))
         try:
             worker.conn.send(unit)
         except OSError as exc:
             raise EngineError(DIED) from exc
+        worker.sent.append(tag)
 
     def _receive(self, done: dict[int, R], first: int) -> None:
         """Wait for the next answer from any busy worker (answers to units sent before `first` are
@@ -133,19 +144,27 @@ class WorkerPool(Generic[T, R]):
 
 def serve_units(conn: Connection, stop: Any, parent: int, start: Callable[[], Any], work: Callable[..., R]) -> None:
     """A worker's life: build its state with `start()` once, then answer each unit received with
-    `work(state, unit, stop)` until the pipe closes or `stop` is set."""
+    `work(state, unit, stop)` until the pipe closes or `stop` is set. If `start()` fails (the engine
+    cannot run here), every unit is answered with that error."""
     # Ctrl-C reaches every process of the terminal's group: the parent alone answers it (and closes
     # the pool), so a worker neither prints a traceback nor dies half-way through a cache write.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    state = start()
+    failed: AudiobookError | None = None
+    state: Any = None
+    try:
+        state = start()
+    except AudiobookError as exc:  # said in answer to the first unit: the parent's one error line
+        failed = exc
     while not stop.is_set():
         try:
             unit = conn.recv()
         except (EOFError, OSError):
             return
         try:
+            if failed is not None:
+                raise failed
             answer: tuple[str, Any] = ("ok", work(state, unit, stop))
         except AudiobookError as exc:
             answer = ("raise", exc)

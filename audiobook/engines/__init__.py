@@ -18,6 +18,8 @@ __all__ = [
     "ENGINE_NAMES",
     "create_engine",
     "default_engine_name",
+    "engine_of",
+    "voice_label",
     "palette_from_voices",
     "register_engine",
 ]
@@ -63,6 +65,29 @@ def register_engine(name: str, factory: Callable[[], Engine]) -> None:
     if name == "auto" or name in ENGINE_NAMES:
         raise ValueError(f"{name!r} names a built-in engine")
     _REGISTRY[name] = lambda voices_dirs: factory()
+
+
+# Engines whose own voice ids carry their name (`piper:en_US-joe-medium`); the others' ids take it as a
+# prefix only to be told apart in a cast that mixes engines (`espeak:gmw/en-us+f2`).
+_NAMED_IDS = ("piper",)
+
+
+def engine_of(voice_id: str, default: str) -> tuple[str, str]:
+    """(engine, the id that engine knows) for a voice id of voices.yaml: `espeak:gmw/en-us` is espeak-ng's
+    `gmw/en-us`, `piper:...` is Piper's own id, and an id without an engine's name before a colon is the
+    `default` engine's."""
+    prefix, colon, rest = voice_id.partition(":")
+    if not colon or prefix not in _REGISTRY or prefix == "auto":
+        return default, voice_id
+    return prefix, voice_id if prefix in _NAMED_IDS else rest
+
+
+def voice_label(engine: str, voice_id: str, default: str) -> str:
+    """A voice id as voices.yaml writes it in a cast whose engine is `default`: prefixed when it is
+    another engine's."""
+    if engine == default or engine in _NAMED_IDS:
+        return voice_id
+    return f"{engine}:{voice_id}"
 
 
 def default_engine_name() -> str:

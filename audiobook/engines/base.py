@@ -101,6 +101,19 @@ class Engine(ABC):
         process (Piper: the voices folders searched here)."""
         return {}
 
+    def engines(self) -> dict[str, Engine]:
+        """Every engine this one speaks with, by name: itself, unless it mixes engines (mixed.py)."""
+        return {self.name: self}
+
+    def engine_for(self, engine_name: str) -> Engine:
+        """The engine that speaks voices of `engine_name` (a VoiceSpec's engine): this one, unless it
+        mixes engines."""
+        return self
+
+    def close(self) -> None:
+        """Let go of what the engine holds beyond this process (a mixed cast's other engines)."""
+        return None
+
     def voice_version(self, voice_id: str) -> str:
         """What a clip in this voice depends on besides its text and settings: part of every clip's
         identity (its cache key). The engine's version, unless a voice has its own data (a neural
