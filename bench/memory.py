@@ -1,7 +1,7 @@
 """Peak memory of whole renders: the PSS of the whole process tree (pool workers and the per-line
 espeak-ng children included), sampled every 50 ms.
 
-    python -m bench.memory [--paragraph-mb 0.5 2] [--novel PATH ...] [--jobs N]
+    python -m bench.memory [--paragraph-mb 0.5 2] [--novel PATH ...] [--jobs N] [--config voices.yaml]
 
 It renders:
 - a story that is one paragraph with no punctuation at all, at each size given (the worst case for a
@@ -9,6 +9,8 @@ It renders:
   largest to the smallest: memory that does not grow with a line gives a ratio near 1;
 - each novel given (a real book: a public-domain text such as Pride and Prejudice, whose longest
   quote, a letter, lasts 13 minutes), and prints its peak.
+
+`--config` renders with that voices.yaml (e.g. one saying `engine: piper`: the neural engine's workers).
 """
 
 from __future__ import annotations
@@ -54,11 +56,12 @@ def one_paragraph(megabytes: float) -> str:
     return "Title: One Paragraph\nAuthor: Bench\n\n" + " ".join(words) + "\n"
 
 
-def render_peak(story: Path, work: Path, jobs: int) -> tuple[float, float]:
-    """(wall seconds, peak PSS in MB) of a cold render of `story`."""
+def render_peak(story: Path, work: Path, jobs: int, config: str | None = None) -> tuple[float, float]:
+    """(wall seconds, peak PSS in MB) of a cold render of `story` (with voices.yaml `config`)."""
     out = work / f"out-{story.stem}"
     exe = Path(sys.executable).parent / "audiobook"
-    wall, peak_kb = run_measured([str(exe), "generate", str(story), "-o", str(out), "-q", "--jobs", str(jobs)])
+    cmd = [str(exe), "generate", str(story), "-o", str(out), "-q", "--jobs", str(jobs)]
+    wall, peak_kb = run_measured(cmd + (["-c", config] if config else []))
     shutil.rmtree(out, ignore_errors=True)
     return wall, peak_kb / 1024
 
@@ -68,6 +71,7 @@ def main() -> None:
     ap.add_argument("--paragraph-mb", type=float, nargs="*", default=[0.5, 2.0])
     ap.add_argument("--novel", action="append", default=[], help="a real novel's text file (repeatable)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--config", default=None, help="the voices.yaml to render with (e.g. engine: piper)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="audiobook-memory-"))
     try:
@@ -75,7 +79,7 @@ def main() -> None:
         for mb in args.paragraph_mb:
             story = work / f"paragraph-{mb:g}mb.txt"
             story.write_text(one_paragraph(mb), encoding="utf-8")
-            wall, peak = render_peak(story, work, args.jobs)
+            wall, peak = render_peak(story, work, args.jobs, args.config)
             peaks.append(peak)
             print(
                 f"one paragraph of {mb:g} MB, no punctuation: peak {peak:.0f} MB (PSS, all processes), "
@@ -87,7 +91,7 @@ def main() -> None:
                 f"{peaks[-1] / peaks[0]:.2f}"
             )
         for novel in args.novel:
-            wall, peak = render_peak(Path(novel), work, args.jobs)
+            wall, peak = render_peak(Path(novel), work, args.jobs, args.config)
             print(f"{Path(novel).name}: peak {peak:.0f} MB (PSS, all processes), rendered in {wall:.0f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from paths import EXAMPLE, EXAMPLE_INFO, SEED, VOICES
 # tests cast and list: they, and every command they run, see the installed packages' voices alone.
 os.environ.pop("AUDIOBOOK_VOICES_DIR", None)
 os.environ["XDG_DATA_HOME"] = str(Path(__file__).resolve().parent / "data" / "no-user-data")
+# What engines keep in the user's cache folder (Piper's seeded graphs) goes to a folder of the tests' own.
+os.environ["XDG_CACHE_HOME"] = os.path.join(tempfile.gettempdir(), f"audiobook-tests-{os.getuid()}", "cache")
 
 
 @pytest.fixture(scope="session")

@@ -184,3 +184,33 @@ def test_a_16_khz_model_is_resampled_to_the_output_rate_and_workers_find_the_sam
         track = parselmouth.Sound(x, 22050).to_pitch(pitch_floor=50, pitch_ceiling=400).selected_array["frequency"]
         f0.append(float(np.median(track[track > 0])))
     assert abs(f0[1] / f0[0] - 16000 / 22050) < 0.04, f0  # measured: 67.1 Hz against 92.7
+
+
+_LINE = """
+import hashlib
+from audiobook.engines import create_engine
+from audiobook.model import VoiceSpec
+engine = create_engine("piper")
+audio = engine.synthesize("The gate was shut at nine.", VoiceSpec("piper", "piper:en_US-joe-medium", 175, 50, 1.0))
+print(hashlib.sha256(audio.pcm).hexdigest())
+"""
+
+
+@pytest.mark.integration
+def test_the_seeded_graph_is_kept_in_the_cache_folder_and_a_damaged_one_is_not_used(tmp_path):
+    """Workers load the rewritten model from a file (140 MB a process, not 220); the file changes no
+    sample, and a damaged one is dropped and the graph rewritten in memory."""
+
+    def line() -> str:
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-c", _LINE], capture_output=True, text=True, cwd=ROOT, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    first = line()
+    [graph] = (tmp_path / "audiobook" / "piper").glob("*.seeded-*.onnx")
+    assert graph.stat().st_size > 1_000_000
+    assert line() == first
+    graph.write_bytes(graph.read_bytes()[:4096])  # cut short
+    assert line() == first
+    assert not graph.exists()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +26,7 @@ from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
 from . import piper_timbres
 from .base import Audio, Engine, Palette, VoiceInfo
-from .piper_voices import PiperModel, find_models, search_dirs
+from .piper_voices import PiperModel, find_models, search_dirs, user_cache_dir
 
 INSTALL_HINT = "pip install 'audiobook[piper]'"
 # Whom a packaged voice suits: Piper's config does not say.
@@ -72,6 +74,28 @@ def seeded_graph(model_path: Path) -> tuple[bytes, list[str]]:
     return model.SerializeToString(), names
 
 
+SEEDED_GRAPH_VERSION = 1  # bump when seeded_graph changes what it writes
+
+
+def _seeded_file(m: PiperModel) -> Path | None:
+    """The model's seeded graph as a file in the user's cache folder (written whole, then renamed into
+    place), or None where it cannot be written."""
+    path = user_cache_dir() / "piper" / f"{m.sha256[:40]}.seeded-{SEEDED_GRAPH_VERSION}.onnx"
+    if path.is_file():
+        return path
+    try:
+        graph, _ = seeded_graph(m.model_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        part.write_bytes(graph)
+        os.replace(part, path)
+    except OSError:
+        return None
+    finally:
+        _give_back_memory()
+    return path
+
+
 def _espeak_loaded() -> bool:
     """Whether our libespeak-ng was loaded in this process (piper's own would then crash it)."""
     lib = sys.modules.get("audiobook.engines.libespeak")
@@ -86,8 +110,9 @@ class PiperEngine(Engine):
     sample_rate = OUTPUT_RATE
 
     def __init__(self, voices_dirs: Sequence[str | Path] = ()) -> None:
+        if importlib.util.find_spec("onnx") is None:  # rewrites the graph to feed it our noise
+            raise EngineError(f"the piper engine is not installed: {INSTALL_HINT}")
         try:
-            import onnx  # noqa: F401  (needed to feed the noise ourselves)
             import onnxruntime
             import piper
         except ImportError as exc:
@@ -103,6 +128,10 @@ class PiperEngine(Engine):
         if not self._models:
             raise EngineError(f"no Piper voice is installed: {INSTALL_HINT}")
         self._loaded: dict[str, tuple[Any, list[str]]] = {}
+        # ONNX Runtime's CPU arena keeps the largest sentence's activations for ever (a worker grew to
+        # 400 MB on the example story); shrunk after every run, it holds 160 MB, at no measured cost.
+        self._run_options = onnxruntime.RunOptions()
+        self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         _ = piper
 
     def options(self) -> dict[str, Any]:
@@ -156,13 +185,30 @@ class PiperEngine(Engine):
             from piper.config import PiperConfig
 
             m = self._models[voice_id]
-            graph, names = seeded_graph(m.model_path)
-            options = self._ort.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            session = self._ort.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
+            session = self._session(m)
+            names = sorted(i.name for i in session.get_inputs() if i.name.startswith("noise_"))
             self._loaded[voice_id] = (PiperVoice(session=session, config=PiperConfig.from_dict(m.config)), names)
         return self._loaded[voice_id]
+
+    def _session(self, m: PiperModel) -> Any:
+        """An ONNX Runtime session (one thread) of the model's seeded graph, loaded from its file in the
+        user's cache folder, written there by the first process that needed it. Loaded from a file, a
+        worker holds 140 MB; rewritten in memory, 220 MB (the onnx library and two copies of the
+        model). Where the cache cannot be written, the graph is rewritten in memory."""
+        options = self._ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        path = _seeded_file(m)
+        if path is not None:
+            try:
+                return self._ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+            except Exception:  # a damaged cache file: made again below, in memory
+                path.unlink(missing_ok=True)
+        graph, _ = seeded_graph(m.model_path)
+        session = self._ort.InferenceSession(graph, sess_options=options, providers=["CPUExecutionProvider"])
+        del graph
+        _give_back_memory()
+        return session
 
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
         """Every sentence of `text` spoken with noise seeded by (model, text, sentence, settings)."""
@@ -192,6 +238,7 @@ class PiperEngine(Engine):
         audio = piper_timbres.apply(audio, self.sample_rate, timbre, voice.pitch)
         audio = np.clip(audio * float(voice.volume), -1.0, 1.0)
         pcm = (audio * 32767.0).astype("<i2").tobytes()
+        _give_back_memory()  # Praat's and numpy's buffers of a long line: 40 MB a worker, for 1-3 ms
         return Audio(pcm, self.sample_rate)
 
     def _run(self, session: Any, names: list[str], ids: list[int], scales: tuple[float, ...], seed: int) -> Any:
@@ -212,11 +259,23 @@ class PiperEngine(Engine):
             prior = rng.standard_normal((frames, PRIOR_CHANNELS), dtype=np.float32)
             feeds[names[1]] = prior.T[None].copy()
             try:
-                return session.run(None, feeds)[0].squeeze()
+                return session.run(None, feeds, self._run_options)[0].squeeze()
             except Exception as exc:  # the noise was shorter than the line: draw more
                 error = exc
                 frames *= 4
         raise SynthesisError(f"piper failed on {len(ids)} phonemes: {error}")
+
+
+def _give_back_memory() -> None:
+    """Return freed heap to the system (glibc keeps it for the process otherwise, in every worker): after
+    the graph is rewritten in memory (two copies of the model, ~130 MB), and after each line."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to do
+            pass
 
 
 def resample(samples: Any, rate: int, to: int) -> Any:

@@ -81,6 +81,15 @@ def user_voices_dir() -> Path:
     return Path(user_data_dir("audiobook", appauthor=False)) / "voices"
 
 
+def user_cache_dir() -> Path:
+    """The user's cache folder for audiobook (what can be made again: a model's seeded graph)."""
+    try:
+        from platformdirs import user_cache_dir as cache_dir
+    except ImportError:  # pragma: no cover - platformdirs comes with the piper extra
+        return Path.home() / ".cache" / "audiobook"
+    return Path(cache_dir("audiobook", appauthor=False))
+
+
 def search_dirs(given: Sequence[str | Path] = ()) -> list[Path]:
     """The voices folders, in the order they are searched."""
     env = [p for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p]
