@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
+from .conversation import CHAIN_RULES, SOFT, Turn, decode
 from .lexicon import (
     GENDERED_PRONOUN,
     GENERIC_PEOPLE,
@@ -382,6 +383,7 @@ class _Chapter:
     opens_in: dict[int, list[int]]  # per paragraph, sorted: where those quotes open
     closes_in: dict[int, list[int]]  # ... and where those that also end in it close
     history: _History = field(default_factory=_History)
+    pronoun_tags: dict[int, str] = field(default_factory=dict)  # quote -> the gender of its he/she tag
     # The paragraphs that hold speech, and the speaker heard last in each (for turn-taking).
     para_speaker: dict[int, str | None] = field(default_factory=dict)
 
@@ -450,6 +452,7 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote], in
             _rule_turn(ch, p, qis)
         _hear(ch, p, qis)
     _rule_turn_backwards(ch)
+    _rule_conversation(ch)
     return ch.decisions
 
 
@@ -503,6 +506,7 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
             who = ch.history.resolve_other(ch.para_speaker.get(p - 1), *where, ch.index)
         elif kind == "pronoun":
             who = ch.history.resolve(value, *where, ch.index)
+            ch.pronoun_tags[qi] = value
         ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")
 
 
@@ -607,3 +611,66 @@ def _rule_turn_backwards(ch: _Chapter) -> None:
             for qi in qis:
                 ch.decide(qi, a, "turn")
             ch.para_speaker[p] = a
+
+
+def _rule_conversation(ch: _Chapter) -> None:
+    """6. Each conversation decoded whole (conversation.py): the turns the chain decided, or left
+    undecided, and the he/she tags, given the speakers that best fit the whole run."""
+    named: dict[int, list[str]] = {}  # who each paragraph's narration names, in order
+    for ev in ch.history.events:
+        if ev.name and ev.sentence[1] >= 0:
+            named.setdefault(ev.para, []).append(ev.name)
+    for run in _conversations(ch):
+        turns = [_turn(ch, p, set(named.get(p, ()))) for p in run]
+        before = _speakers_before(ch, run[0], named)
+        speakers = decode(turns, before, ch.index.gender)
+        for p, turn, who in zip(run, turns, speakers):
+            if who is None or not turn.free:
+                continue
+            for qi in ch.by_para[p]:
+                d = ch.decisions[qi]
+                if d.rule in CHAIN_RULES and d.speaker != who:
+                    ch.decisions[qi] = Decision(who, "turn", CONFIDENCE["turn"])
+                elif d.rule in SOFT and d.speaker != who:
+                    ch.decisions[qi] = Decision(who, d.rule, CONFIDENCE[d.rule])
+            ch.para_speaker[p] = who
+
+
+def _conversations(ch: _Chapter) -> list[list[int]]:
+    """Runs of paragraphs with speech, each starting where the one before (and any speech of it
+    running on) ended."""
+    runs: list[list[int]] = []
+    end = -2
+    for p in sorted(ch.by_para):
+        if p == end + 1 and runs:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+        end = max(ch.quotes[qi].end_para for qi in ch.by_para[p])
+    return runs
+
+
+def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
+    qis = ch.by_para[p]
+    anchored = [qi for qi in qis if ch.decisions[qi].speaker and ch.decisions[qi].rule not in CHAIN_RULES - SOFT]
+    last = anchored[-1] if anchored else None
+    anchor = ch.decisions[last].speaker if last is not None else None
+    rule = ch.decisions[last].rule if last is not None else ""
+    gender = ch.pronoun_tags.get(last, "") if last is not None and rule == "tag:pronoun" else ""
+    addresses = {who for who in ch.addressed_in(qis) if who}
+    free = last is None or rule in SOFT
+    chained = [ch.decisions[qi].speaker for qi in qis if ch.decisions[qi].rule in ("turn", "turn:other")]
+    return Turn(p, anchor, rule, gender, addresses, named, free, chained[-1] if chained else None)
+
+
+def _speakers_before(ch: _Chapter, p: int, named: dict[int, list[str]]) -> list[str]:
+    """Who was in view shortly before paragraph `p`: the speakers of the last paragraphs of speech and
+    the people the narration named, a few paragraphs back, the latest last."""
+    start = max(0, p - LIMITS["conversation_gap_paragraphs"])
+    heard = [who for q in range(start, p) if (who := ch.para_speaker.get(q))]
+    seen = [who for q in range(start, p) for who in named.get(q, ())]
+    out: list[str] = []
+    for who in heard[-2:] + seen[-4:]:
+        if who not in out:
+            out.append(who)
+    return out

@@ -18,6 +18,21 @@ CONFIDENCE = {
     "vocative": 0.7,  # the previous line addressed them by name
 }
 
+# A conversation decoded whole (conversation.py): how likely each kind of evidence is, hand-set.
+CONVERSATION = {
+    "candidates": 6,  # at most this many people may speak in one conversation
+    "alternate": 0.7,  # a turn spoken by whoever spoke two turns before
+    "same_again": 0.08,  # by whoever spoke just before (a speech broken into paragraphs)
+    "third_person": 0.22,  # by someone else
+    "gender_match": 0.8,  # a he/she tag: someone of that gender
+    "gender_unknown": 0.3,  # someone whose gender is not known
+    "gender_mismatch": 0.02,  # someone of the other gender
+    "named_here": 1.0,  # someone the turn's narration names (a factor)
+    "answers_addressed": 4.0,  # whom the line before addressed by name (a factor)
+    "speaks_to_self": 0.01,  # whom the line itself addresses
+    "chain_hint": 1.3,  # whom the line-by-line turn-taking chose (a factor: breaks ties)
+}
+
 # How far back, or how far along, a rule looks (quotes.py, attribute.py, characters.py).
 LIMITS = {
     "scare_quote_words": 4,  # a quote of at most this many words, unpunctuated, inside a sentence is no speech
@@ -26,6 +41,7 @@ LIMITS = {
     "tag_after_chars": 80,  # names looked for in the narration just after a quote: this many characters
     "tag_verb_tail_chars": 20,  # a tag before a quote: its speech verb at most this far from the quote
     "gender_window_chars": 240,  # a name's he/she looked for this many characters after it
+    "conversation_gap_paragraphs": 3,  # a conversation remembers who spoke this many paragraphs before it
 }
 
 # Evidence that a capitalised name is a person, added up per surface form (characters.py).

@@ -1,0 +1,130 @@
+"""Conversations decoded as a whole: the untagged lines of a run of speech paragraphs are given
+their speakers jointly, not one after the other, so that one wrong line does not cascade down the
+chain and a line two back that nobody knows does not leave the rest unanswered.
+
+A conversation is a run of consecutive paragraphs with speech. Each paragraph is a turn, spoken by
+one person. The turns the sieve decided from the text itself (a tag, a beat, a vocative answered)
+are anchors; the others are chosen by a Viterbi search over who speaks each turn, scoring:
+- people take turns: a turn is most likely spoken by whoever spoke two turns before (and not by
+  whoever spoke just before), less likely by a third person;
+- an anchor is very likely right (as sure as its rule);
+- a "he said" / "she said" wants someone of that gender;
+- a line answers whoever the line before addressed by name, and is never spoken by whom it addresses;
+- someone named in the turn's narration is likelier to speak it.
+Every number is in weights.CONVERSATION.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .weights import CONFIDENCE, CONVERSATION
+
+# Rules whose decisions the decoder may replace: they read the chain, not the text of the line.
+CHAIN_RULES = {"", "turn", "turn:other", "beat:previous"}
+# Anchors the decoder may overrule, weighing them as sure as their rule: a he/she tag resolved to the
+# wrong person of the right gender, a beat read from the paragraph before.
+SOFT = {"tag:pronoun", "beat:previous"}
+_LOG_FLOOR = -30.0
+
+
+@dataclass
+class Turn:
+    """One paragraph of a conversation, as the decoder sees it."""
+
+    para: int
+    anchor: str | None  # the speaker the text itself names, if it does
+    anchor_rule: str
+    gender: str  # a he/she tag's gender, when the anchor came from one ("" otherwise)
+    addresses: set[str]  # whom its lines address by name
+    named: set[str]  # who its narration names
+    free: bool  # whether its speaker is the decoder's to choose
+    chain: str | None = None  # whom the line-by-line turn-taking chose, if anyone
+
+
+def _log(p: float) -> float:
+    return math.log(p) if p > 0 else _LOG_FLOOR
+
+
+def candidates(turns: list[Turn], before: list[str]) -> list[str]:
+    """Who may speak in the conversation: its anchors, whom it addresses, who its narration names and
+    who spoke just before it; the most present first, at most CONVERSATION['candidates']."""
+    count: Counter[str] = Counter()
+    for t in turns:
+        if t.anchor:
+            count[t.anchor] += 3
+        for who in t.addresses:
+            count[who] += 2
+        for who in t.named:
+            count[who] += 1
+    for who in before:
+        count[who] += 1
+    return [who for who, _ in count.most_common(int(CONVERSATION["candidates"]))]
+
+
+def _emission(t: Turn, who: str, previous: Turn | None, gender_of: Callable[[str], str], k: int) -> float:
+    """How well `who` fits turn `t` on its own evidence (log scale)."""
+    if not t.free:  # decided by the text itself: only its speaker
+        return 0.0 if who == t.anchor else _LOG_FLOOR
+    if who in t.addresses:
+        return _log(CONVERSATION["speaks_to_self"])
+    score = 0.0
+    if t.anchor:
+        sure = CONFIDENCE.get(t.anchor_rule, 0.6)
+        score += _log(sure) if who == t.anchor else _log((1 - sure) / max(1, k - 1))
+    if t.gender:
+        g = gender_of(who)
+        score += _log(
+            CONVERSATION["gender_match"]
+            if g == t.gender
+            else (CONVERSATION["gender_unknown"] if g == "unknown" else CONVERSATION["gender_mismatch"])
+        )
+    if who in t.named:
+        score += _log(CONVERSATION["named_here"])
+    if who == t.chain:  # on a tie, the turn-taking read line by line: a third voice enters late
+        score += _log(CONVERSATION["chain_hint"])
+    if previous is not None and previous.addresses:
+        score += _log(CONVERSATION["answers_addressed"] if who in previous.addresses else 1.0)
+    return score
+
+
+def _transition(two_back: str | None, last: str, who: str) -> float:
+    if who == last:
+        return _log(CONVERSATION["same_again"])
+    if two_back is None or who == two_back:
+        return _log(CONVERSATION["alternate"])
+    return _log(CONVERSATION["third_person"])
+
+
+def decode(turns: list[Turn], before: list[str], gender_of: Callable[[str], str]) -> list[str | None]:
+    """The most likely speaker of every turn (None for all when there is no one to choose from): a
+    Viterbi search whose state is (who spoke two turns back, who spoke last)."""
+    cands = candidates(turns, before)
+    if not cands:
+        return [None] * len(turns)
+    k = len(cands)
+    State = tuple[str | None, str | None]
+    scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
+    back: list[dict[State, State]] = []
+    for i, t in enumerate(turns):
+        emissions = {w: _emission(t, w, turns[i - 1] if i else None, gender_of, k) for w in cands}
+        nxt: dict[State, float] = {}
+        came: dict[State, State] = {}
+        for state, score in scores.items():
+            two_back, last = state
+            for who in cands:
+                s = score + emissions[who] + (_transition(two_back, last, who) if last is not None else 0.0)
+                key = (last, who)
+                if key not in nxt or s > nxt[key]:
+                    nxt[key], came[key] = s, state
+        scores = nxt
+        back.append(came)
+    state = max(scores, key=lambda st: scores[st])
+    path: list[str | None] = []
+    for came in reversed(back):
+        path.append(state[1])
+        state = came[state]
+    return path[::-1]

@@ -1,0 +1,98 @@
+"""Conversations decoded whole (audiobook/parse/conversation.py), on turns built by hand, and through
+the parser on stories of our own."""
+
+from __future__ import annotations
+
+from audiobook.ingest import load_book
+from audiobook.parse import parse_book
+from audiobook.parse.conversation import Turn, candidates, decode
+
+GENDER = {"Ada": "female", "Bram": "male", "Cleo": "female", "Dov": "male"}.get
+
+
+def _t(anchor: str | None = None, rule: str = "tag", **kw: object) -> Turn:
+    free = anchor is None or rule in ("tag:pronoun", "beat:previous")
+    return Turn(
+        0,
+        anchor,
+        rule if anchor else "",
+        str(kw.get("gender", "")),
+        set(kw.get("addresses", ())),
+        set(kw.get("named", ())),
+        free,
+        kw.get("chain"),
+    )  # type: ignore[arg-type]
+
+
+def _g(name: str) -> str:
+    return GENDER(name) or "unknown"
+
+
+def test_untagged_lines_between_two_tagged_speakers_alternate_both_ways():
+    turns = [_t(), _t("Ada"), _t("Bram"), _t(), _t(), _t()]
+    assert decode(turns, [], _g) == ["Bram", "Ada", "Bram", "Ada", "Bram", "Ada"]
+
+
+def test_an_anchor_stands_and_a_wrong_line_does_not_cascade():
+    # The chain read line by line would carry Ada/Bram on; the tag at the end says Cleo entered, and
+    # her line answers whoever spoke before her.
+    turns = [_t("Ada"), _t("Bram"), _t(), _t(), _t("Cleo"), _t()]
+    out = decode(turns, [], _g)
+    assert out[:2] == ["Ada", "Bram"] and out[4] == "Cleo"
+    assert out[5] == out[3] and out[5] != "Cleo"
+
+
+def test_a_line_answers_whom_the_line_before_addressed_and_never_speaks_to_itself():
+    turns = [_t("Ada"), _t("Bram", addresses={"Cleo"}), _t(), _t(addresses={"Bram"})]
+    out = decode(turns, [], _g)
+    assert out[2] == "Cleo"  # "…, Cleo?" then Cleo answers
+    assert out[3] != "Bram"
+
+
+def test_a_he_or_she_tag_wants_that_gender_and_not_the_last_speaker():
+    # "…," he answered: resolved by salience to Bram, who spoke the line before; Dov is the other man.
+    turns = [_t("Dov"), _t("Bram"), _t("Bram", "tag:pronoun", gender="male")]
+    assert decode(turns, [], _g) == ["Dov", "Bram", "Dov"]
+
+
+def test_candidates_come_from_the_conversation_and_just_before_it():
+    turns = [_t("Ada"), _t(named={"Bram"}), _t(addresses={"Cleo"})]
+    assert set(candidates(turns, ["Dov"])) == {"Ada", "Bram", "Cleo", "Dov"}
+    assert decode([_t(), _t()], [], _g) == [None, None]  # nobody in view: nothing is guessed
+
+
+STORY = """Title: The Ferry Office
+
+Hollis Penn met Wren Adair at the ferry office.
+
+"You are late," Wren said.
+
+"The tide was against me."
+
+"The tide is always against you."
+
+"Then I shall stop blaming it."
+
+Marta Cole came in with the post. "Two letters," she said, "and a parcel for Hollis."
+
+"For me?"
+
+"For you. It rattles."
+"""
+
+
+def test_through_the_parser_every_line_has_its_speaker(tmp_path):
+    (tmp_path / "ferry.md").write_text(STORY)
+    book = parse_book(load_book(tmp_path / "ferry.md"))
+    lines = [(s.speaker, s.text) for ch in book.chapters for s in ch.segments if s.kind == "dialogue"]
+    speakers = [who for who, _ in lines]
+    assert speakers == [
+        "Wren Adair",
+        "Hollis Penn",
+        "Wren Adair",
+        "Hollis Penn",
+        "Marta Cole",
+        "Marta Cole",
+        "Hollis Penn",
+        "Marta Cole",
+    ], lines
