@@ -96,3 +96,12 @@ def test_through_the_parser_every_line_has_its_speaker(tmp_path):
         "Hollis Penn",
         "Marta Cole",
     ], lines
+
+
+def test_the_line_before_one_that_addresses_someone_is_theirs_and_sir_speaks_to_a_man():
+    # "…" then "True, Bram," said Ada: the first line is Bram's, though the chain said Dov.
+    turns = [_t(chain="Dov"), _t("Ada", addresses={"Bram"})]
+    assert decode(turns, ["Dov", "Bram"], _g) == ["Bram", "Ada"]
+    # "Not at all, sir." beside a line of Cleo's and one of Dov's: the line it answers is Dov's.
+    polite = Turn(0, None, "", "", set(), set(), True, None, "male")
+    assert decode([_t("Cleo"), _t(), polite], ["Dov"], _g)[1] == "Dov"

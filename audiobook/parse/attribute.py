@@ -119,6 +119,10 @@ _PAST_VERB = re.compile(
     re.VERBOSE,
 )
 
+# A form of address that says whom a line speaks to: "Not at all, sir." / "Yes, madam!"
+_POLITE = {"sir": "male", "madam": "female", "ma'am": "female", "ma’am": "female", "miss": "female"}
+_POLITE_RX = re.compile(r"(?:,|^|\b(?:dear|my|good)\s)\s*(sir|madam|ma['’]am|miss)\s*[,.!?;—-]", re.IGNORECASE)
+
 _VOC_ABBREVIATED_ALT = "|".join(VOCATIVE_ABBREVIATED_TITLES)
 _VOC_TITLE_ALT = "|".join(VOCATIVE_TITLES)
 # A name a quote may address: "Emma", "Mr. Knightley", "Uncle Robert", "Anne Elliot".
@@ -660,7 +664,18 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     addresses = {who for who in ch.addressed_in(qis) if who}
     free = last is None or rule in SOFT
     chained = [ch.decisions[qi].speaker for qi in qis if ch.decisions[qi].rule in ("turn", "turn:other")]
-    return Turn(p, anchor, rule, gender, addresses, named, free, chained[-1] if chained else None)
+    polite = {_POLITE[m.group(1).lower()] for qi in qis for m in _POLITE_RX.finditer(ch.quotes[qi].text)}
+    return Turn(
+        p,
+        anchor,
+        rule,
+        gender,
+        addresses,
+        named,
+        free,
+        chained[-1] if chained else None,
+        polite.pop() if len(polite) == 1 else "",
+    )
 
 
 def _speakers_before(ch: _Chapter, p: int, named: dict[int, list[str]]) -> list[str]:

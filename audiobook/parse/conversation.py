@@ -10,6 +10,7 @@ are anchors; the others are chosen by a Viterbi search over who speaks each turn
 - an anchor is very likely right (as sure as its rule);
 - a "he said" / "she said" wants someone of that gender;
 - a line answers whoever the line before addressed by name, and is never spoken by whom it addresses;
+  the line before one that addresses someone by name is likely theirs;
 - someone named in the turn's narration is likelier to speak it.
 Every number is in weights.CONVERSATION.
 """
@@ -43,6 +44,7 @@ class Turn:
     named: set[str]  # who its narration names
     free: bool  # whether its speaker is the decoder's to choose
     chain: str | None = None  # whom the line-by-line turn-taking chose, if anyone
+    addresses_gender: str = ""  # a line that says "sir" speaks to a man, "madam" to a woman
 
 
 def _log(p: float) -> float:
@@ -65,7 +67,9 @@ def candidates(turns: list[Turn], before: list[str]) -> list[str]:
     return [who for who, _ in count.most_common(int(CONVERSATION["candidates"]))]
 
 
-def _emission(t: Turn, who: str, previous: Turn | None, gender_of: Callable[[str], str], k: int) -> float:
+def _emission(
+    t: Turn, who: str, around: tuple[Turn | None, Turn | None], gender_of: Callable[[str], str], k: int
+) -> float:
     """How well `who` fits turn `t` on its own evidence (log scale)."""
     if not t.free:  # decided by the text itself: only its speaker
         return 0.0 if who == t.anchor else _LOG_FLOOR
@@ -86,8 +90,16 @@ def _emission(t: Turn, who: str, previous: Turn | None, gender_of: Callable[[str
         score += _log(CONVERSATION["named_here"])
     if who == t.chain:  # on a tie, the turn-taking read line by line: a third voice enters late
         score += _log(CONVERSATION["chain_hint"])
+    previous, following = around
     if previous is not None and previous.addresses:
         score += _log(CONVERSATION["answers_addressed"] if who in previous.addresses else 1.0)
+    if following is not None and following.addresses:  # "True, Captain Harville": he spoke the line before
+        score += _log(CONVERSATION["addressed_by_next"] if who in following.addresses else 1.0)
+    for near in around:  # the lines beside one that says "sir" are a man's
+        if near is not None and near.addresses_gender:
+            g = gender_of(who)
+            if g != "unknown":
+                score += _log(CONVERSATION["sir_fits" if g == near.addresses_gender else "sir_misfits"])
     return score
 
 
@@ -110,7 +122,8 @@ def decode(turns: list[Turn], before: list[str], gender_of: Callable[[str], str]
     scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
     back: list[dict[State, State]] = []
     for i, t in enumerate(turns):
-        emissions = {w: _emission(t, w, turns[i - 1] if i else None, gender_of, k) for w in cands}
+        around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
+        emissions = {w: _emission(t, w, around, gender_of, k) for w in cands}
         nxt: dict[State, float] = {}
         came: dict[State, State] = {}
         for state, score in scores.items():

@@ -29,6 +29,9 @@ CONVERSATION = {
     "gender_mismatch": 0.02,  # someone of the other gender
     "named_here": 1.0,  # someone the turn's narration names (a factor)
     "answers_addressed": 4.0,  # whom the line before addressed by name (a factor)
+    "addressed_by_next": 3.0,  # whom the line after addresses by name (a factor)
+    "sir_fits": 1.5,  # beside a line that says "sir", a man (for "madam", a woman) (a factor)
+    "sir_misfits": 0.5,  # ... someone of the other gender (a factor)
     "speaks_to_self": 0.01,  # whom the line itself addresses
     "chain_hint": 1.3,  # whom the line-by-line turn-taking chose (a factor: breaks ties)
 }
