@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest -q
 # times, and pytest rewrites the asserts of ~100 modules; without caches each of them compiles anew.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo demo-neural test test-fast lint bench attribution clean
+.PHONY: demo demo-neural test test-fast lint bench bench-neural attribution clean
 
 # --no-compile: modules are compiled when first imported (and cached then), not all of mypy's and
 # Playwright's at install.
@@ -49,6 +49,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.parse_speed
 	$(BIN)/python -m bench.recast
+	$(BIN)/python -m bench.piper --skip-wer
+
+# Piper against piper alone, and the generic recogniser's word errors of espeak-ng, joe and each derived
+# timbre (needs `pip install -e '.[bench]'` for pocketsphinx; 15-40 minutes on 2 cores)
+bench-neural: $(STAMP)
+	$(BIN)/python -m bench.piper
 
 # Speaker attribution on the Project Dialogism Novel Corpus (converted once into /tmp/pdnc; see bench/attribution.py)
 attribution: $(STAMP)
