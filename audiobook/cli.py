@@ -18,7 +18,7 @@ from .engines import ENGINE_NAMES
 from .errors import AudiobookError, ExitCode
 
 if TYPE_CHECKING:
-    from .model import BuildReport, Script
+    from .model import BuildReport, Chapter, Script, Segment
 
 
 @dataclass
@@ -518,7 +518,8 @@ UNSURE_BELOW = 0.7
 @click.option(
     "--unsure",
     is_flag=True,
-    help=f"Only the dialogue whose speaker is unknown or chosen with confidence under {UNSURE_BELOW}.",
+    help=f"Only the dialogue whose speaker is unknown or chosen with confidence under {UNSURE_BELOW}, "
+    "the least sure first.",
 )
 @click.option("--stats", is_flag=True, help="A summary per character: lines, words, gender, age, aliases.")
 @click.option(
@@ -556,37 +557,46 @@ def script(source: str, fmt: str, unsure: bool, stats: bool, write_to: str | Non
         _print_stats(parsed)
         return
     color = fmt == "text" and sys.stdout.isatty()
+    if unsure:  # the least sure first: the lines worth a look before a render
+        doubtful = [(ch, seg) for ch in parsed.chapters for seg in ch.segments if _doubtful(seg)]
+        doubtful.sort(key=lambda cs: (cs[1].confidence if cs[1].speaker else -1.0, cs[0].index, cs[1].start))
+        for ch, seg in doubtful:
+            _print_segment(ch, seg, fmt, color, unsure=True)
+        return
     for ch in parsed.chapters:
-        if fmt == "text" and not unsure:
+        if fmt == "text":
             click.echo(click.style(f"== {ch.title} ==", bold=True) if color else f"== {ch.title} ==")
         for seg in ch.segments:
-            if unsure and (seg.kind != "dialogue" or (seg.speaker and seg.confidence >= UNSURE_BELOW)):
-                continue
-            if fmt == "jsonl":
-                click.echo(
-                    json.dumps(
-                        {
-                            "chapter": ch.index,
-                            "kind": seg.kind,
-                            "speaker": seg.speaker,
-                            "start": seg.start,
-                            "end": seg.end,
-                            "text": seg.text,
-                            "rule": seg.rule,
-                            "confidence": seg.confidence,
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-            elif seg.kind == "narration":
-                line = f"    {seg.text}"
-                click.echo(click.style(line, dim=True) if color else line)
-            else:
-                who = seg.speaker or "?"
-                where = f"  [{seg.rule} {seg.confidence:.2f}]" if seg.rule else ""
-                if unsure:
-                    where += f"  (offset {seg.start}, {ch.title})"
-                click.echo(f"{who}: \u201c{seg.text}\u201d{click.style(where, dim=True) if color else where}")
+            _print_segment(ch, seg, fmt, color, unsure=False)
+
+
+def _doubtful(seg: Segment) -> bool:
+    """Dialogue whose speaker is unknown or was chosen with little confidence."""
+    return seg.kind == "dialogue" and (not seg.speaker or seg.confidence < UNSURE_BELOW)
+
+
+def _print_segment(ch: Chapter, seg: Segment, fmt: str, color: bool, unsure: bool) -> None:
+    if fmt == "jsonl":
+        record = {
+            "chapter": ch.index,
+            "kind": seg.kind,
+            "speaker": seg.speaker,
+            "start": seg.start,
+            "end": seg.end,
+            "text": seg.text,
+            "rule": seg.rule,
+            "confidence": seg.confidence,
+        }
+        click.echo(json.dumps(record, ensure_ascii=False))
+    elif seg.kind == "narration":
+        line = f"    {seg.text}"
+        click.echo(click.style(line, dim=True) if color else line)
+    else:
+        who = seg.speaker or "?"
+        where = f"  [{seg.rule} {seg.confidence:.2f}]" if seg.rule else ""
+        if unsure:
+            where += f"  (offset {seg.start}, {ch.title})"
+        click.echo(f"{who}: \u201c{seg.text}\u201d{click.style(where, dim=True) if color else where}")
 
 
 def _relative_source(source: str, script_path: str) -> str:

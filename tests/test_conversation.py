@@ -105,3 +105,20 @@ def test_the_line_before_one_that_addresses_someone_is_theirs_and_sir_speaks_to_
     # "Not at all, sir." beside a line of Cleo's and one of Dov's: the line it answers is Dov's.
     polite = Turn(0, None, "", "", set(), set(), True, None, "male")
     assert decode([_t("Cleo"), _t(), polite], ["Dov"], _g)[1] == "Dov"
+
+
+def test_unsure_lists_the_least_sure_lines_first(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from audiobook.cli import cli
+
+    story = tmp_path / "ferry.md"
+    story.write_text(STORY + '\n"Open it, then."\n\n"Not here."\n\n"Where, then?"\n')
+    done = CliRunner().invoke(cli, ["script", str(story), "--unsure", "--format", "jsonl"])
+    assert done.exit_code == 0, done.output
+    rows = [json.loads(line) for line in done.output.splitlines()]
+    assert rows and all(r["kind"] == "dialogue" and r["confidence"] < 0.7 for r in rows)
+    keys = [(r["confidence"] if r["speaker"] else -1.0, r["start"]) for r in rows]
+    assert keys == sorted(keys)

@@ -15,12 +15,13 @@ How sure each rule is lives in weights.CONFIDENCE; how far back it looks, in wei
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .conversation import CHAIN_RULES, SOFT, Turn, decode
+from .conversation import CHAIN_RULES, SOFT, Turn, decode_with_margins
 from .lexicon import (
     GENDERED_PRONOUN,
     GENERIC_PEOPLE,
@@ -38,7 +39,7 @@ from .lexicon import (
     sentence_spans,
 )
 from .quotes import Quote, speech_by_paragraph
-from .weights import CONFIDENCE, LIMITS
+from .weights import CONFIDENCE, CONVERSATION, LIMITS
 
 __all__ = ["CONFIDENCE", "NARRATOR", "Decision", "attribute_chapter", "tag_after", "tag_before", "vocatives"]
 
@@ -627,17 +628,24 @@ def _rule_conversation(ch: _Chapter) -> None:
     for run in _conversations(ch):
         turns = [_turn(ch, p, set(named.get(p, ()))) for p in run]
         before = _speakers_before(ch, run[0], named)
-        speakers = decode(turns, before, ch.index.gender)
-        for p, turn, who in zip(run, turns, speakers):
+        for p, turn, (who, margin) in zip(run, turns, decode_with_margins(turns, before, ch.index.gender)):
             if who is None or not turn.free:
                 continue
             for qi in ch.by_para[p]:
                 d = ch.decisions[qi]
-                if d.rule in CHAIN_RULES and d.speaker != who:
-                    ch.decisions[qi] = Decision(who, "turn", CONFIDENCE["turn"])
-                elif d.rule in SOFT and d.speaker != who:
-                    ch.decisions[qi] = Decision(who, d.rule, CONFIDENCE[d.rule])
+                if d.rule in CHAIN_RULES or d.rule in SOFT:
+                    rule = (
+                        d.rule if d.rule in SOFT and d.speaker == who else ("turn" if d.rule in CHAIN_RULES else d.rule)
+                    )
+                    ch.decisions[qi] = Decision(who, rule, min(CONFIDENCE[rule], _sureness(margin)))
             ch.para_speaker[p] = who
+
+
+def _sureness(margin: float) -> float:
+    """A decoded line's confidence from its margin (how much likelier the best reading with its
+    speaker is than the best with anyone else): two readings alike give the least, a clear one the most."""
+    low, high = CONVERSATION["least_sure"], CONVERSATION["most_sure"]
+    return round(low + (high - low) * (1 - math.exp(-margin)), 2)
 
 
 def _conversations(ch: _Chapter) -> list[list[int]]:

@@ -111,33 +111,73 @@ def _transition(two_back: str | None, last: str, who: str) -> float:
     return _log(CONVERSATION["third_person"])
 
 
+State = tuple[str | None, str | None]  # (who spoke two turns back, who spoke last)
+
+
 def decode(turns: list[Turn], before: list[str], gender_of: Callable[[str], str]) -> list[str | None]:
-    """The most likely speaker of every turn (None for all when there is no one to choose from): a
-    Viterbi search whose state is (who spoke two turns back, who spoke last)."""
+    """The most likely speaker of every turn (None for all when there is no one to choose from)."""
+    return [who for who, _ in decode_with_margins(turns, before, gender_of)]
+
+
+def decode_with_margins(
+    turns: list[Turn], before: list[str], gender_of: Callable[[str], str]
+) -> list[tuple[str | None, float]]:
+    """Each turn's most likely speaker, and by how much (log scale) the best whole reading with them
+    beats the best with anyone else there: a Viterbi search, forwards and backwards, whose state is
+    who spoke the last two turns. The margin is what the line's confidence is made from."""
     cands = candidates(turns, before)
     if not cands:
-        return [None] * len(turns)
-    k = len(cands)
-    State = tuple[str | None, str | None]
-    scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
-    back: list[dict[State, State]] = []
+        return [(None, 0.0)] * len(turns)
+    emissions = []
     for i, t in enumerate(turns):
         around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
-        emissions = {w: _emission(t, w, around, gender_of, k) for w in cands}
+        emissions.append({w: _emission(t, w, around, gender_of, len(cands)) for w in cands})
+    forward = _sweep(emissions, cands)
+    backward = _sweep_back(emissions, cands)
+    out: list[tuple[str | None, float]] = []
+    for i in range(len(turns)):
+        best: dict[str, float] = {}
+        for state, score in forward[i].items():
+            who = state[1]
+            assert who is not None
+            total = score + backward[i].get(state, 0.0)
+            best[who] = max(best.get(who, -math.inf), total)
+        ranked = sorted(best.values(), reverse=True)
+        winner = max(best, key=lambda w: best[w])
+        out.append((winner, ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
+    return out
+
+
+def _step(two_back: str | None, last: str | None, who: str) -> float:
+    return _transition(two_back, last, who) if last is not None else 0.0
+
+
+def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
+    """The best score of any reading of turns 0..i that ends in each state, for every i."""
+    scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
+    out = []
+    for emitted in emissions:
         nxt: dict[State, float] = {}
-        came: dict[State, State] = {}
-        for state, score in scores.items():
-            two_back, last = state
+        for (two_back, last), score in scores.items():
             for who in cands:
-                s = score + emissions[who] + (_transition(two_back, last, who) if last is not None else 0.0)
-                key = (last, who)
-                if key not in nxt or s > nxt[key]:
-                    nxt[key], came[key] = s, state
+                s = score + emitted[who] + _step(two_back, last, who)
+                if s > nxt.get((last, who), -math.inf):
+                    nxt[(last, who)] = s
+        out.append(nxt)
         scores = nxt
-        back.append(came)
-    state = max(scores, key=lambda st: scores[st])
-    path: list[str | None] = []
-    for came in reversed(back):
-        path.append(state[1])
-        state = came[state]
-    return path[::-1]
+    return out
+
+
+def _sweep_back(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
+    """The best score of turns i+1.. given the state at turn i, for every i."""
+    out: list[dict[State, float]] = [{} for _ in emissions]  # the last turn: nothing after it
+    for i in range(len(emissions) - 2, -1, -1):
+        later = out[i + 1]
+        here: dict[State, float] = {}
+        for two_back in [None, *cands]:
+            for last in cands:
+                here[(two_back, last)] = max(
+                    emissions[i + 1][who] + _step(two_back, last, who) + later.get((last, who), 0.0) for who in cands
+                )
+        out[i] = here
+    return out
