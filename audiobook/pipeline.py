@@ -23,6 +23,7 @@ from .files import TO_OUTPUT, is_full, output_error
 from .ingest import load_book
 from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, ReadOptions, RenderOptions, Script
+from .narrated_epub import NarratedEpub
 from .parse import parse_book
 from .publish import (
     BookFolder,
@@ -228,7 +229,7 @@ def render(
             folder = BookFolder(book_dir)
             try:
                 _render_book(prep, folder, cache, options, info, cover, report, progress, source_name)
-                report.files = [str(p) for p in folder.publish() if p.suffix in (".mp3", ".m4b")]
+                report.files = [str(p) for p in folder.publish() if p.suffix in (".mp3", ".m4b", ".epub")]
             except BaseException:
                 folder.discard()
                 raise
@@ -272,7 +273,11 @@ def _render_book(
         (c, voice_label(spec(c.name).engine, spec(c.name).voice_id, prep.engine.name)) for c in prep.script.characters
     ]
     about = book_about(info, source_name, prep.engine.version, voices, prep.script.language)
-    book = BookWriter(folder, info, cover, len(prep.cast.chapters), about)
+    epub = None
+    if options.epub:
+        jpeg = cover.jpeg if cover else None
+        epub = NarratedEpub(folder.staging / ".epub-audio", info, prep.script, jpeg, options.epub_kbps)
+    book = BookWriter(folder, info, cover, len(prep.cast.chapters), about, epub)
     try:
         with Synthesizer(prep.engine, cache, options.jobs) as synth:
             for ch in prep.cast.chapters:
