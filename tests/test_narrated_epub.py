@@ -1,0 +1,293 @@
+"""The narrated EPUB (`generate --format epub`): valid by epubcheck, every line of every chapter in its
+media overlay at book.json's times, the audio inside playing each line at those times, and each speaker's
+lines in their colour in a real browser.
+
+The example and the seed story are rendered again with an EPUB, reusing the line cache of the session's
+renders (so only the chapters are joined and the EPUB's audio encoded); a Markdown story of the test's own
+(emphasis, scene breaks, a name in two speakers' mouths) is rendered afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import _once
+from paths import EXAMPLE, EXAMPLE_INFO, VOICES
+
+from audiobook.epub_documents import COLOURS, EpubChapter, chapter_body, clock, speaker_classes
+from audiobook.model import CastLine, Character, Script, Segment, VoiceSpec
+
+EPUBCHECK = shutil.which("epubcheck")
+JAVA = shutil.which("java")
+
+MARKDOWN = """# The Quiet Harbour
+
+Author: A. Tester
+
+## One
+
+The *tide* was out when Ada came down the **steps**. "Is the boat *ready*?" she asked.
+
+"Nearly," said Tom. "Give me a _minute_ & some rope <now>."
+
+* * *
+
+Later, the harbour was still, and the gulls slept on the wall.
+
+## Two
+
+"Home," said Ada. "We are home at last."
+
+***
+
+Tom laughed. "At last," he said.
+"""
+
+
+def _render_epub(source: Path, voices: Path | None, out: Path, cache: Path | None, info=None):
+    from audiobook.model import RenderOptions
+    from audiobook.pipeline import generate
+
+    options = RenderOptions(jobs=2, epub=True, cache_dir=str(cache) if cache else None)
+    return generate(source, voices, out, options, info)
+
+
+def _book(report) -> tuple[Path, Path]:
+    """(the book folder, its EPUB)."""
+    book = Path(report.output_dir)
+    [epub] = [Path(f) for f in report.files if f.endswith(".epub")]
+    return book, epub
+
+
+@pytest.fixture(scope="module")
+def example_epub(tmp_path_factory, example_render):
+    cache = Path(example_render[0].output_dir).parents[1] / ".cache"
+    report = _once(
+        tmp_path_factory,
+        "epub-example",
+        lambda out: _render_epub(EXAMPLE, VOICES, out, cache, EXAMPLE_INFO),
+    )
+    return _book(report)
+
+
+@pytest.fixture(scope="module")
+def seed_epub(tmp_path_factory, seed_render, seed_path):
+    cache = Path(seed_render[0].output_dir).parents[1] / ".cache"
+    report = _once(tmp_path_factory, "epub-seed", lambda out: _render_epub(seed_path, None, out, cache))
+    return _book(report)
+
+
+@pytest.fixture(scope="module")
+def markdown_epub(tmp_path_factory):
+    def make(out: Path):
+        out.mkdir(parents=True, exist_ok=True)
+        story = out / "quiet-harbour.md"
+        story.write_text(MARKDOWN, encoding="utf-8")
+        return _render_epub(story, None, out / "books", None)
+
+    return _book(_once(tmp_path_factory, "epub-markdown", make))
+
+
+BOOKS = ["example_epub", "seed_epub", "markdown_epub"]
+
+
+def _epubcheck(epub: Path) -> str:
+    if not (EPUBCHECK and JAVA):
+        message = "no epubcheck on this machine: `apt-get install epubcheck` (.ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    # Debian's epubcheck is the jar itself: run it by java (C1 alone: half the start-up time).
+    cmd = [JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", EPUBCHECK, str(epub)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    return done.stdout + done.stderr
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", BOOKS)
+def test_epubcheck_finds_no_error_and_no_warning(name, request):
+    _, epub = request.getfixturevalue(name)
+    said = _epubcheck(epub)
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in said, said
+    assert "No errors or warnings detected." in said, said
+
+
+def _parse_clock(value: str) -> float:
+    h, m, s = value.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def _documents(epub: Path):
+    """(package document, {name: bytes}) of an EPUB."""
+    with zipfile.ZipFile(epub) as z:
+        names = z.namelist()
+        assert names[0] == "mimetype" and z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        assert z.read("mimetype") == b"application/epub+zip"
+        return {n: z.read(n) for n in names}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", BOOKS)
+def test_every_line_is_in_its_overlay_at_book_json_times(name, request):
+    from lxml import etree
+
+    book, epub = request.getfixturevalue(name)
+    files = _documents(epub)
+    manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
+    ns = {"s": "http://www.w3.org/ns/SMIL", "h": "http://www.w3.org/1999/xhtml"}
+    titles = 0
+    for k, chapter in enumerate(manifest["chapters"], 1):
+        smil = etree.fromstring(files[f"EPUB/chapter-{k:03d}.smil"])
+        page = etree.fromstring(files[f"EPUB/chapter-{k:03d}.xhtml"])
+        pars = smil.findall(".//s:par", ns)
+        spoken = [(i, s) for i, s in enumerate(chapter["segments"]) if s["end"] > s["start"]]
+        assert len(pars) == len(spoken)
+        for par, (i, seg) in zip(pars, spoken):
+            text, audio = par.find("s:text", ns), par.find("s:audio", ns)
+            doc, _, ident = text.get("src").partition("#")
+            assert doc == f"chapter-{k:03d}.xhtml" and ident == f"seg-{i}"
+            assert audio.get("src") == f"audio/chapter-{k:03d}.mp3"
+            assert abs(_parse_clock(audio.get("clipBegin")) - seg["start"]) <= 0.001
+            assert abs(_parse_clock(audio.get("clipEnd")) - seg["end"]) <= 0.001
+            [element] = page.xpath("//*[@id=$i]", i=ident)
+            assert "".join(element.itertext()) == seg["text"]
+            titles += seg["rule"] == "title"
+    assert titles == sum(1 for c in manifest["chapters"] if c["segments"] and c["segments"][0]["rule"] == "title") > 0
+
+
+def _lag_samples(a, b, at: int, span: int, most: int) -> int:
+    """How many samples later `b` plays what `a` plays over [at, at + span) (by cross-correlation)."""
+    import numpy as np
+
+    x = a[at : at + span]
+    y = b[at - most : at + span + most]
+    n = 1 << (len(y) + len(x)).bit_length()
+    c = np.fft.irfft(np.fft.rfft(y, n) * np.conj(np.fft.rfft(x, n)), n)[: 2 * most + 1]
+    return int(np.argmax(c)) - most
+
+
+@pytest.mark.integration
+def test_the_epub_audio_plays_each_line_where_the_chapter_file_does(example_epub, tmp_path):
+    """The EPUB's audio, re-encoded at 64 kbit/s, is where the chapter file's is (to a millisecond), at
+    its start, its middle and its end; the package's durations are its own."""
+    import numpy as np
+
+    from audiobook.ffmpeg import decode_pcm
+
+    book, epub = example_epub
+    files = _documents(epub)
+    opf = files["EPUB/package.opf"].decode()
+    total = 0.0
+    for k, chapter in enumerate(json.loads((book / "book.json").read_text(encoding="utf-8"))["chapters"], 1):
+        inside = tmp_path / f"{k}.mp3"
+        inside.write_bytes(files[f"EPUB/audio/chapter-{k:03d}.mp3"])
+        a = np.frombuffer(decode_pcm(book / chapter["file"]), dtype="<i2").astype(np.float64)
+        b = np.frombuffer(decode_pcm(inside), dtype="<i2").astype(np.float64)
+        assert len(b) >= len(a)
+        for seg in chapter["segments"][1], chapter["segments"][len(chapter["segments"]) // 2], chapter["segments"][-1]:
+            at = int(seg["start"] * 44100)
+            assert abs(_lag_samples(a, b, at, int((seg["end"] - seg["start"]) * 44100), 2000)) <= 44
+        seconds = len(b) / 44100
+        assert f'refines="#mo-{k}">{clock(seconds)}</meta>' in opf
+        total += round(seconds, 3)
+    assert f'<meta property="media:duration">{clock(total)}</meta>' in opf
+
+
+@pytest.mark.integration
+def test_the_book_folder_lists_the_epub_beside_the_chapter_files(markdown_epub):
+    book, epub = markdown_epub
+    assert epub.parent == book and epub.name == "The Quiet Harbour.epub"
+    assert epub.name in (book / ".audiobook-files").read_text(encoding="utf-8")
+    assert not [p for p in book.iterdir() if p.name.startswith(".staging-")]
+    files = _documents(epub)
+    one = files["EPUB/chapter-001.xhtml"].decode()
+    assert one.count('<hr class="scene-break"/>') == 1 and "&amp; some rope" in one
+    assert "cover.svg" in files["EPUB/package.opf"].decode() and "EPUB/cover.svg" in files
+
+
+# ---- in a browser ----------------------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_each_speaker_reads_in_their_colour_in_a_browser(example_epub, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from test_player import ARGS, CHROMIUM
+
+    _, epub = example_epub
+    with zipfile.ZipFile(epub) as z:
+        z.extractall(tmp_path)
+    css = (tmp_path / "EPUB" / "style.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"\.dialogue\.(speaker-[a-z0-9-]+) \{ color: (#[0-9a-f]{6}); \}", css))
+    assert len(colours) >= 3
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.goto((tmp_path / "EPUB" / "chapter-001.xhtml").as_uri())
+        lines = page.evaluate(
+            """() => [...document.querySelectorAll('[id^="seg-"]')].map(e => ({
+                   classes: [...e.classList], colour: getComputedStyle(e).color,
+                   body: getComputedStyle(document.body).color}))"""
+        )
+        browser.close()
+    speakers = {c for line in lines for c in line["classes"] if c.startswith("speaker-")}
+    assert len(speakers) >= 2
+    for line in lines:
+        [who] = [c for c in line["classes"] if c.startswith("speaker-")] or ["narration"]
+        if who == "narration":
+            assert "narration" in line["classes"] and line["colour"] == line["body"]
+        else:
+            assert "dialogue" in line["classes"] and line["colour"] == _rgb(colours[who])
+
+
+def _rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+# ---- the documents, without audio ------------------------------------------------------------------
+
+
+def _line(kind, text, speaker=None, paragraph=0, rule=""):
+    seg = Segment(kind, text, speaker, 0, 0, paragraph=paragraph, rule=rule)
+    return CastLine(seg, VoiceSpec("fake", "v"), "narrator", 0)
+
+
+def test_a_chapter_is_paragraphs_of_lines_with_quotes_outside_them():
+    from audiobook.assemble import Timing
+
+    lines = (
+        _line("narration", "Chapter One", paragraph=-1, rule="title"),
+        _line("dialogue", "Come in,", "Mara", 0),
+        _line("narration", "said Mara.", None, 0),
+        _line("dialogue", "Who & why?", None, 1),
+        _line("narration", "Later.", None, 2),
+    )
+    ch = EpubChapter(1, "Chapter One", lines, tuple(Timing(i, i + 0.5) for i in range(5)), Path("x"), 5.0, frozenset({2}))
+    script = Script("T", "A", (), (Character("Mara", lines=1),))
+    body = chapter_body(ch, speaker_classes(script))
+    assert '<h1><span id="seg-0" class="narration title">Chapter One</span></h1>' in body
+    assert (
+        '<p>\u201c<span id="seg-1" class="dialogue speaker-mara">Come in,</span>\u201d '
+        '<span id="seg-2" class="narration">said Mara.</span></p>'
+    ) in body
+    assert '<span id="seg-3" class="dialogue unknown">Who &amp; why?</span>' in body
+    assert body.index('<hr class="scene-break"/>') < body.index("Later.")
+
+
+def test_speaker_classes_are_unique_and_coloured_by_lines_spoken():
+    script = Script(
+        "T", "A", (), (Character("Ann Lee", lines=2), Character("ann-lee", lines=5), Character("Nobody", lines=0))
+    )
+    classes = speaker_classes(script)
+    assert classes == {"ann-lee": ("speaker-ann-lee", COLOURS[0]), "Ann Lee": ("speaker-ann-lee-2", COLOURS[1])}
+
+
+def test_clock_values_are_to_the_millisecond():
+    assert clock(0) == "0:00:00.000"
+    assert clock(3723.4567) == "1:02:03.457"
