@@ -268,7 +268,9 @@ def test_a_chapter_is_paragraphs_of_lines_with_quotes_outside_them():
         _line("dialogue", "Who & why?", None, 1),
         _line("narration", "Later.", None, 2),
     )
-    ch = EpubChapter(1, "Chapter One", lines, tuple(Timing(i, i + 0.5) for i in range(5)), Path("x"), 5.0, frozenset({2}))
+    ch = EpubChapter(
+        1, "Chapter One", lines, tuple(Timing(i, i + 0.5) for i in range(5)), Path("x"), 5.0, frozenset({2})
+    )
     script = Script("T", "A", (), (Character("Mara", lines=1),))
     body = chapter_body(ch, speaker_classes(script))
     assert '<h1><span id="seg-0" class="narration title">Chapter One</span></h1>' in body
