@@ -245,7 +245,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Choice(["32", "40", "48", "56", "64", "80", "96", "112", "128"]),
     default="64",
     show_default=True,
-    help="Bitrate of the EPUB's audio (mono MP3), in kbit/s.",
+    metavar="KBPS",
+    help="Bitrate of the EPUB's audio (mono MP3), in kbit/s: 32, 40, 48, 56, 64, 80, 96, 112 or 128.",
 )
 @click.option(
     "--preset",
