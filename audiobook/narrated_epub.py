@@ -25,6 +25,7 @@ from .errors import OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
 from .files import atomic_path
 from .model import BookInfo, CastChapter, Script
+from .narrated_source import is_epub3, write_narrated_source
 
 EPUB_KBPS = 64
 # ffmpeg's MP3 encoder (LAME) and decoder together put this many samples of silence before the first
@@ -53,8 +54,17 @@ def transcode(src: Path, dst: Path, kbps: int = EPUB_KBPS) -> float:
 class NarratedEpub:
     """The EPUB, gathered chapter by chapter (`add`) and written whole at the end (`write`)."""
 
-    def __init__(self, work: Path, info: BookInfo, script: Script, cover: bytes | None, kbps: int = EPUB_KBPS):
+    def __init__(
+        self,
+        work: Path,
+        info: BookInfo,
+        script: Script,
+        cover: bytes | None,
+        kbps: int = EPUB_KBPS,
+        source: Path | None = None,
+    ):
         self.work, self.info, self.cover, self.kbps = work, info, cover, kbps
+        self.source = source if source is not None and is_epub3(source) else None  # narrated as it is
         self.language = script.language or "en"
         self.classes = speaker_classes(script)
         self.breaks = {ch.index: ch.scene_breaks for ch in script.chapters}
@@ -70,7 +80,11 @@ class NarratedEpub:
 
     def write(self, path: Path) -> Path:
         """The whole EPUB into `path` (written under a temporary name, then renamed); the work folder is
-        removed after."""
+        removed after. When the story is an EPUB 3, the EPUB is the story's own, narrated (narrated_source.py),
+        unless none of its lines can be found in its documents."""
+        if self.source and write_narrated_source(self.source, path, self.chapters, self.classes, self.modified()):
+            shutil.rmtree(self.work, ignore_errors=True)
+            return path
         cover_href = "cover.jpg" if self.cover else "cover.svg"
         about = PackageInfo(self.identifier(), self.info, self.language, self.modified(), cover_href)
         files = package_files(about, self.chapters, self.classes, self.cover)

@@ -53,6 +53,7 @@ class Prepared:
     cast: CastScript
     warnings: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # in voices.yaml, never speaking in the story
+    source: str = ""  # the story file (a narrated EPUB of an EPUB is the story's own)
 
     @functools.cached_property
     def pronounce(self) -> Pronouncer | None:
@@ -146,7 +147,14 @@ def prepare(
     if unlike := language_mismatch(script.language, casting.narrator.voice_id, engine.voices()):
         warnings.append(f"{Path(source).name}: {unlike}")
     return Prepared(
-        script, config, engine, casting, cast_script(script, casting, config, reading.announce), warnings, absent
+        script,
+        config,
+        engine,
+        casting,
+        cast_script(script, casting, config, reading.announce),
+        warnings,
+        absent,
+        str(source),
     )
 
 
@@ -276,7 +284,8 @@ def _render_book(
     epub = None
     if options.epub:
         jpeg = cover.jpeg if cover else None
-        epub = NarratedEpub(folder.staging / ".epub-audio", info, prep.script, jpeg, options.epub_kbps)
+        story = Path(prep.source) if prep.source and not scriptfile.is_script_file(prep.source) else None
+        epub = NarratedEpub(folder.staging / ".epub-audio", info, prep.script, jpeg, options.epub_kbps, story)
     book = BookWriter(folder, info, cover, len(prep.cast.chapters), about, epub)
     try:
         with Synthesizer(prep.engine, cache, options.jobs) as synth:
