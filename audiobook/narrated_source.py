@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,28 @@ def mark(located: Located, found: list[Target]) -> list[Target]:
         if wrap(t.span.first, t.span.last, t.ident, t.classes, ours):
             done.add(t.ident)
     return [t for t in found if t.ident in done]
+
+
+def cover_gaps(chapters: Sequence[EpubChapter], marked: list[Target]) -> list[Target]:
+    """The marked lines, each one's clip grown over the lines after it that could not be marked (or, at
+    a chapter's start, back over those before): a reader plays only the clips of an overlay, and every
+    line must be heard."""
+    by_id = {t.ident: t for t in marked}
+    out: list[Target] = []
+    for ch in chapters:
+        mine: list[Target] = []
+        waiting = -1.0  # the start of lines not marked before the chapter's first marked one
+        for i, t in enumerate(ch.timings):
+            found = by_id.get(f"ab-{ch.index}-{i}")
+            if found is not None:
+                mine.append(replace(found, start=waiting) if waiting >= 0 else found)
+                waiting = -1.0
+            elif t.end > t.start and mine:
+                mine[-1] = replace(mine[-1], end=t.end)
+            elif t.end > t.start and waiting < 0:
+                waiting = t.start
+        out += mine
+    return out
 
 
 def _rel(path: str, start_file: str) -> str:
@@ -198,7 +220,7 @@ def write_narrated_source(
     try:
         opf = _opf_path(pkg)
         located = locate(pkg)
-        marked = mark(located, targets(located, chapters, classes))
+        marked = cover_gaps(chapters, mark(located, targets(located, chapters, classes)))
         if not marked:
             return False
         folder = posixpath.join(posixpath.dirname(opf), FOLDER)

@@ -172,15 +172,17 @@ class Span:
 
 
 def places_of(located: Located, start: int, end: int) -> Span | None:
-    """Where the source text [start, end) lies, when it is in one block that can be found in its tree."""
+    """Where the source text [start, end) lies (up to the end of the block it starts in), when that block
+    can be found in its tree."""
     if end <= start:
         return None
     b = located.block_at(start)
     places = located.places[b] if b < len(located.places) else None
     lo = start - located.flat.starts[b]
-    if places is None or end - located.flat.starts[b] > len(places):
+    if places is None:
         return None
-    inside = [p for p in places[lo : end - located.flat.starts[b]] if p is not None]
+    # A quote of several paragraphs is marked in its first: a span cannot hold paragraphs.
+    inside = [p for p in places[lo : min(end - located.flat.starts[b], len(places))] if p is not None]
     if not inside:
         return None
     return Span(located.document_of(b), inside[0], inside[-1], (b, lo))

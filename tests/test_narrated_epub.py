@@ -142,9 +142,9 @@ CONTAINER = (
 )
 
 
-def write_story_epub(path: Path) -> Path:
+def write_story_epub(path: Path, one: str = ONE, two: str = TWO) -> Path:
     """An EPUB 3 of our own, valid by epubcheck: two chapters with emphasis, a footnote, an image, a
-    stylesheet and a scene break."""
+    stylesheet and a scene break (or the chapters' documents given)."""
     files = {
         "META-INF/container.xml": CONTAINER,
         "OEBPS/content.opf": OPF,
@@ -152,8 +152,8 @@ def write_story_epub(path: Path) -> Path:
         "OEBPS/css/book.css": CSS,
         "OEBPS/images/cover.png": png(16, 24, (30, 60, 90)),
         "OEBPS/images/gull.png": png(),
-        "OEBPS/one.xhtml": ONE,
-        "OEBPS/two.xhtml": TWO,
+        "OEBPS/one.xhtml": one,
+        "OEBPS/two.xhtml": two,
     }
     with zipfile.ZipFile(path, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
@@ -496,3 +496,78 @@ def test_speaker_classes_are_unique_and_coloured_by_lines_spoken():
 def test_clock_values_are_to_the_millisecond():
     assert clock(0) == "0:00:00.000"
     assert clock(3723.4567) == "1:02:03.457"
+
+
+# ---- an EPUB's own markup, without audio ---------------------------------------------------------
+
+
+def _marked(tmp_path, one: str):
+    """The lines of a story EPUB whose first chapter is `one`, found and marked in its documents
+    (placeholder clips: a line a second): (the first chapter's tree, the targets, their chapters)."""
+    from audiobook.assemble import Timing
+    from audiobook.cast import title_segment
+    from audiobook.ingest import load_book
+    from audiobook.ingest.epub_package import open_package
+    from audiobook.narrated_source import cover_gaps, mark, targets
+    from audiobook.parse import parse_book
+    from audiobook.source_marks import locate
+
+    path = write_story_epub(tmp_path / "story.epub", one=one)
+    script = parse_book(load_book(path))
+    chapters = []
+    for ch in script.chapters:
+        lines = tuple(_line_of(s) for s in ([title_segment(ch)] if title_segment(ch) else []) + list(ch.segments))
+        timings = tuple(Timing(i, i + 0.5) for i in range(len(lines)))
+        chapters.append(EpubChapter(ch.index, ch.title, lines, timings, Path("x"), 1.0, ch.scene_breaks))
+    pkg = open_package(path)
+    located = locate(pkg)
+    pkg.zf.close()
+    marked = cover_gaps(chapters, mark(located, targets(located, chapters, speaker_classes(script))))
+    return located.trees["OEBPS/one.xhtml"], marked, chapters
+
+
+def _line_of(seg: Segment) -> CastLine:
+    return CastLine(seg, VoiceSpec("fake", "v"), "narrator", 0)
+
+
+def _text(tree, ident: str) -> str:
+    [element] = tree.xpath("//*[@id=$i]", i=ident)
+    return "".join(element.itertext())
+
+
+def test_every_line_of_the_story_epub_is_found_in_its_own_markup(tmp_path):
+    tree, marked, chapters = _marked(tmp_path, ONE)
+    assert len(marked) == sum(len(c.lines) for c in chapters)
+    for t in marked:
+        if t.chapter.index == 1 and t.chapter.lines[int(t.ident.rsplit("-", 1)[1])].segment.rule != "title":
+            seg = t.chapter.lines[int(t.ident.rsplit("-", 1)[1])].segment
+            assert _text(tree, t.ident).strip('"') == seg.text.replace("*", "")
+    assert _text(tree, "ab-1-4") == '"Only in winter,"'  # the quote's <i> kept inside the span
+    assert tree.xpath("//*[@id='ab-1-4']/*[local-name()='i']")[0].text == "winter"
+
+
+def test_a_quote_of_two_paragraphs_is_marked_in_the_first_and_heard_whole(tmp_path):
+    one = page(
+        "One",
+        """<section epub:type="chapter" id="one"><h1>Chapter One: Fog</h1>
+<p>"The crossing takes an hour," said Abel. "Sometimes two.</p>
+<p>"In fog it takes all day, and the gulls go quiet."</p>
+<p>Nell said nothing.</p></section>""",
+    )
+    tree, marked, _ = _marked(tmp_path, one)
+    two_paragraphs = next(t for t in marked if _text(tree, t.ident) == '"Sometimes two.')
+    after = next(t for t in marked if _text(tree, t.ident) == "Nell said nothing.")
+    assert two_paragraphs.end < after.start
+
+
+def test_a_line_that_cannot_be_marked_is_heard_in_the_clip_before_it():
+    from audiobook.assemble import Timing
+    from audiobook.narrated_source import Target, cover_gaps
+    from audiobook.source_marks import Place, Span
+
+    lines = tuple(_line_of(Segment("narration", f"line {i}", None, 0, 0)) for i in range(4))
+    ch = EpubChapter(1, "One", lines, tuple(Timing(i, i + 0.5) for i in range(4)), Path("x"), 4.0, frozenset())
+    span = Span("one.xhtml", Place(None, "text", 0), Place(None, "text", 0), (0, 0))
+    marked = [Target(span, f"ab-1-{i}", "narration", ch, i, i + 0.5) for i in (1, 2)]
+    covered = cover_gaps([ch], marked)
+    assert [(t.ident, t.start, t.end) for t in covered] == [("ab-1-1", 0, 1.5), ("ab-1-2", 2, 3.5)]
