@@ -222,8 +222,10 @@ def _lift(p: Place, to: Any, end: bool) -> Place:
 
 
 def _common(a: Any, b: Any) -> Any:
-    ancestors = {id(x) for x in a.iterancestors()} | {id(a)}
-    while id(b) not in ancestors:
+    """The nearest element holding both. By identity, with every proxy held: lxml's element proxies
+    are made afresh when none is alive, so an `id()` of one let go may be another's."""
+    chain = [a, *a.iterancestors()]
+    while not any(b is x for x in chain):
         b = b.getparent()
     return b
 
