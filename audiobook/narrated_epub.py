@@ -1,5 +1,6 @@
 """The narrated EPUB: an EPUB 3 of the book's text with a media overlay per chapter, so that an e-reader
-(Thorium, Readest, Apple Books, BookFusion) plays the audio and highlights each line as it is spoken.
+that plays media overlays (Thorium, Readest, Apple Books, BookFusion) reads the book aloud and
+highlights each line as it is spoken.
 
 One XHTML document per chapter: every spoken line (the announced title too) is an element with a stable
 id (`seg-N`, N its index in the chapter's `segments` in book.json) and its speaker as a class, coloured by
@@ -12,6 +13,7 @@ makes the package into one file of the staging folder, which is published with t
 from __future__ import annotations
 
 import datetime
+import errno
 import shutil
 import subprocess
 import uuid
@@ -46,8 +48,11 @@ def transcode(src: Path, dst: Path, kbps: int = EPUB_KBPS) -> float:
     cmd += ["-write_xing", "0", "-id3v2_version", "0", "-map_metadata", "-1", "-f", "mp3", ffmpeg_file(dst)]
     done = subprocess.run(cmd, capture_output=True)
     if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise OutputError(f"{dst.name}: ffmpeg could not encode the EPUB's audio ({message[-1] if message else ''})")
+        message = done.stderr.decode(errors="replace").strip()
+        if "No space left on device" in message:  # said by the render with the space needed
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        last = message.splitlines()[-1] if message else "no message"
+        raise OutputError(f"{dst.name}: ffmpeg could not encode the EPUB's audio ({last})")
     return count_frames(dst.read_bytes()) * FRAME_SAMPLES / OUTPUT_RATE
 
 
