@@ -233,10 +233,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["mp3", "m4b"]),
-    default="mp3",
+    type=click.Choice(["mp3", "m4b", "epub"]),
+    default=("mp3",),
+    multiple=True,
     show_default=True,
-    help="m4b: also one M4B (AAC) of the whole book with chapter markers.",
+    help="m4b: also one M4B (AAC) of the whole book with chapter markers. epub: also an EPUB 3 of the text "
+    "that reads itself aloud, highlighting each line (media overlays). Repeat for both.",
+)
+@click.option(
+    "--epub-bitrate",
+    type=click.Choice(["32", "40", "48", "56", "64", "80", "96", "112", "128"]),
+    default="64",
+    show_default=True,
+    metavar="KBPS",
+    help="Bitrate of the EPUB's audio (mono MP3), in kbit/s: 32, 40, 48, 56, 64, 80, 96, 112 or 128.",
 )
 @click.option(
     "--preset",
@@ -265,7 +275,8 @@ def generate(
     narrator: str | None,
     year: str | None,
     cover: str | None,
-    fmt: str,
+    fmt: tuple[str, ...],
+    epub_bitrate: str,
     preset: str,
     no_announce: bool,
     notes: str,
@@ -280,11 +291,13 @@ def generate(
         cache_dir=cache_dir,
         use_cache=not no_cache,
         bitrate_kbps=192 if preset == "acx" else 128,
-        m4b=fmt == "m4b",
+        m4b="m4b" in fmt,
+        epub="epub" in fmt,
+        epub_kbps=int(epub_bitrate),
     )
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
     reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
-    then = "Every line is spoken; encoding the M4B (a few minutes for a novel)..." if fmt == "m4b" else ""
+    then = "Every line is spoken; encoding the M4B (a few minutes for a novel)..." if "m4b" in fmt else ""
     with ProgressBar(show=not quiet and sys.stderr.isatty(), then=then) as bar:
         report = run(
             source,
@@ -343,7 +356,7 @@ class ProgressBar:
 def _summary(report: BuildReport) -> str:
     """What a render did, in one line."""
     took = f"{report.wall_seconds:.1f} s" if report.wall_seconds < 60 else duration(report.wall_seconds)
-    books = [Path(f).name for f in report.files if f.endswith(".m4b")]
+    books = [Path(f).name for f in report.files if f.endswith((".m4b", ".epub"))]
     return (
         f"Wrote {report.chapters} chapter{'s' * (report.chapters != 1)}"
         + "".join(f" and {name}" for name in books)

@@ -204,6 +204,8 @@ class RenderOptions:
     use_cache: bool = True
     bitrate_kbps: int = 128
     m4b: bool = False  # also one M4B (AAC) with chapter markers
+    epub: bool = False  # also one EPUB 3 with media overlays (narrated_epub.py)
+    epub_kbps: int = 64  # the bitrate of the EPUB's audio (mono MP3)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .files import TO_OUTPUT, is_full, output_error
 from .ingest import load_book
 from .lock import FolderLock
 from .model import BookInfo, BuildReport, CastChapter, CastScript, ReadOptions, RenderOptions, Script
+from .narrated_epub import NarratedEpub
 from .parse import parse_book
 from .publish import (
     BookFolder,
@@ -52,6 +53,7 @@ class Prepared:
     cast: CastScript
     warnings: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # in voices.yaml, never speaking in the story
+    source: str = ""  # the story file (a narrated EPUB of an EPUB is the story's own)
 
     @functools.cached_property
     def pronounce(self) -> Pronouncer | None:
@@ -145,7 +147,14 @@ def prepare(
     if unlike := language_mismatch(script.language, casting.narrator.voice_id, engine.voices()):
         warnings.append(f"{Path(source).name}: {unlike}")
     return Prepared(
-        script, config, engine, casting, cast_script(script, casting, config, reading.announce), warnings, absent
+        script,
+        config,
+        engine,
+        casting,
+        cast_script(script, casting, config, reading.announce),
+        warnings,
+        absent,
+        str(source),
     )
 
 
@@ -228,7 +237,7 @@ def render(
             folder = BookFolder(book_dir)
             try:
                 _render_book(prep, folder, cache, options, info, cover, report, progress, source_name)
-                report.files = [str(p) for p in folder.publish() if p.suffix in (".mp3", ".m4b")]
+                report.files = [str(p) for p in folder.publish() if p.suffix in (".mp3", ".m4b", ".epub")]
             except BaseException:
                 folder.discard()
                 raise
@@ -272,7 +281,12 @@ def _render_book(
         (c, voice_label(spec(c.name).engine, spec(c.name).voice_id, prep.engine.name)) for c in prep.script.characters
     ]
     about = book_about(info, source_name, prep.engine.version, voices, prep.script.language)
-    book = BookWriter(folder, info, cover, len(prep.cast.chapters), about)
+    epub = None
+    if options.epub:
+        jpeg = cover.jpeg if cover else None
+        story = Path(prep.source) if prep.source and not scriptfile.is_script_file(prep.source) else None
+        epub = NarratedEpub(folder.staging / ".epub-audio", info, prep.script, jpeg, options.epub_kbps, story)
+    book = BookWriter(folder, info, cover, len(prep.cast.chapters), about, epub)
     try:
         with Synthesizer(prep.engine, cache, options.jobs) as synth:
             for ch in prep.cast.chapters:

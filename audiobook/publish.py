@@ -22,13 +22,16 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .assemble import ChapterAudio
 from .errors import InputError, OutputError
 from .ffmpeg import ffmpeg_exe, ffmpeg_file
 from .files import TEMP_SUFFIX, atomic_path, atomic_write, deferred_interrupts, write_bytes, write_text
 from .model import BookInfo, CastChapter, CastScript, Character, RenderOptions, Script
+
+if TYPE_CHECKING:
+    from .narrated_epub import NarratedEpub
 
 
 @dataclass(frozen=True)
@@ -341,12 +344,18 @@ def chapter_stem(index: int, total: int, title: str) -> str:
 class BookWriter:
     """What goes around the chapter files, written as each chapter is finished (its tags, manifest
     entry and playlist line) and at the end (the playlist, the cover, the read-along page and, when
-    asked, the M4B), all into the folder's staging area."""
+    asked, the M4B and the narrated EPUB), all into the folder's staging area."""
 
     def __init__(
-        self, folder: BookFolder, info: BookInfo, cover: Cover | None, total: int, about: dict[str, Any]
+        self,
+        folder: BookFolder,
+        info: BookInfo,
+        cover: Cover | None,
+        total: int,
+        about: dict[str, Any],
+        epub: NarratedEpub | None = None,
     ) -> None:
-        self.folder, self.info, self.cover, self.total = folder, info, cover, total
+        self.folder, self.info, self.cover, self.total, self.epub = folder, info, cover, total, epub
         self.tags = {
             "album": info.title,
             "artist": info.author,
@@ -371,6 +380,8 @@ class BookWriter:
         self.chapters.append({"title": ch.title, "file": audio.path.name, "duration": round(audio.duration, 3)})
         entry = one_line(f"{self.info.title} - {ch.title}")
         self.playlist += [f"#EXTINF:{int(round(audio.duration))},{entry}", audio.path.name]
+        if self.epub:
+            self.epub.add(ch, audio)
 
     def finish(self, m4b: bool, mp3_kbps: int) -> None:
         """Every chapter is in: close the manifest, then the book's other files (the M4B when asked,
@@ -384,6 +395,8 @@ class BookWriter:
         if m4b:
             aac_kbps = 128 if mp3_kbps >= 192 else 96
             self.folder.keep(write_m4b(staging, self.chapters, self.tags, self.cover, aac_kbps))
+        if self.epub:
+            self.folder.keep(self.epub.write(staging / f"{safe_name(self.info.title)}.epub"))
 
     def abort(self) -> None:
         """Stop writing (the staging folder is discarded by the caller)."""
@@ -492,7 +505,8 @@ def estimate_bytes(cast: CastScript, options: RenderOptions) -> int:
     pauses = sum(line.pause_after_ms for ch in cast.chapters for line in ch.lines) / 1000
     seconds = chars / 15 + pauses
     mp3 = seconds * options.bitrate_kbps * 125
-    return int(mp3 * (2 if options.use_cache else 1) + (seconds * 8000 if options.m4b else 0))
+    epub = seconds * options.epub_kbps * 125 if options.epub else 0
+    return int(mp3 * (2 if options.use_cache else 1) + (seconds * 8000 if options.m4b else 0) + epub)
 
 
 def estimated_size(cast: CastScript, options: RenderOptions) -> str:
