@@ -16,7 +16,7 @@ from .base import CastVoice, Palette, VoiceInfo
 PITCH_FLOOR, PITCH_CEILING = 60.0, 400.0  # Hz: the pitch analysis's range for the source voice
 PITCH_SEMITONES = 4.0  # a VoiceSpec pitch of 0 or 100 moves the median this far down or up
 PRAAT_SEED = 12  # any fixed seed: the random numbers Praat's resynthesis draws, the same every time
-VERSION = 1  # bump when a timbre or the pitch mapping changes: every derived line re-renders
+VERSION = 2  # bump when a timbre or the pitch mapping changes: every derived line re-renders
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Timbre:
 TIMBRES = (
     Timbre("female", "female", "adult", 180.0, 1.15, 1.0),
     Timbre("child", "unknown", "child", 235.0, 1.25, 1.0),
-    Timbre("old", "male", "elderly", 70.0, 0.95, 0.8),
+    Timbre("old", "male", "elderly", 70.0, 1.0, 1.0),
     Timbre("old_female", "female", "elderly", 160.0, 1.1, 0.8),
 )
 BY_NAME = {t.name: t for t in TIMBRES}
