@@ -10,6 +10,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from audio_tools import decode, median_f0, rms_db, span
+from conftest import _once
 from paths import EXAMPLE, ROOT
 
 NEURAL = ROOT / "examples" / "voices-neural.yaml"
@@ -29,13 +31,20 @@ def _audiobook(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def neural(tmp_path_factory) -> tuple[Path, str, Path]:
-    out = tmp_path_factory.mktemp("neural")
-    config = out / "voices.yaml"
-    config.write_text(NEURAL.read_text(encoding="utf-8"), encoding="utf-8")
-    done = _audiobook("generate", str(EXAMPLE), "-c", str(config), "-o", str(out), "--jobs", "2")
-    assert done.returncode == 0, done.stderr
-    [book] = [p.parent for p in out.glob("*/*/book.json")]
-    return book, done.stderr, config
+    """The example rendered with Piper once per test run (the xdist workers share it: see conftest's
+    `_once`). Nobody may change it: a test that re-renders works on a copy of its cache."""
+
+    def make(out: Path) -> tuple[str, str, str]:
+        out.mkdir(parents=True, exist_ok=True)
+        config = out / "voices.yaml"
+        config.write_text(NEURAL.read_text(encoding="utf-8"), encoding="utf-8")
+        done = _audiobook("generate", str(EXAMPLE), "-c", str(config), "-o", str(out), "--jobs", "2")
+        assert done.returncode == 0, done.stderr
+        [book] = [p.parent for p in out.glob("*/*/book.json")]
+        return str(book), done.stderr, str(config)
+
+    book, err, config = _once(tmp_path_factory, "neural", make)  # type: ignore[misc]
+    return Path(book), err, Path(config)
 
 
 def _semitones(a: float, b: float) -> float:
@@ -74,13 +83,16 @@ def test_levels_are_even_and_pass_acx(neural):
 
 
 @pytest.mark.integration
-def test_recasting_one_character_resynthesizes_only_their_lines(neural):
+def test_recasting_one_character_resynthesizes_only_their_lines(neural, tmp_path):
     book, _, config = neural
     manifest = json.loads((book / "book.json").read_text(encoding="utf-8"))
     pips = sum(1 for ch in manifest["chapters"] for s in ch["segments"] if s["role"] == "Pip")
+    mine = tmp_path / "out"
+    shutil.copytree(book.parent.parent / ".cache", mine / ".cache")  # the shared render stays as it is
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("    rate: 180\n", "    rate: 190\n", 1), encoding="utf-8")  # Pip's rate
-    done = _audiobook("generate", str(EXAMPLE), "-c", str(config), "-o", str(book.parent.parent), "--jobs", "2")
+    recast = tmp_path / "voices.yaml"
+    recast.write_text(text.replace("    rate: 180\n", "    rate: 190\n", 1), encoding="utf-8")  # Pip's rate
+    done = _audiobook("generate", str(EXAMPLE), "-c", str(recast), "-o", str(mine), "--jobs", "2")
     assert done.returncode == 0, done.stderr
     synthesized = int(re.search(r"(\d+) synthesized", done.stderr).group(1))
     assert synthesized == pips > 0
