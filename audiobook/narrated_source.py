@@ -22,7 +22,7 @@ from .cast import TITLE_RULE
 from .epub_documents import ACTIVE_CLASS, EpubChapter, clock
 from .files import atomic_path
 from .ingest.epub_html import local_name
-from .ingest.epub_package import _opf_path, href_path, open_package, parse_xml
+from .ingest.epub_package import href_path, open_package, opf_path, parse_xml
 from .source_marks import XHTML, Located, Span, locate, places_of, whole_block, wrap
 
 OPF = "http://www.idpf.org/2007/opf"
@@ -37,7 +37,7 @@ def is_epub3(source: Path) -> bool:
     except Exception:
         return False
     try:
-        root = parse_xml(pkg.read(_opf_path(pkg)))
+        root = parse_xml(pkg.read(opf_path(pkg)))
         return root is not None and (root.get("version") or "").startswith("3")
     finally:
         pkg.zf.close()
@@ -218,7 +218,7 @@ def write_narrated_source(
     found in its documents."""
     pkg = open_package(source)
     try:
-        opf = _opf_path(pkg)
+        opf = opf_path(pkg)
         located = locate(pkg)
         marked = cover_gaps(chapters, mark(located, targets(located, chapters, classes)))
         if not marked:

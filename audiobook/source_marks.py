@@ -17,12 +17,21 @@ from typing import Any
 
 from lxml import etree
 
-from .ingest.epub import _Flat, flatten_documents
-from .ingest.epub_html import _BR, _CLOSE, _INVISIBLE, _OPEN, Document, _Walker, local_name, parse_document
+from .ingest.epub import FlatBook, flatten_documents
+from .ingest.epub_html import (
+    EMPHASIS_CLOSE,
+    EMPHASIS_OPEN,
+    INVISIBLE,
+    LINE_BREAK,
+    BlockWalker,
+    Document,
+    local_name,
+    parse_document,
+)
 from .ingest.epub_package import Package
 
 XHTML = "http://www.w3.org/1999/xhtml"
-_MARKS = frozenset({_BR, _OPEN, _CLOSE})
+_MARKS = frozenset({LINE_BREAK, EMPHASIS_OPEN, EMPHASIS_CLOSE})
 
 
 class _Piece(str):
@@ -62,7 +71,7 @@ class _Gathered(list[Any]):
         super().append(item)
 
 
-class _TrackingWalker(_Walker):
+class _TrackingWalker(BlockWalker):
     """The ingest's walker, each block's characters mapped back to places in the tree."""
 
     def __init__(self, doc: Document):
@@ -97,7 +106,7 @@ class _TrackingWalker(_Walker):
 
 
 def _skippable(ch: str) -> bool:
-    return ch in _MARKS or bool(_INVISIBLE.match(ch))
+    return ch in _MARKS or bool(INVISIBLE.match(ch))
 
 
 def align(text: str, raw: list[tuple[str, Place | None]], at: int) -> tuple[list[Place | None] | None, int]:
@@ -123,7 +132,7 @@ def align(text: str, raw: list[tuple[str, Place | None]], at: int) -> tuple[list
 class Located:
     """A book's blocks as the ingest reads them, with the tree of each spine document they came from."""
 
-    flat: _Flat
+    flat: FlatBook
     trees: dict[str, Any] = field(default_factory=dict)  # document path -> its root
     places: list[list[Place | None] | None] = field(default_factory=list)  # per block of `flat`
 

@@ -54,7 +54,7 @@ _PART = re.compile(r"^(?:part|book|volume|vol\.)\b", re.IGNORECASE)
 
 
 @dataclass
-class _Flat:
+class FlatBook:
     """Every block of the book in reading order, with its source offset, and where ids point."""
 
     blocks: list[Block]
@@ -77,14 +77,14 @@ def is_epub(path: Path) -> bool:
     return head[:4] == b"PK\x03\x04" and head[30:38] == b"mimetype" and b"application/epub+zip" in head[38:]
 
 
-def _flatten(pkg: Package) -> _Flat:
+def _flatten(pkg: Package) -> FlatBook:
     skipped = pkg.nav.path if pkg.nav is not None else None
     return flatten_documents(
         read_document(item.path, pkg.read(item.path)) for item in pkg.spine if item.path != skipped
     )
 
 
-def flatten_documents(documents: Iterable[Document]) -> _Flat:
+def flatten_documents(documents: Iterable[Document]) -> FlatBook:
     """Documents in reading order as one text: their blocks, where each begins, and the source text."""
     blocks: list[Block] = []
     docs: list[tuple[str, int, int]] = []
@@ -102,7 +102,7 @@ def flatten_documents(documents: Iterable[Document]) -> _Flat:
         starts.append(pos)
         pos += len(b.text) + 2
     source = "".join(b.text + "\n\n" for b in blocks)
-    return _Flat(blocks, starts, docs, ids, note_of, source)
+    return FlatBook(blocks, starts, docs, ids, note_of, source)
 
 
 def _unmarked_notes(blocks: list[Block], ids: dict[str, int], note_of: dict[str, str]) -> list[Block]:
@@ -176,7 +176,7 @@ def epub_source(path: str | Path) -> str:
     return _flatten(open_package(Path(path))).source
 
 
-def book_chapters(flat: _Flat, toc: list[Entry], notes: str) -> list[ChapterText]:
+def book_chapters(flat: FlatBook, toc: list[Entry], notes: str) -> list[ChapterText]:
     """The chapters of flattened documents: from the table of contents when it covers them, else from
     their headings; front matter, contents and (unless `notes` says "chapter-end") notes left out."""
     sections = _without_front_matter(_toc_sections(flat, toc) or _heading_sections(flat))
@@ -211,7 +211,7 @@ def read_epub(path: str | Path, notes: str = "skip") -> Book:
     )
 
 
-def _line(flat: _Flat, i: int) -> Line:
+def _line(flat: FlatBook, i: int) -> Line:
     b = flat.blocks[i]
     if 1 <= b.heading <= 3:
         return Line(
@@ -220,7 +220,7 @@ def _line(flat: _Flat, i: int) -> Line:
     return Line(b.text, flat.starts[i], end=flat.starts[i] + len(b.text), kind="md")
 
 
-def _lines(flat: _Flat, lo: int, hi: int) -> list[Line]:
+def _lines(flat: FlatBook, lo: int, hi: int) -> list[Line]:
     """The blocks [lo, hi) of the book's own text as lines, a blank line between blocks."""
     out: list[Line] = []
     for i in range(lo, hi):
@@ -284,7 +284,7 @@ def _chapter_like(title: str | None) -> bool:
     return bool(title) and bool(HEADING.match(title or "") or NAMED_HEADING.match(title or ""))
 
 
-def _heading_sections(flat: _Flat) -> list[tuple[str | None, list[Line]]]:
+def _heading_sections(flat: FlatBook) -> list[tuple[str | None, list[Line]]]:
     """Sections between the headings of the text, across documents."""
     lines = _lines(flat, 0, len(flat.blocks))
     heads = [(i, h[0]) for i, line in enumerate(lines) if line.kind != "break" and (h := heading_title(line))]
@@ -331,7 +331,7 @@ def _repeats_within(children: list[Entry], labels: list[str]) -> bool:
     return any(labels.count(c.label) > 1 for c in children)
 
 
-def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[Line]]]:
+def _toc_sections(flat: FlatBook, toc: list[Entry]) -> list[tuple[str | None, list[Line]]]:
     """Sections from the table of contents, or [] when it does not cover the text."""
     # Entries pointing at a document with nothing read in it (a title page, the colophon) are no chapters.
     doc_start = {path: lo for path, lo, hi in flat.docs if any(b.text and not b.note for b in flat.blocks[lo:hi])}
@@ -374,7 +374,7 @@ def _toc_sections(flat: _Flat, toc: list[Entry]) -> list[tuple[str | None, list[
     return sections
 
 
-def _covers(flat: _Flat, points: list[tuple[int, str, bool]]) -> bool:
+def _covers(flat: FlatBook, points: list[tuple[int, str, bool]]) -> bool:
     """Whether the table of contents' chapter points cover the text (see the module's docstring)."""
     starts = {at for at, _, _ in points}
     untargeted = [(lo, hi) for _, lo, hi in flat.docs if not any(lo <= at < hi for at in starts) and lo >= points[0][0]]
@@ -395,7 +395,7 @@ def _unmarked(line: Line) -> Line:
     return replace(line, text=line.text[m.end() :], start=line.start + m.end()) if m else line
 
 
-def _with_notes(chapters: list[ChapterText], flat: _Flat) -> list[ChapterText]:
+def _with_notes(chapters: list[ChapterText], flat: FlatBook) -> list[ChapterText]:
     """Each chapter with the bodies of the notes its paragraphs refer to, once each, at its end."""
     by_start = {s: i for i, s in enumerate(flat.starts)}
     note_blocks: dict[str, list[int]] = {}

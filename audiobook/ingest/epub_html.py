@@ -48,13 +48,13 @@ _NOTE_MARK_TEXT = re.compile(r"^[\[(]?(?:\d{1,3}|[a-z]|[ivx]{1,4}|[*\u2020\u2021
 _ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
 _XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 _SPACE = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # A line break as found; two in a row (spaces between) end a paragraph, one is a space.
-_BR = "\x1e"
-_PARAGRAPH_BREAK = re.compile(f"{_BR}[ \t\r\n]*{_BR}[{_BR} \t\r\n]*")
+LINE_BREAK = "\x1e"
+_PARAGRAPH_BREAK = re.compile(f"{LINE_BREAK}[ \t\r\n]*{LINE_BREAK}[{LINE_BREAK} \t\r\n]*")
 # Emphasis as found (open/close sentinels), then as written: marks only on whole words.
-_OPEN, _CLOSE = "\x0e", "\x0f"
-_EM_SPAN = re.compile(f"{_OPEN}([^{_OPEN}{_CLOSE}]*){_CLOSE}")
+EMPHASIS_OPEN, EMPHASIS_CLOSE = "\x0e", "\x0f"
+_EM_SPAN = re.compile(f"{EMPHASIS_OPEN}([^{EMPHASIS_OPEN}{EMPHASIS_CLOSE}]*){EMPHASIS_CLOSE}")
 
 
 @dataclass
@@ -137,7 +137,7 @@ def _is_noteref(el: etree._Element, tag: str, types: set[str]) -> bool:
     return linked and (in_sup or not text[:1].isalnum())
 
 
-class _Walker:
+class BlockWalker:
     """Depth-first over the body, gathering inline text into blocks."""
 
     def __init__(self, doc: Document):
@@ -190,7 +190,7 @@ class _Walker:
             self.mark_id(el)
             return True
         if tag == "br":
-            self.buf.append(_BR)  # a space, unless another follows it
+            self.buf.append(LINE_BREAK)  # a space, unless another follows it
             return True
         if tag == "hr":
             self.flush()
@@ -226,7 +226,7 @@ class _Walker:
         if emphasis:
             self.em += 1
             if self.em == 1:
-                self.buf.append(_OPEN)
+                self.buf.append(EMPHASIS_OPEN)
         linked = len(self.buf) if tag == "a" and el.get("href") else -1
         if el.text:
             self.buf.append(el.text)
@@ -237,7 +237,7 @@ class _Walker:
         if emphasis:
             self.em -= 1
             if self.em == 0:
-                self.buf.append(_CLOSE)
+                self.buf.append(EMPHASIS_CLOSE)
         if block:
             self.flush()
             self.note, self.heading = outer_note, outer_heading
@@ -249,7 +249,7 @@ def _letters(text: str) -> str:
 
 def _finish(raw: str) -> str:
     """A block's text: whitespace folded, emphasis marked `*...*` on whole words, else unmarked."""
-    text = _SPACE.sub(" ", _INVISIBLE.sub("", raw)).strip()
+    text = _SPACE.sub(" ", INVISIBLE.sub("", raw)).strip()
 
     def mark(m: re.Match[str]) -> str:
         inner = m.group(1)
@@ -262,7 +262,7 @@ def _finish(raw: str) -> str:
         return f"{lead}*{core}*{trail}"
 
     text = _EM_SPAN.sub(mark, text)
-    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    text = text.replace(EMPHASIS_OPEN, "").replace(EMPHASIS_CLOSE, "")
     return _SPACE.sub(" ", text).strip()
 
 
@@ -273,7 +273,7 @@ def read_document(path: str, data: bytes, html: bool = False) -> Document:
     if root is None:
         return doc
     body = next((el for el in root.iter() if local_name(el) == "body"), root)
-    walker = _Walker(doc)
+    walker = BlockWalker(doc)
     walker.walk(body)
     walker.flush()
     return doc

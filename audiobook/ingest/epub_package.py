@@ -106,7 +106,7 @@ def open_package(path: Path) -> Package:
         raise InputError(f"{path}: too many or too large members to be a book (a zip bomb?); {_REMAKE}")
     pkg = Package(path, zf)
     _refuse_drm(pkg)
-    opf = _opf_path(pkg)
+    opf = opf_path(pkg)
     _read_opf(pkg, opf)
     return pkg
 
@@ -126,7 +126,7 @@ def _refuse_drm(pkg: Package) -> None:
         )
 
 
-def _opf_path(pkg: Package) -> str:
+def opf_path(pkg: Package) -> str:
     names = set(pkg.zf.namelist())
     if "META-INF/container.xml" not in names:
         opfs = sorted(n for n in names if n.lower().endswith(".opf"))
