@@ -258,3 +258,14 @@ def test_word_lists_name_no_particular_book() -> None:
         words = getattr(lexicon, name)
         if isinstance(words, (frozenset, set, dict, tuple)):
             assert not alice & {str(w).lower() for w in words}, name
+
+
+def test_a_tag_naming_someone_by_whose_they_are_is_a_gendered_tag() -> None:
+    """ "…," said her mother: not a name the index knows, but a woman, found as a "she said" is (the
+    conversation then picks which woman); a noun that is no person gives no tag."""
+    from audiobook.parse.attribute import tag_after
+
+    index = CharacterIndex([], {})
+    assert tag_after(", said her mother, as she rose.", index) == ("pronoun", "female")
+    assert tag_after(" continued his young brother.", index) == ("pronoun", "male")
+    assert tag_after(", said his voice from the hall.", index) is None

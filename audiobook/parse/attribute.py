@@ -27,6 +27,7 @@ from .lexicon import (
     GENERIC_PEOPLE,
     IRREGULAR_PAST,
     NOT_NAMES,
+    PERSON_NOUNS,
     PHRASAL_SPEECH_VERBS,
     SENTENCE_SUBJECT_PRONOUN,
     SPEECH_VERBS,
@@ -63,6 +64,8 @@ _DESCRIBED = re.compile(
     """,
     re.VERBOSE,
 )
+# A person named by whose they are: "her mother", "his young wife", "their uncle".
+_POSSESSED = re.compile(r"(?:his|her|their|my|your)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b")
 _LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
 _EPITHET = re.compile(r"(?:old|young|little|poor|dear|good|big|tall|small)\s+")  # "broke in old Isaac Brown"
 # A speech verb where a tag may have one: "said", "quietly said", "broke in" (not "broke in the door").
@@ -240,6 +243,9 @@ def _subject_at(
     other = _THE_OTHER.match(text, at)
     if other:
         return "other", "", other.end()
+    kin = _POSSESSED.match(text, at)  # "said her mother": someone of that gender, found as a he/she is
+    if kin and PERSON_NOUNS.get(kin.group("noun"), ("unknown",))[0] != "unknown":
+        return "pronoun", PERSON_NOUNS[kin.group("noun")][0], kin.end()
     d = _DESCRIBED.match(text, at)
     return _described_subject(d, index, mentions) if d else None
 
@@ -633,7 +639,7 @@ def _rule_conversation(ch: _Chapter) -> None:
                 continue
             for qi in ch.by_para[p]:
                 d = ch.decisions[qi]
-                if d.rule in CHAIN_RULES or d.rule in SOFT:
+                if d.rule in CHAIN_RULES or d.rule in SOFT or (d.rule == "paragraph" and turn.anchor_rule in SOFT):
                     rule = (
                         d.rule if d.rule in SOFT and d.speaker == who else ("turn" if d.rule in CHAIN_RULES else d.rule)
                     )
@@ -665,6 +671,10 @@ def _conversations(ch: _Chapter) -> list[list[int]]:
 def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     qis = ch.by_para[p]
     anchored = [qi for qi in qis if ch.decisions[qi].speaker and ch.decisions[qi].rule not in CHAIN_RULES - SOFT]
+    # "…," said she, "…": the second quote copies the first (rule `paragraph`); the turn is as soft as it.
+    sources = [qi for qi in anchored if ch.decisions[qi].rule != "paragraph"]
+    if sources and all(ch.decisions[qi].rule in SOFT for qi in sources):
+        anchored = sources
     last = anchored[-1] if anchored else None
     anchor = ch.decisions[last].speaker if last is not None else None
     rule = ch.decisions[last].rule if last is not None else ""
