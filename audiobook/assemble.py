@@ -127,12 +127,14 @@ def write_transcript(path: Path, lines: Sequence[CastLine], timings: Sequence[Ti
     write_text(path, webvtt(cues))
 
 
-def _vtt_time(t: float) -> str:
+def clock(t: float, hour_digits: int = 2) -> str:
+    """A time to the millisecond as a clock: "00:01:02.345" (WebVTT's), or with `hour_digits=1`
+    "0:01:02.345" (a SMIL full clock value)."""
     ms = int(round(t * 1000))
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
     s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+    return f"{h:0{hour_digits}d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def webvtt(cues: list[tuple[float, float, str, str]]) -> str:
@@ -141,5 +143,5 @@ def webvtt(cues: list[tuple[float, float, str, str]]) -> str:
     for i, (start, end, who, text) in enumerate(cues, 1):
         safe = html.escape(text, quote=False).replace("\n", " ")
         name = html.escape(" ".join(who.split()), quote=False)
-        out += [str(i), f"{_vtt_time(start)} --> {_vtt_time(end)}", f"<v {name}>{safe}", ""]
+        out += [str(i), f"{clock(start)} --> {clock(end)}", f"<v {name}>{safe}", ""]
     return "\n".join(out)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Timing
+from .assemble import clock as timestamp
 from .cast import TITLE_RULE
 from .model import OPENING_TITLE, BookInfo, CastLine, Script
 
@@ -76,11 +77,7 @@ def speaker_classes(script: Script) -> dict[str, tuple[str, str]]:
 
 def clock(seconds: float) -> str:
     """A SMIL full clock value to the millisecond: "0:01:02.345"."""
-    ms = int(round(seconds * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h}:{m:02d}:{s:02d}.{ms:03d}"
+    return timestamp(seconds, hour_digits=1)
 
 
 def _x(text: str) -> str:

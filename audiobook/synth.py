@@ -112,20 +112,20 @@ UNITS_PER_WORKER = 3
 
 def _start_worker(
     engine_name: str, options: dict[str, Any], cache_root: str | None
-) -> tuple[Engine | str, BlockCache | None]:
+) -> tuple[Engine, BlockCache | None]:
+    """A worker's engine and cache. An engine that cannot start here is said in answer to the first
+    unit of work (workers.serve_units), as the render's one error line."""
     from .engines import create_engine
 
-    cache = BlockCache(cache_root) if cache_root else None
     try:
-        return create_engine(engine_name, **options), cache
-    except AudiobookError as exc:  # said by the first unit of work, as the render's one error line
-        return f"a worker process could not start the {engine_name!r} engine: {exc}", cache
+        engine = create_engine(engine_name, **options)
+    except AudiobookError as exc:
+        raise EngineError(f"a worker process could not start the {engine_name!r} engine: {exc}") from exc
+    return engine, BlockCache(cache_root) if cache_root else None
 
 
-def _speak_unit(state: tuple[Engine | str, BlockCache | None], jobs: list[Job], stop: Any) -> list[Spoken]:
+def _speak_unit(state: tuple[Engine, BlockCache | None], jobs: list[Job], stop: Any) -> list[Spoken]:
     engine, cache = state
-    if isinstance(engine, str):
-        raise EngineError(engine)
     spoken = []
     for job in jobs:
         if stop.is_set():  # the render is ending: the lines not begun are dropped

@@ -110,27 +110,23 @@ def test_the_rate_table_is_followed_and_monotonic():
     assert scales == sorted(scales, reverse=True)
 
 
-def test_espeak_refuses_a_process_that_loaded_piper():
+@pytest.mark.parametrize(
+    "first,second,refusal",
+    [
+        ("piper", "espeak", "espeak-ng cannot run in a process that loaded the piper engine"),
+        ("espeak", "piper", "the piper engine cannot run in a process that loaded the espeak engine"),
+    ],
+)
+def test_an_engine_refuses_a_process_that_loaded_the_other(first, second, refusal):
     """piper bundles libespeak-ng; ours beside it crashed. The second to load refuses, with a reason."""
     code = (
         "from audiobook.engines import create_engine\n"
         "from audiobook.errors import EngineError\n"
-        "create_engine('piper')\n"
-        "try:\n    create_engine('espeak')\nexcept EngineError as e:\n    print('refused:', e)\n"
+        f"create_engine({first!r})\n"
+        f"try:\n    create_engine({second!r})\nexcept EngineError as e:\n    print('refused:', e)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "refused: espeak-ng cannot run in a process that loaded the piper engine" in done.stdout
-
-
-def test_piper_refuses_a_process_that_loaded_espeak():
-    code = (
-        "from audiobook.engines import create_engine\n"
-        "from audiobook.errors import EngineError\n"
-        "create_engine('espeak')\n"
-        "try:\n    create_engine('piper')\nexcept EngineError as e:\n    print('refused:', e)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "refused: the piper engine cannot run in a process that loaded the espeak engine" in done.stdout
+    assert f"refused: {refusal}" in done.stdout
 
 
 # Derived timbres: each child process speaks every request, and measures its median F0 itself.

@@ -639,10 +639,10 @@ def _rule_conversation(ch: _Chapter) -> None:
                 continue
             for qi in ch.by_para[p]:
                 d = ch.decisions[qi]
-                if d.rule in CHAIN_RULES or d.rule in SOFT or (d.rule == "paragraph" and turn.anchor_rule in SOFT):
-                    rule = (
-                        d.rule if d.rule in SOFT and d.speaker == who else ("turn" if d.rule in CHAIN_RULES else d.rule)
-                    )
+                if d.rule in CHAIN_RULES | SOFT or (d.rule == "paragraph" and turn.anchor_rule in SOFT):
+                    # A chain's guess the decoder overrules is a turn; a text's own evidence keeps its name.
+                    kept = d.rule not in CHAIN_RULES or (d.rule in SOFT and d.speaker == who)
+                    rule = d.rule if kept else "turn"
                     ch.decisions[qi] = Decision(who, rule, min(CONFIDENCE[rule], _sureness(margin)))
             ch.para_speaker[p] = who
 
