@@ -122,3 +122,29 @@ def test_unsure_lists_the_least_sure_lines_first(tmp_path):
     assert rows and all(r["kind"] == "dialogue" and r["confidence"] < 0.7 for r in rows)
     keys = [(r["confidence"] if r["speaker"] else -1.0, r["start"]) for r in rows]
     assert keys == sorted(keys)
+
+
+def test_candidates_fall_the_same_way_in_every_process():
+    """Whom a line addresses and whom its narration names are sets, whose order changes from process to
+    process with Python's string hashing: the candidates' order (and so every tie the search breaks)
+    must not. (Found on Little Women: its parse differed between runs.)"""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from audiobook.parse.conversation import Turn, candidates\n"
+        "t = Turn(0, None, '', '', {'Ada', 'Bram', 'Cleo', 'Dov', 'Esme'}, {'Finn', 'Gus', 'Hal'}, True)\n"
+        "print(candidates([t], []))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen

@@ -58,9 +58,9 @@ def candidates(turns: list[Turn], before: list[str]) -> list[str]:
     for t in turns:
         if t.anchor:
             count[t.anchor] += 3
-        for who in t.addresses:
+        for who in sorted(t.addresses):  # sorted: a tie between candidates falls the same way every run
             count[who] += 2
-        for who in t.named:
+        for who in sorted(t.named):
             count[who] += 1
     for who in before:
         count[who] += 1
