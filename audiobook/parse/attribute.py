@@ -421,6 +421,19 @@ class _Chapter:
         nxt = _first_at_least(self.opens_in.get(q.end_para, []), q.close, default=len(t))
         return t[q.close : nxt]
 
+    def lead_in(self, p: int) -> str | None:
+        """The narration that closes paragraph p - 1 and may introduce p's speech: the whole paragraph,
+        or what follows its last speech when that is more than the speech's own tag and ends as a
+        tag does ('"…," said Ann. Then she turned to Bo and added,')."""
+        text = self.paragraphs[p - 1].text
+        ends = [self.quotes[qi].close for qi in self.by_para.get(p - 1, []) if self.quotes[qi].end_para == p - 1]
+        if not ends:
+            return None if (p - 1) in self.para_speaker else text  # p - 1 is the middle of a speech
+        tail = text[max(ends) :].rstrip()
+        if not _ENDS_AS_TAG.search(tail) or (tag_after(tail, self.index) and len(sentence_spans(tail)) < 2):
+            return None  # '"…," was what her eyes said.' tells of that speech, not of the next
+        return tail
+
     def decided(self, qis: list[int]) -> bool:
         """Whether any of these quotes has a speaker."""
         return any(self.decisions[qi].speaker for qi in qis)
@@ -506,9 +519,8 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
             found = tag_before(ch.before(q), ch.index)
             where = (p, q.open)
         if found is None and qi == qis[0] and not ch.before(q).strip() and p > 0:
-            if (p - 1) not in ch.by_para and (p - 1) not in ch.para_speaker:
-                # "…and called out as she entered the library," then the speech in a paragraph of its own
-                found = tag_before(ch.paragraphs[p - 1].text, ch.index)
+            lead_in = ch.lead_in(p)  # "…and called out as she entered the library," then the speech
+            found = tag_before(lead_in, ch.index) if lead_in else None
         if found is None:
             continue
         kind, value = found

@@ -144,10 +144,17 @@ class _Form:
     person: int = 0
     not_person: int = 0
     tagged: int = 0  # uses as a speech tag's subject: "Pell said", "says Friday"
+    articled: int = 0  # uses after an article: "the Mirrorball Trophy", "the Hatter"
     male: int = 0
     female: int = 0
     ages: Counter[str] = field(default_factory=Counter)
     nouns: Counter[str] = field(default_factory=Counter)
+
+    def thing(self) -> bool:
+        """More often used as a place or thing than as a person, and not a speaker: a name that tags
+        speech again and again ("said Edward") is someone however often it follows "of" or "from"."""
+        speaker = self.tagged >= CHARACTER_LIMITS["speaker_tags"] and self.articled * 2 < self.count
+        return self.not_person > self.person and not speaker  # "the Hatter" is a description's business
 
 
 @dataclass
@@ -217,9 +224,9 @@ class CharacterIndex:
         # A name, longest first ("Mr. Pell" before "Pell"), or "the"/"his"/"her" and a descriptor noun.
         self._mention = re.compile(
             rf"""
-            (?<![\w'\u2019-])
+            (?<![\w'\u2019])(?<![A-Za-z]-)         # not inside a word, nor after "Anglo-"; "--Jo" is fine
             (?:
-                (?P<name>{names_alt})(?![\w-])
+                (?P<name>{names_alt})(?!\w|-[A-Za-z])   # "Jo--" and "Jo-" end a name; "Jo-Ann" does not
               | (?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns_alt}))\b
             )
             """,
@@ -282,7 +289,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     people = [f for f in forms.values() if _is_person(f, lower_words)]
     # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
     # that person when a full name it belongs to is known.
-    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and f.not_person <= f.person]
+    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and not f.thing()]
     clusters = _cluster(people, maybe)
     descriptors = _descriptors(clusters)
     clusters += _described(narration, clusters, descriptors)
@@ -366,6 +373,7 @@ def _weigh_person(f: _Form, m: re.Match[str], title: str | None, before: str, af
         f.tagged += verb not in PHRASAL_SPEECH_VERBS  # "Saturday went" may be no speech ("went on" is)
     if not title and _THING_BEFORE.search(before):
         f.not_person += NOT_PERSON_EVIDENCE["after_article"]  # the Mirrorball Trophy
+        f.articled += 1
     elif not title and _NOT_PERSON_BEFORE.search(before):
         f.not_person += NOT_PERSON_EVIDENCE["after_preposition"]  # in Paris
     ap = _APPOS_AFTER.match(after) or _APPOS_BEFORE.search(before)
@@ -398,7 +406,7 @@ def _vote_genders(occurrences: list[_Occurrence]) -> None:
     claimed: set[tuple[int, int]] = set()
     for f, text, sentence_start, start, end in occurrences:
         key = (id(text), sentence_start)
-        if key in claimed or f.not_person > f.person:
+        if key in claimed or f.thing():
             continue
         claimed.add(key)
         if _PRONOUN_BEFORE.search(text, sentence_start, start) or not _SUBJECT_BEFORE.search(
@@ -449,7 +457,7 @@ def _share_evidence(forms: dict[str, _Form], lower_words: set[str]) -> None:
 
 
 def _is_person(f: _Form, lower_words: set[str]) -> bool:
-    if f.person == 0 or f.not_person > f.person:
+    if f.person == 0 or f.thing():
         return False
     if all(t.lower() in TITLES for t in f.tokens):
         return False  # "Mrs" on its own is nobody
@@ -496,11 +504,15 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
     for phrase, n in _descriptions(narration).most_common():
         words = phrase.split()
         noun = words[-1].lower()
+        # "said the voice" is no one in particular; "said the Voice", again and again, is someone.
+        uses = CHARACTER_LIMITS["description_uses"]
+        named_thing = words[-1][0].isupper() and n >= uses
         if (
-            noun in NOT_DESCRIPTIONS
-            or words[1].lower() in NOT_DESCRIPTIONS
+            (noun in NOT_DESCRIPTIONS and not named_thing)
+            or (words[1].lower() in NOT_DESCRIPTIONS and not named_thing)
             or noun in descriptors
-            or (noun in GENERIC_PEOPLE and len(words) == 2)
+            # "the man" is whichever man is in view; "the stranger", said again and again, is one person
+            or (noun in GENERIC_PEOPLE and len(words) == 2 and (GENERIC_PEOPLE[noun] != "unknown" or n < uses))
         ):  # but "the Invisible Man" is one
             continue
         if noun in HONORIFICS or (len(words) > 2 and not words[-2][0].isupper() and words[-1] in known):
@@ -527,8 +539,8 @@ def _descriptions(narration: list[str]) -> Counter[str]:
         for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
             for m in rx.finditer(text):
                 said = m.group("d").split()
-                if any(w.lower() in NOT_DESCRIPTIONS or w.lower() in NOT_NAMES for w in said[1:]):
-                    continue  # "replied the other with…"
+                if any(w in NOT_DESCRIPTIONS or w.lower() in NOT_NAMES for w in said[1:]):
+                    continue  # "replied the other with…" (but "said the Voice" may be someone)
                 words = ["the"] + [w for w in said[1:-1] if w[0].isupper()] + [said[-1]]
                 found[" ".join(words)] += 1
     return found

@@ -79,6 +79,8 @@ CHARACTER_LIMITS = {
     "description_uses": 3,
     # A first name two characters share ("Jane") is the one whose full name the book uses this many times as often.
     "first_name_ratio": 3,
+    # A name that tags speech this many times is a person, whatever prepositions stand before it elsewhere.
+    "speaker_tags": 3,
 }
 
 # Naming a first-person narrator from what the others call them (__init__.py).
