@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Paragraph
 from .characters import CharacterIndex
-from .conversation import CHAIN_RULES, SOFT, Turn, decode_with_margins
+from .conversation import CHAIN_RULES, FIRST_PERSON, SOFT, Turn, decode_with_margins
 from .lexicon import (
     GENDERED_PRONOUN,
     GENERIC_PEOPLE,
@@ -646,7 +647,7 @@ def _rule_conversation(ch: _Chapter) -> None:
     for run in _conversations(ch):
         turns = [_turn(ch, p, set(named.get(p, ()))) for p in run]
         before = _speakers_before(ch, run[0], named)
-        for p, turn, (who, margin) in zip(run, turns, decode_with_margins(turns, before, ch.index.gender)):
+        for p, turn, (who, margin) in zip(run, turns, decode_with_margins(turns, before, _gender_of(ch.index))):
             if who is None or not turn.free:
                 continue
             for qi in ch.by_para[p]:
@@ -657,6 +658,11 @@ def _rule_conversation(ch: _Chapter) -> None:
                     rule = d.rule if kept else "turn"
                     ch.decisions[qi] = Decision(who, rule, min(CONFIDENCE[rule], _sureness(margin)))
             ch.para_speaker[p] = who
+
+
+def _gender_of(index: CharacterIndex) -> Callable[[str], str]:
+    """Genders as the decoder reads them: a first-person narrator is never the "he" or "she" of a tag."""
+    return lambda who: FIRST_PERSON if who == NARRATOR else index.gender(who)
 
 
 def _sureness(margin: float) -> float:

@@ -419,8 +419,9 @@ def _vote_genders(occurrences: list[_Occurrence]) -> None:
         f.person += PERSON_EVIDENCE["pronoun"] * bool(male or female)
 
 
-def _gender_votes(text: str, after: int) -> tuple[int, int]:
-    """The first he/she-type pronoun after a sentence's subject, before anyone else is named."""
+def _gender_votes(text: str, after: int, stops: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """The first he/she-type pronoun after a sentence's subject, before anyone else is named (or
+    before a word of `stops`: "the Caterpillar took the hookah out of its mouth" is no "her")."""
     window = text[after : after + LIMITS["gender_window_chars"]]
     for nxt in _CANDIDATE.finditer(window):
         # Someone else named: stop. A place ("at Gull Point") or a thing ("the Trophy") is no one.
@@ -431,6 +432,8 @@ def _gender_votes(text: str, after: int) -> tuple[int, int]:
             break
     for w in _WORD.findall(window):
         lw = w.lower()
+        if lw in stops:
+            return 0, 0
         if lw in MALE_PRONOUNS:
             return 1, 0
         if lw in FEMALE_PRONOUNS:
@@ -526,9 +529,36 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
             descriptors[noun] = titled[0].name()
             continue
         capital = words[-1][0].isupper()
-        if capital or noun in OCCUPATIONS or n >= CHARACTER_LIMITS["description_uses"]:
+        if capital or noun in OCCUPATIONS or n >= uses:
             out.append(_Cluster([_described_form(phrase, words, n)]))
+    _vote_described_genders(narration, [cl.forms[0] for cl in out])
     return out
+
+
+# Where a description's votes stop: "it" (an animal, a thing), and "him"/"her", more often someone
+# else than the description ("the Caterpillar called after her").
+_DESCRIBED_STOPS = frozenset({"it", "its", "itself", "him", "her", "hers"})
+
+
+def _vote_described_genders(narration: list[str], forms: list[_Form]) -> None:
+    """ "The Marquis started up. He…": the he/she after a description that opens a sentence votes for
+    its gender, as it does for a name (a noun's own gender, "the waitress", still counts more)."""
+    if not forms:
+        return
+    by_phrase = {f.text.lower(): f for f in forms}
+    alt = "|".join(re.escape(f.text.split(" ", 1)[1]) for f in forms)
+    rx = re.compile(rf"\b[Tt]he\s+(?:[a-z]+\s+)?({alt})\b")
+    votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for text in narration:
+        for m in rx.finditer(text):
+            if _SUBJECT_BEFORE.search(text[: m.start()]):
+                male, female = _gender_votes(text, m.end(), _DESCRIBED_STOPS)
+                votes["the " + m.group(1).lower()].update(male=male, female=female)
+    for phrase, v in votes.items():
+        # A few votes, nearly all one way: one stray "she" (Alice's) makes no female caterpillar.
+        if v["male"] + v["female"] >= 2 and abs(v["male"] - v["female"]) * 3 >= v["male"] + v["female"]:
+            by_phrase[phrase].male += v["male"]
+            by_phrase[phrase].female += v["female"]
 
 
 def _descriptions(narration: list[str]) -> Counter[str]:

@@ -30,6 +30,7 @@ CHAIN_RULES = {"", "turn", "turn:other", "beat:previous"}
 # wrong person of the right gender, a beat read from the paragraph before.
 SOFT = {"tag:pronoun", "beat:previous"}
 _LOG_FLOOR = -30.0
+FIRST_PERSON = "first person"  # the gender the decoder is told for a narrator who says "I": no he/she fits
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _emission(
     for near in around:  # the lines beside one that says "sir" are a man's
         if near is not None and near.addresses_gender:
             g = gender_of(who)
-            if g != "unknown":
+            if g not in ("unknown", FIRST_PERSON):
                 score += _log(CONVERSATION["sir_fits" if g == near.addresses_gender else "sir_misfits"])
     return score
 

@@ -1,0 +1,147 @@
+"""Speech tags that real novels write and a first parser missed (issue 13), each in a story of our own:
+
+- a name the narration often puts after "of" or "from" ("thinking of Edmund") is still a person
+  when it tags speech again and again;
+- "said Rowena--" (a dash straight after the name) is a tag;
+- a speech introduced at the end of the narration that follows a paragraph's last quote
+  ("…," said Ann. Then Bo turned and said,) is the introducer's, not the previous speaker's;
+- "the Voice", said again and again, is a character; "the voice" is nobody in particular;
+- a character known by a description ("the Marquis") takes the gender of the he/she that follows it;
+- a first-person narrator is never the "he" of a "he said".
+"""
+
+from __future__ import annotations
+
+from audiobook.ingest.text import read_text
+from audiobook.model import Script
+from audiobook.parse import parse_book
+
+
+def _parse(text: str) -> Script:
+    return parse_book(read_text(text, "story.txt", "story"))
+
+
+def _lines(script: Script) -> list[tuple[str | None, str]]:
+    return [(s.speaker, s.text) for ch in script.chapters for s in ch.segments if s.kind == "dialogue"]
+
+
+def _speaker_of(script: Script, words: str) -> str | None:
+    """The speaker of the one line with these words, by the fullest name the cast knows them by."""
+    hits = [who for who, text in _lines(script) if words in text]
+    assert len(hits) == 1, (words, _lines(script))
+    cast = next((c for c in script.characters if c.name == hits[0]), None)
+    return max([hits[0], *cast.aliases], key=len) if cast else hits[0]
+
+
+def test_a_name_that_tags_speech_is_a_person_however_often_it_follows_of() -> None:
+    prose = [
+        "Harriet Vane sat by the window. Her letters were full of Edmund, and of Edmund's debts.",
+        "She had heard from Edmund twice, and thought of Edmund often; the gossip of Edmund filled the town.",
+        "Nobody spoke of Edmund at dinner, and the talk of Edmund waited for the morning.",
+        "A parcel came from Edmund, then a note from Edmund, then a bill on Edmund's account.",
+        "The cook was fond of Edmund; the vicar was wary of Edmund; the dog ran from Edmund.",
+        "Half the parish was tired of Edmund, and the other half was afraid of Edmund or in awe of Edmund.",
+    ]
+    talk = [
+        "\u201cThe roof leaks again,\u201d said Edmund.",
+        "\u201cThen mend it,\u201d said Harriet.",
+        "\u201cI have no ladder,\u201d said Edmund.",
+        "\u201cBorrow one from the mill,\u201d said Harriet.",
+        "\u201cThe miller dislikes me,\u201d said Edmund.",
+    ]
+    script = _parse("\n\n".join(["# One", *prose, *talk]))
+    assert "Edmund" in {c.name for c in script.characters}
+    assert _speaker_of(script, "roof leaks") == "Edmund"
+    assert _speaker_of(script, "miller dislikes") == "Edmund"
+
+
+def test_a_name_followed_by_a_dash_is_a_tag() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Rowena Hale and Mr. Pike stood at the gate. Rowena looked at the sky, and Mr. Pike looked at Rowena.",
+            "\u201cIt will rain before noon,\u201d said Mr. Pike.",
+            "\u201cYou,\u201d said Rowena--\u201cyou always say so.\u201d",
+            "Mr. Pike laughed.",
+            "\u201cI know,\u201d said Rowena-- \u201cand you are always right.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "always say so") == "Rowena Hale"
+    assert _speaker_of(script, "always right") == "Rowena Hale"
+
+
+def test_a_speech_introduced_after_the_last_quote_of_a_paragraph_is_the_introducers() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Clara Moss and Tobias Reed walked to the pier. Tobias carried the basket.",
+            "Clara carried the map, and she led the way.",
+            "\u201cThe boat is late,\u201d said Tobias.",
+            "\u201cIt is always late,\u201d said Clara. She shaded her eyes, looked along the water, and said,",
+            "\u201cThere it is, past the lighthouse.\u201d",
+            "\u201cAt last,\u201d said Tobias.",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "past the lighthouse") == "Clara Moss"
+
+
+def test_a_lead_in_that_ends_a_sentence_tells_of_the_speech_before_it() -> None:
+    # '"…," was what her look said.' ends with a full stop: it is about that speech, not the next, which
+    # is Tobias's answer.
+    text = "\n\n".join(
+        [
+            "# One",
+            "Clara Moss and Tobias Reed sat by the fire. Tobias poked the coals.",
+            "\u201cWe should have stayed in town,\u201d said Tobias.",
+            "\u201cI told you so,\u201d was what Clara's look said.",
+            "\u201cI know you did.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "I know you did") == "Tobias Reed"
+
+
+def _voice_story(voice: str) -> str:
+    rounds = [
+        "\u201cWho is there?\u201d said Mr. Brack, and he looked round the empty room.",
+        f"\u201cOnly a friend,\u201d said {voice}.",
+        "Mr. Brack backed against the wall.",
+        f"\u201cStay where you are,\u201d said {voice}. \u201cI mean you no harm.\u201d",
+    ]
+    return "\n\n".join(["# One", "Mr. Brack lit the lamp in the parlour.", *rounds * 3])
+
+
+def test_the_capitalised_voice_that_speaks_again_and_again_is_a_character() -> None:
+    script = _parse(_voice_story("the Voice"))
+    assert "the Voice" in {c.name for c in script.characters}
+    speakers = {who for who, text in _lines(script) if "friend" in text or "Stay where" in text}
+    assert speakers == {"the Voice"}
+    plain = _parse(_voice_story("the voice"))
+    assert not any(c.name.lower() == "the voice" for c in plain.characters)
+
+
+def test_a_description_takes_the_gender_of_the_he_or_she_after_it() -> None:
+    rounds = [
+        "The Marquis rose from his chair. He was pale with anger.",
+        "\u201cYou insult me,\u201d said the Marquis.",
+        "The Marquis drew his glove. He threw it on the table.",
+        "\u201cI meant no insult,\u201d said Ada Finch.",
+        "\u201cThen you will apologise,\u201d said the Marquis.",
+    ]
+    script = _parse("\n\n".join(["# One", "Ada Finch waited in the hall.", *rounds * 2]))
+    marquis = next(c for c in script.characters if c.name == "the Marquis")
+    assert marquis.gender == "male"
+
+
+def test_a_first_person_narrator_is_never_the_he_of_a_he_said() -> None:
+    # "I" and Tom talk; then "he said" with no name: Tom, the only "he", never the narrator.
+    exchange = [
+        "\u201cThe ferry leaves at six,\u201d I said.",
+        "\u201cThen we must hurry,\u201d said Tom Avery.",
+        "\u201cWe have an hour yet,\u201d I said.",
+        "\u201cAn hour is nothing,\u201d he said.",
+    ]
+    script = _parse("\n\n".join(["# One", "Tom Avery met me at the quay. He carried two bags.", *exchange]))
+    assert _speaker_of(script, "An hour is nothing") == "Tom Avery"
