@@ -557,9 +557,11 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         return None, ""
     s, e = spans[-1] if last else spans[0]
     sentence = text[s:e]
-    for _, _, named in ch.index.mentions(sentence):
-        if not _is_vocative(named, quote, ch.index):
-            return named, "beat"
+    mentions = [m for m in ch.index.mentions(sentence) if not _is_vocative(m[2], quote, ch.index)]
+    # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named.
+    acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
+    if acting or mentions:
+        return (acting or mentions)[0][2], "beat"
     m = _SENTENCE_SUBJECT.match(sentence)
     if m and m.group(1) == "I":
         return NARRATOR, "beat"
