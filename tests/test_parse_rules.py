@@ -262,10 +262,12 @@ def test_word_lists_name_no_particular_book() -> None:
 
 def test_a_tag_naming_someone_by_whose_they_are_is_a_gendered_tag() -> None:
     """ "…," said her mother: not a name the index knows, but a woman, found as a "she said" is (the
-    conversation then picks which woman); a noun that is no person gives no tag."""
+    conversation then picks which woman), and, when the "her" is a woman too, not that woman; a noun
+    that is no person gives no tag."""
     from audiobook.parse.attribute import tag_after
 
     index = CharacterIndex([], {})
-    assert tag_after(", said her mother, as she rose.", index) == ("pronoun", "female")
-    assert tag_after(" continued his young brother.", index) == ("pronoun", "male")
+    assert tag_after(", said her mother, as she rose.", index) == ("kin", "female:female")
+    assert tag_after(" continued his young brother.", index) == ("kin", "male:male")
+    assert tag_after(" said his mother.", index) == ("kin", "female:male")
     assert tag_after(", said his voice from the hall.", index) is None

@@ -145,3 +145,38 @@ def test_a_first_person_narrator_is_never_the_he_of_a_he_said() -> None:
     ]
     script = _parse("\n\n".join(["# One", "Tom Avery met me at the quay. He carried two bags.", *exchange]))
     assert _speaker_of(script, "An hour is nothing") == "Tom Avery"
+
+
+def test_her_mother_is_not_the_woman_named_last() -> None:
+    # "cried her mother" after a line to the daughter: the mother, though the daughter is the latest woman.
+    text = "\n\n".join(
+        [
+            "# One",
+            "Mrs. Harker sat by the fire with her husband. She was knitting, and she looked cross.",
+            "\u201cDo not fidget so, Polly!\u201d said Mrs. Harker.",
+            "Polly put down her book. She said nothing.",
+            "\u201cThe Gales are to dine here on Friday,\u201d said Mr. Harker.",
+            "\u201cAnd not a word to me about it,\u201d cried her mother.",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "not a word to me") == "Mrs. Harker"
+
+
+def test_a_common_given_name_gives_a_gender_the_pronouns_never_show() -> None:
+    # Nobody is ever "he" or "she" here, yet Randolph is a boy's name and Veronica a girl's; Mrs. and
+    # Mr. of one name stay two people of their own sexes.
+    text = "\n\n".join(
+        [
+            "# One",
+            "Randolph and Veronica waited at the station with Mr. and Mrs. Quill.",
+            "\u201cThe train is late,\u201d said Randolph.",
+            "\u201cTrains are always late,\u201d said Veronica.",
+            "\u201cNot this one,\u201d said Mrs. Quill.",
+            "\u201cEvery one,\u201d said Mr. Quill.",
+        ]
+    )
+    genders = {c.name: c.gender for c in _parse(text).characters}
+    assert genders["Randolph"] == "male"
+    assert genders["Veronica"] == "female"
+    assert genders["Mrs. Quill"] == "female" and genders["Mr. Quill"] == "male"

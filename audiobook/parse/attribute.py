@@ -246,7 +246,9 @@ def _subject_at(
         return "other", "", other.end()
     kin = _POSSESSED.match(text, at)  # "said her mother": someone of that gender, found as a he/she is
     if kin and PERSON_NOUNS.get(kin.group("noun"), ("unknown",))[0] != "unknown":
-        return "pronoun", PERSON_NOUNS[kin.group("noun")][0], kin.end()
+        # "said her mother": a woman, and not the "her" (the latest woman named) when both are women
+        owner = {"his": "male", "her": "female"}.get(kin.group(0).split()[0], "")
+        return "kin", f"{PERSON_NOUNS[kin.group('noun')][0]}:{owner}", kin.end()
     d = _DESCRIBED.match(text, at)
     return _described_subject(d, index, mentions) if d else None
 
@@ -283,7 +285,7 @@ def _skip_space(text: str, at: int) -> int:
 
 
 def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
-    """A speech tag opening the narration that follows a quote: ("name"|"pronoun"|"other", value)."""
+    """A speech tag opening the narration that follows a quote: ("name"|"pronoun"|"kin"|"other", value)."""
     at = _LEAD.match(text).end()  # type: ignore[union-attr]
     mentions = index.mentions(text[: at + LIMITS["tag_after_chars"]])
     subj = _subject_at(text, at, index, mentions)
@@ -531,7 +533,13 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
         elif kind == "pronoun":
             who = ch.history.resolve(value, *where, ch.index)
             ch.pronoun_tags[qi] = value
-        ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")
+        elif kind == "kin":
+            gender, owner = value.split(":")
+            who = ch.history.resolve(gender, *where, ch.index)
+            if owner == gender:  # "her mother" is not "her"
+                who = ch.history.resolve(gender, *where, ch.index, exclude=who)
+            ch.pronoun_tags[qi] = gender
+        ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")  # a kin tag is read as a he/she
 
 
 def _rule_beat(ch: _Chapter, p: int, qis: list[int]) -> None:

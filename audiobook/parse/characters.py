@@ -27,6 +27,7 @@ from .lexicon import (
     FEMALE_TITLES,
     FIRST_NAME_TITLES,
     GENERIC_PEOPLE,
+    GIVEN_NAMES,
     HONORIFICS,
     IRREGULAR_PAST,
     MALE_PRONOUNS,
@@ -180,7 +181,17 @@ class _Cluster:
             return "male"
         if female > male:
             return "female"
-        return "unknown"
+        return self._given_name_gender()
+
+    def _given_name_gender(self) -> Gender:
+        """With no other evidence, what a common given name says ("Babs", "Randolph"); unknown when the
+        forms disagree or none starts with one."""
+        said = {
+            GIVEN_NAMES[f.tokens[0]]
+            for f in self.forms
+            if f.tokens[0] in GIVEN_NAMES and (not f.title or _bare_title(f) in FIRST_NAME_TITLES)
+        }
+        return said.pop() if len(said) == 1 else "unknown"  # type: ignore[return-value]
 
     def age(self) -> Age:
         ages: Counter[str] = Counter()

@@ -249,6 +249,49 @@ PERSON_NOUNS: dict[str, tuple[str, str]] = {
     "lad": ("male", "child"),
     "lass": ("female", "child"),
 }
+# Ranks, trades and roles that say a sex ("the duchess", "the landlady"): a description's gender.
+PERSON_NOUNS.update(
+    {noun: ("male", "adult") for noun in "duke marquis earl baron viscount emperor landlord host policeman".split()}
+    | {
+        noun: ("female", "adult")
+        for noun in """duchess marchioness countess baroness viscountess empress landlady hostess governess
+        maid housemaid parlourmaid chambermaid waitress actress widow""".split()
+    }
+)
+
+# Common English given names that say a sex, for a character whose pronouns the text never shows
+# ("Babs", "Randolph"): a general list, not any book's cast. Names used for both sexes are left out.
+GIVEN_NAMES: dict[str, str] = {
+    name: gender
+    for gender, names in (
+        (
+            "male",
+            """Adam Albert Alexander Alfred Algernon Andrew Anthony Archibald Arthur Augustus Benjamin Bernard
+            Bertie Bertram Bill Billy Bob Cecil Charles Charlie Christopher Clarence Claude Cyril Daniel David
+            Dick Donald Douglas Edgar Edmund Edward Edwin Ernest Eustace Felix Frank Frederick Fred Geoffrey
+            George Gerald Gilbert Godfrey Harold Harry Henry Herbert Horace Howard Hubert Hugh Hugo Isaac Jack
+            Jacob James Jim Jimmy Joe John Jonathan Joseph Julius Lawrence Leonard Lewis Louis Ludovic Mark
+            Martin Matthew Maurice Michael Nathaniel Ned Neville Nicholas Oliver Oscar Patrick Paul Percy
+            Peter Philip Ralph Randolph Raymond Reginald Richard Robert Roger Rupert Samuel Sebastian Simon
+            Stephen Teddy Theodore Thomas Timothy Tom Tony Walter Wilfred William Willie""",
+        ),
+        (
+            "female",
+            """Ada Agatha Agnes Alice Amelia Amy Angela Ann Anna Anne Annie Babs Barbara Beatrice Bella Bertha
+            Betsy Betty Blanche Bridget Caroline Catherine Cecilia Celia Charlotte Clara Constance Cynthia
+            Daisy Diana Dinah Dora Dorothy Edith Edna Eleanor Elinor Eliza Elizabeth Ella Ellen Eloise Elsie
+            Emily Emma Esther Ethel Eva Eveline Fanny Flora Florence Frances Georgiana Gertrude Grace Gwendolen
+            Hannah Harriet Helen Henrietta Hester Ida Irene Isabel Isabella Jane Janet Jemima Jenny Josephine
+            Judith Julia Kate Katharine Katherine Kitty Laura Lavinia Lily Lizzie Lizzy Lottie Louisa Louise
+            Lucy Lydia Mabel Madeline Maggie Margaret Maria Marianne Marjorie Martha Mary Matilda Maud Meg Milly
+            Minnie Molly Nancy Nell Nellie Nora Olive Patience Pauline Penelope Phoebe Polly Priscilla Rachel
+            Rebecca Rose Rosamond Ruth Sally Sarah Sophia Sophie Susan Sybil Sylvia Theresa Veronica Victoria
+            Violet Winifred""",
+        ),
+    )
+    for name in names.split()
+}
+
 # Descriptions too common to be one person: "said the young man" means whoever that is just now.
 GENERIC_PEOPLE = {
     "man": "male",
