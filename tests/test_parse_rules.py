@@ -267,7 +267,7 @@ def test_a_tag_naming_someone_by_whose_they_are_is_a_gendered_tag() -> None:
     from audiobook.parse.attribute import tag_after
 
     index = CharacterIndex([], {})
-    assert tag_after(", said her mother, as she rose.", index) == ("kin", "female:female")
-    assert tag_after(" continued his young brother.", index) == ("kin", "male:male")
-    assert tag_after(" said his mother.", index) == ("kin", "female:male")
+    assert tag_after(", said her mother, as she rose.", index) == ("kin", "female:female:mother")
+    assert tag_after(" continued his young brother.", index) == ("kin", "male:male:brother")
+    assert tag_after(" said his mother.", index) == ("kin", "female:male:mother")
     assert tag_after(", said his voice from the hall.", index) is None

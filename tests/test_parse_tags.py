@@ -180,3 +180,18 @@ def test_a_common_given_name_gives_a_gender_the_pronouns_never_show() -> None:
     assert genders["Randolph"] == "male"
     assert genders["Veronica"] == "female"
     assert genders["Mrs. Quill"] == "female" and genders["Mr. Quill"] == "male"
+
+
+def test_his_wife_is_the_woman_of_his_family_name() -> None:
+    # "cried his wife": Mr. Harker's wife is Mrs. Harker, though Polly Crane is the woman named last
+    # (the "his" is Mr. Harker, the latest man; the wife bears his name and a "Mrs.").
+    text = "\n\n".join(
+        [
+            "# One",
+            "Mrs. Harker sat by the fire. She was knitting. Mr. Harker read his paper; he frowned at it.",
+            "Polly Crane came in with the tea. She set it down and went out again.",
+            "\u201cThe Gales are to dine here on Friday,\u201d said Mr. Harker.",
+            "\u201cAnd not a word to me about it,\u201d cried his wife.",
+        ]
+    )
+    assert _speaker_of(_parse(text), "not a word to me") == "Mrs. Harker"

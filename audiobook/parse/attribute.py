@@ -248,7 +248,7 @@ def _subject_at(
     if kin and PERSON_NOUNS.get(kin.group("noun"), ("unknown",))[0] != "unknown":
         # "said her mother": a woman, and not the "her" (the latest woman named) when both are women
         owner = {"his": "male", "her": "female"}.get(kin.group(0).split()[0], "")
-        return "kin", f"{PERSON_NOUNS[kin.group('noun')][0]}:{owner}", kin.end()
+        return "kin", f"{PERSON_NOUNS[kin.group('noun')][0]}:{owner}:{kin.group('noun')}", kin.end()
     d = _DESCRIBED.match(text, at)
     return _described_subject(d, index, mentions) if d else None
 
@@ -534,12 +534,40 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
             who = ch.history.resolve(value, *where, ch.index)
             ch.pronoun_tags[qi] = value
         elif kind == "kin":
-            gender, owner = value.split(":")
-            who = ch.history.resolve(gender, *where, ch.index)
-            if owner == gender:  # "her mother" is not "her"
-                who = ch.history.resolve(gender, *where, ch.index, exclude=who)
+            gender, owner, noun = value.split(":")
+            whose = ch.history.resolve(owner, *where, ch.index) if owner else None
+            who = _relative(ch.index, whose, gender, noun)
+            if who is None:
+                who = ch.history.resolve(gender, *where, ch.index, exclude=whose if owner == gender else None)
             ch.pronoun_tags[qi] = gender
         ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")  # a kin tag is read as a he/she
+
+
+def _relative(index: CharacterIndex, whose: str | None, gender: str, noun: str) -> str | None:
+    """ "said her father", Emma's: the one other character of that gender who bears her family name
+    (Mr. Woodhouse), a parent or a spouse by "Mr."/"Mrs." when there are several."""
+    family = _surnames(index, whose)
+    if not family:
+        return None
+    kin = [
+        c.name
+        for c in index.characters.values()
+        if c.name != whose and c.gender == gender and family & _surnames(index, c.name)
+    ]
+    if len(kin) > 1 and noun in _TITLED_KIN:
+        kin = [n for n in kin if any(a.split()[0] in ("Mr.", "Mrs.") for a in (n, *index.characters[n].aliases))]
+    return kin[0] if len(kin) == 1 else None
+
+
+_TITLED_KIN = frozenset({"father", "mother", "husband", "wife"})
+
+
+def _surnames(index: CharacterIndex, name: str | None) -> set[str]:
+    """The family names a character goes by: the last word of each name of theirs with more than one."""
+    c = index.characters.get(name or "")
+    if c is None:
+        return set()
+    return {n.split()[-1] for n in (c.name, *c.aliases) if len(n.split()) > 1 and n != NARRATOR}
 
 
 def _rule_beat(ch: _Chapter, p: int, qis: list[int]) -> None:
