@@ -1,4 +1,5 @@
-"""libespeak-ng driven synchronously through pyttsx3's own ctypes bindings (Linux default).
+"""libespeak-ng driven synchronously through pyttsx3's own ctypes bindings (the default engine wherever
+espeakng-loader has a wheel: Linux, macOS on Apple silicon, 64-bit Windows; docs/platforms.md).
 
 pyttsx3's espeak *driver* loses audio (the first runAndWait returns before its file is written;
 a busy CPU truncates clips; a property change can be undone by its end-of-loop cancel). The same
@@ -10,13 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import os
-import sys
 import threading
 from types import ModuleType
 from typing import Any
 
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
+from ..workers import fork_allowed
 from . import espeak_voices
 from .base import Audio, Engine, Palette, VoiceInfo
 from .libespeak import bindings, load_library, rand_seed_function
@@ -48,8 +49,6 @@ class EspeakEngine(Engine):
     name = "espeak"
 
     def __init__(self) -> None:
-        if sys.platform != "linux" and not os.environ.get("AUDIOBOOK_FORCE_ESPEAK"):
-            raise EngineError("the espeak engine runs on Linux; use `engine: pyttsx3` here")
         self._es, self._data_dir, self.sample_rate = _load()
         self._chunks: list[bytes] = []
         # Keep a reference: ctypes callbacks must outlive every call into the library.
@@ -91,9 +90,11 @@ class EspeakEngine(Engine):
         seeds its noise from the clock. So each line is spoken in a child forked from this process,
         which never speaks itself, with the noise seed fixed: every line starts from the same state, the
         output depends on the line alone, and `--jobs 2` renders exactly what `--jobs 1` does. About
-        4 ms a line; where fork is missing, lines are spoken here, seeded.
+        4 ms a line. Where fork is missing (Windows) or turned off (AUDIOBOOK_NO_FORK), lines are spoken
+        here, seeded: a line's samples then depend a little on what this process spoke before
+        (docs/platforms.md says how much), so `--jobs 2` is not byte-identical to `--jobs 1` there.
         """
-        if not hasattr(os, "fork"):
+        if not fork_allowed():
             return self._speak(text, voice)
         read_end, write_end = os.pipe()
         pid = os.fork()
