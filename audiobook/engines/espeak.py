@@ -85,17 +85,19 @@ class EspeakEngine(Engine):
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
         """A line's audio, the same whatever this process spoke before.
 
-        libespeak-ng keeps state from one utterance to the next that no call resets (measured: a line's
-        length moves by up to 1% with what came before, even across espeak_Terminate/Initialize), and
-        seeds its noise from the clock. So each line is spoken in a child forked from this process,
-        which never speaks itself, with the noise seed fixed: every line starts from the same state, the
-        output depends on the line alone, and `--jobs 2` renders exactly what `--jobs 1` does. About
-        4 ms a line. Where fork is missing (Windows) or turned off (AUDIOBOOK_NO_FORK), lines are spoken
-        here, seeded: a line's samples then depend a little on what this process spoke before
-        (docs/platforms.md says how much), so `--jobs 2` is not byte-identical to `--jobs 1` there.
+        libespeak-ng keeps state from one utterance to the next that no call resets (the pitch flutter's
+        phase, a static inside its wave generator, among others; measured: a line's length moves by up
+        to 1% with what came before, even across espeak_Terminate/Initialize), and seeds its noise from
+        the clock. So each line is spoken in a child forked from this process, which never speaks
+        itself, with the noise seed fixed: every line starts from the same state, the output depends on
+        the line alone, and `--jobs 2` renders exactly what `--jobs 1` does. About 4 ms a line. Where
+        fork is missing (Windows) or turned off (AUDIOBOOK_NO_FORK), each line is spoken by a fresh copy
+        of the library instead (fresh_line.py): the same samples, about 10 ms a line.
         """
         if not fork_allowed():
-            return self._speak(text, voice)
+            from .fresh_line import speak_fresh
+
+            return Audio(speak_fresh(self._data_dir, text, voice), self.sample_rate)
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: speak, hand the samples over, go

@@ -82,6 +82,21 @@ def _bind_to(library: ctypes.CDLL) -> None:
         loader.LoadLibrary = real  # type: ignore[method-assign]
 
 
+def library_path() -> Path:
+    """The file of the libespeak-ng this process loaded (load_library): the wheel's path, or on Linux the
+    system's library found by its soname, read from the process's memory map."""
+    load_library()
+    name = _library[0]._name
+    if os.path.isabs(name):
+        return Path(name)
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:  # Linux: loaded by soname
+        for line in maps:
+            path = line.split(maxsplit=5)[-1].strip()
+            if os.path.basename(path).startswith("libespeak-ng.so"):
+                return Path(path)
+    raise EngineError(f"cannot find the file of the loaded {name}")
+
+
 def data_root(data_dir: str) -> Path | None:
     """The espeak-ng-data folder in use: under `data_dir` (from load_library), else the system's."""
     if data_dir:
