@@ -73,7 +73,7 @@ def _close(lib: ctypes.CDLL) -> None:
     if sys.platform == "win32":  # pragma: no cover - Windows only
         _ctypes.FreeLibrary(lib._handle)
     else:
-        _ctypes.dlclose(lib._handle)  # type: ignore[attr-defined]
+        _ctypes.dlclose(lib._handle)
 
 
 def speak_fresh(data_dir: str, text: str, voice: VoiceSpec) -> bytes:
