@@ -34,10 +34,10 @@ LINES = [
     [
         ("linux", True, "espeak"),
         ("linux", False, "espeak"),  # and espeak's error says how to install it
-        ("darwin", True, "espeak"),  # Apple silicon: the wheel exists
-        ("darwin", False, "pyttsx3"),  # an Intel Mac: no wheel, NSSpeech
-        ("win32", True, "espeak"),  # 64-bit Windows: the wheel exists
-        ("win32", False, "pyttsx3"),  # SAPI5
+        ("darwin", True, "espeak"),  # the wheel exists for both Macs
+        ("darwin", False, "pyttsx3"),  # not installed: NSSpeech
+        ("win32", True, "espeak"),  # 64-bit Windows (x64, ARM)
+        ("win32", False, "pyttsx3"),  # 32-bit Windows: no wheel, SAPI5
     ],
 )
 def test_auto_is_espeak_wherever_its_wheel_is_installed(monkeypatch, platform, wheel, engine):
@@ -219,3 +219,18 @@ def test_without_fork_jobs_2_is_byte_identical_to_jobs_1_and_to_the_forked_rende
     forked = _render(tmp_path, "forked", "2", no_fork=False)
     assert len(one) >= 3 and sorted(one) == sorted(two) == sorted(forked)
     assert all(one[n] == two[n] == forked[n] for n in one)
+
+
+@pytest.mark.integration
+def test_voices_lists_the_pyttsx3_voices_with_gender_and_language():
+    done = subprocess.run(
+        [sys.executable, "-m", "audiobook", "voices", "--engine", "pyttsx3", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    header, *rows = done.stdout.splitlines()
+    assert header.split()[:3] == ["ID", "GENDER", "LANGUAGE"]
+    assert any(r.split()[:3] == ["gmw/en-us", "male", "en-us"] for r in rows), done.stdout
+    assert "pyttsx3" in done.stdout.splitlines()[-1]

@@ -1,5 +1,5 @@
 """libespeak-ng driven synchronously through pyttsx3's own ctypes bindings (the default engine wherever
-espeakng-loader has a wheel: Linux, macOS on Apple silicon, 64-bit Windows; docs/platforms.md).
+espeakng-loader has a wheel: Linux x86-64, macOS, 64-bit Windows; docs/platforms.md).
 
 pyttsx3's espeak *driver* loses audio (the first runAndWait returns before its file is written;
 a busy CPU truncates clips; a property change can be undone by its end-of-loop cancel). The same
