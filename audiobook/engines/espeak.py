@@ -125,6 +125,9 @@ class EspeakEngine(Engine):
 
     def _speak(self, text: str, voice: VoiceSpec) -> Audio:
         es = self._es
+        # The library has one callback for the process: another engine made here since (a test's, a
+        # preview's) took it over, and this one would collect nothing.
+        es.SetSynthCallback(self._collect)
         if _seed is not None:
             _seed(20261127)  # espeak-ng seeds its noise from the clock at start-up: fix it per line
         # Every setting, every time: nothing leaks from the previous line.
