@@ -92,7 +92,7 @@ class EspeakEngine(Engine):
         itself, with the noise seed fixed: every line starts from the same state, the output depends on
         the line alone, and `--jobs 2` renders exactly what `--jobs 1` does. About 4 ms a line. Where
         fork is missing (Windows) or turned off (AUDIOBOOK_NO_FORK), each line is spoken by a fresh copy
-        of the library instead (fresh_line.py): the same samples, about 10 ms a line.
+        of the library instead (fresh_line.py): the same samples, at about the fork's cost.
         """
         if not fork_allowed():
             from .fresh_line import speak_fresh
