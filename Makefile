@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest -q
 # times, and pytest rewrites the asserts of ~100 modules; without caches each of them compiles anew.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo demo-neural test test-fast lint bench bench-neural attribution clean
+.PHONY: demo demo-neural test test-fast test-nofork lint bench bench-neural attribution clean
 
 # --no-compile: modules are compiled when first imported (and cached then), not all of mypy's and
 # Playwright's at install.
@@ -39,6 +39,14 @@ test: $(STAMP)
 # Everything but the integration tests (real engine, ffmpeg, browser): well under 30 s.
 test-fast: $(STAMP)
 	$(PYTEST) $(XDIST) -m "not integration"
+
+# The engine, worker, render and reliability tests again without fork (AUDIOBOOK_NO_FORK=1): the path
+# Windows takes (each espeak-ng line spoken by a fresh copy of the library, workers spawned), on Linux.
+# (`AUDIOBOOK_NO_FORK=1 make test` runs the whole suite so.)
+NOFORK_TESTS := tests/test_engine.py tests/test_workers.py tests/test_render.py tests/test_render_pinned.py \
+	tests/test_reliability.py tests/test_platform.py
+test-nofork: $(STAMP)
+	AUDIOBOOK_NO_FORK=1 $(PYTEST) $(XDIST) $(NOFORK_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,12 +27,29 @@ from .errors import AudiobookError, EngineError
 T = TypeVar("T")  # one unit of work
 R = TypeVar("R")  # its result
 
+# Set (to anything but "" or "0"): no process is forked, as on Windows, which has no fork: the pool's
+# workers are spawned, and espeak-ng speaks each line in the worker itself (engines/espeak.py).
+NO_FORK_ENV = "AUDIOBOOK_NO_FORK"
+
 DIED = (
     "a worker process died while speaking (killed, or out of memory); run the same command again: "
     "every line already made is kept in the cache"
 )
 # How long closing the pool waits for a worker to finish the line it is speaking before stopping it.
 FINISH_SECONDS = 60.0
+
+
+def fork_allowed() -> bool:
+    """Whether this process may fork: where the system has fork (not Windows) and AUDIOBOOK_NO_FORK is
+    not set, which takes the Windows path here so that it can be tested."""
+    return hasattr(os, "fork") and os.environ.get(NO_FORK_ENV, "") in ("", "0")
+
+
+def start_method() -> str:
+    """How the pool starts its workers: forkserver on Linux (a worker starts from a clean process, not
+    from a copy of the render's), spawn elsewhere (macOS's default; Windows has nothing else) and
+    whenever forking is off."""
+    return "forkserver" if sys.platform.startswith("linux") and fork_allowed() else "spawn"
 
 
 def workers_can_start() -> bool:
@@ -58,8 +75,7 @@ class WorkerPool(Generic[T, R]):
     sent and not yet yielded (so results waiting for their turn are bounded in memory too)."""
 
     def __init__(self, workers: int, serve: Callable[..., None], args: tuple[Any, ...], in_flight: int = 3):
-        # forkserver on Linux: a worker starts from a clean process, not from a copy of the render's.
-        ctx: Any = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        ctx: Any = mp.get_context(start_method())
         self.in_flight = in_flight
         self._tags = itertools.count()  # every unit ever sent has its own, so a map left half-read
         self._stop = ctx.Event()  # cannot hand its answers to the next

@@ -366,15 +366,19 @@ def _children(pid: int) -> list[int]:
 
 
 def _render_with_workers(tmp_path: Path, out: Path) -> tuple[subprocess.Popen, list[int], list[int]]:
-    """A `-j 2` render under way, with (its forkserver, its two workers) once they have made lines."""
+    """A `-j 2` render under way, with (its forkserver, its two workers) once they have made lines (no
+    forkserver when the workers are spawned)."""
     run = _cli("generate", str(_long_story(tmp_path)), "-o", str(out), "-j", "2", "-q", start_new_session=True)
     deadline = time.monotonic() + 120
     server: list[int] = []
     workers: list[int] = []
     while time.monotonic() < deadline and len(workers) < 2:
         if len(list((out / ".cache").rglob("*.block"))) >= 10:
-            server = [c for c in _children(run.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
+            children = {c: Path(f"/proc/{c}/cmdline").read_text() for c in _children(run.pid)}
+            server = [c for c, line in children.items() if "forkserver" in line]
             workers = [w for s in server for w in _children(s)]
+            if not server:  # spawned workers (AUDIOBOOK_NO_FORK=1, as on Windows): the render's children
+                workers = [c for c, line in children.items() if "spawn_main" in line]
         time.sleep(0.05)
     assert len(workers) == 2 and run.poll() is None, "no workers found while the render ran"
     return run, server, workers

@@ -91,8 +91,15 @@ def voice_label(engine: str, voice_id: str, default: str) -> str:
 
 
 def default_engine_name() -> str:
-    """espeak-ng driven synchronously on Linux; pyttsx3's platform driver elsewhere."""
-    return "espeak" if sys.platform == "linux" else "pyttsx3"
+    """espeak-ng driven synchronously wherever it is installed (the same voices, speed and repeatable
+    output on every system: on Linux always, where a missing library is then said plainly; on macOS and
+    Windows when the espeakng-loader wheel is installed, which exists for both Macs and for 64-bit
+    Windows); pyttsx3's platform driver (NSSpeech, SAPI5) where it is not."""
+    import importlib.util
+
+    if sys.platform.startswith("linux") or importlib.util.find_spec("espeakng_loader") is not None:
+        return "espeak"
+    return "pyttsx3"
 
 
 def resolve_engine_name(name: str) -> str:

@@ -1,4 +1,5 @@
-"""libespeak-ng driven synchronously through pyttsx3's own ctypes bindings (Linux default).
+"""libespeak-ng driven synchronously through pyttsx3's own ctypes bindings (the default engine wherever
+espeakng-loader has a wheel: Linux x86-64, macOS, 64-bit Windows; docs/platforms.md).
 
 pyttsx3's espeak *driver* loses audio (the first runAndWait returns before its file is written;
 a busy CPU truncates clips; a property change can be undone by its end-of-loop cancel). The same
@@ -10,13 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import os
-import sys
 import threading
 from types import ModuleType
 from typing import Any
 
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
+from ..workers import fork_allowed
 from . import espeak_voices
 from .base import Audio, Engine, Palette, VoiceInfo
 from .libespeak import bindings, load_library, rand_seed_function
@@ -48,8 +49,6 @@ class EspeakEngine(Engine):
     name = "espeak"
 
     def __init__(self) -> None:
-        if sys.platform != "linux" and not os.environ.get("AUDIOBOOK_FORCE_ESPEAK"):
-            raise EngineError("the espeak engine runs on Linux; use `engine: pyttsx3` here")
         self._es, self._data_dir, self.sample_rate = _load()
         self._chunks: list[bytes] = []
         # Keep a reference: ctypes callbacks must outlive every call into the library.
@@ -86,15 +85,19 @@ class EspeakEngine(Engine):
     def synthesize(self, text: str, voice: VoiceSpec) -> Audio:
         """A line's audio, the same whatever this process spoke before.
 
-        libespeak-ng keeps state from one utterance to the next that no call resets (measured: a line's
-        length moves by up to 1% with what came before, even across espeak_Terminate/Initialize), and
-        seeds its noise from the clock. So each line is spoken in a child forked from this process,
-        which never speaks itself, with the noise seed fixed: every line starts from the same state, the
-        output depends on the line alone, and `--jobs 2` renders exactly what `--jobs 1` does. About
-        4 ms a line; where fork is missing, lines are spoken here, seeded.
+        libespeak-ng keeps state from one utterance to the next that no call resets (the pitch flutter's
+        phase, a static inside its wave generator, among others; measured: a line's length moves by up
+        to 1% with what came before, even across espeak_Terminate/Initialize), and seeds its noise from
+        the clock. So each line is spoken in a child forked from this process, which never speaks
+        itself, with the noise seed fixed: every line starts from the same state, the output depends on
+        the line alone, and `--jobs 2` renders exactly what `--jobs 1` does. About 4 ms a line. Where
+        fork is missing (Windows) or turned off (AUDIOBOOK_NO_FORK), each line is spoken by a fresh copy
+        of the library instead (fresh_line.py): the same samples, at about the fork's cost.
         """
-        if not hasattr(os, "fork"):
-            return self._speak(text, voice)
+        if not fork_allowed():
+            from .fresh_line import speak_fresh
+
+            return Audio(speak_fresh(self._data_dir, text, voice), self.sample_rate)
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: speak, hand the samples over, go
@@ -122,6 +125,9 @@ class EspeakEngine(Engine):
 
     def _speak(self, text: str, voice: VoiceSpec) -> Audio:
         es = self._es
+        # The library has one callback for the process: another engine made here since (a test's, a
+        # preview's) took it over, and this one would collect nothing.
+        es.SetSynthCallback(self._collect)
         if _seed is not None:
             _seed(20261127)  # espeak-ng seeds its noise from the clock at start-up: fix it per line
         # Every setting, every time: nothing leaks from the previous line.

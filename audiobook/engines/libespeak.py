@@ -19,11 +19,15 @@ from ..errors import EngineError
 
 _lock = threading.Lock()
 _data_dir: list[str] = []  # the folder found by the first load_library() of this process
+_library: list[ctypes.CDLL] = []  # the library it loaded
 
 
 def load_library() -> str:
-    """Make libespeak-ng loadable by name, without initialising it, once per process. Returns the folder
-    holding espeak-ng-data ("" for the system's default); EngineError if there is no library."""
+    """Make libespeak-ng loadable, without initialising it, once per process. Returns the folder
+    holding espeak-ng-data ("" for the system's default); EngineError if there is no library.
+
+    On Linux the system's library is tried first, by its soname; else (and on macOS and Windows,
+    always) the espeakng-loader wheel's, by its path."""
     with _lock:
         if _data_dir:
             return _data_dir[0]
@@ -31,7 +35,9 @@ def load_library() -> str:
             raise EngineError("espeak-ng cannot run in a process that loaded the piper engine")
         data_dir = ""
         try:
-            ctypes.CDLL("libespeak-ng.so.1", mode=ctypes.RTLD_GLOBAL)
+            if not sys.platform.startswith("linux"):
+                raise OSError("the system's library is looked for on Linux only")
+            _library.append(ctypes.CDLL("libespeak-ng.so.1", mode=ctypes.RTLD_GLOBAL))
         except OSError:
             try:
                 import espeakng_loader
@@ -39,9 +45,9 @@ def load_library() -> str:
                 raise EngineError(
                     "espeak-ng is not installed: `pip install espeakng-loader` (or install espeak-ng)"
                 ) from exc
-            # The wheel's library is loaded globally under its soname, so pyttsx3's bindings,
-            # which ask for "libespeak-ng.so.1" by name, find it.
-            ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+            # Loaded globally: on Linux under its soname, so pyttsx3's bindings, which ask for
+            # "libespeak-ng.so.1" by name, find it; elsewhere bindings() hands them this one.
+            _library.append(ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL))
             data = espeakng_loader.get_data_path()
             os.environ.setdefault("ESPEAK_DATA_PATH", data)
             data_dir = str(Path(data).parent)
@@ -54,10 +60,41 @@ def bindings() -> ModuleType:
     EngineError if they cannot load it."""
     load_library()
     try:
-        from pyttsx3.drivers import _espeak
+        with _lock:
+            _bind_to(_library[0])
+            from pyttsx3.drivers import _espeak
     except Exception as exc:  # pyttsx3 raises RuntimeError when it cannot load the library
         raise EngineError(f"cannot load libespeak-ng through pyttsx3: {exc}") from exc
     return _espeak
+
+
+def _bind_to(library: ctypes.CDLL) -> None:
+    """Have pyttsx3's bindings, when first imported, bind `library`: they look for the library only in
+    a few fixed places (Homebrew's, Program Files), never in the wheel that load_library found."""
+    if "pyttsx3.drivers._espeak" in sys.modules:
+        return
+    loader = ctypes.cdll
+    real = loader.LoadLibrary
+    loader.LoadLibrary = lambda name: library  # type: ignore[method-assign]
+    try:
+        import pyttsx3.drivers._espeak  # noqa: F401
+    finally:
+        loader.LoadLibrary = real  # type: ignore[method-assign]
+
+
+def library_path() -> Path:
+    """The file of the libespeak-ng this process loaded (load_library): the wheel's path, or on Linux the
+    system's library found by its soname, read from the process's memory map."""
+    load_library()
+    name = _library[0]._name
+    if os.path.isabs(name):
+        return Path(name)
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:  # Linux: loaded by soname
+        for line in maps:
+            path = line.split(maxsplit=5)[-1].strip()
+            if os.path.basename(path).startswith("libespeak-ng.so"):
+                return Path(path)
+    raise EngineError(f"cannot find the file of the loaded {name}")
 
 
 def data_root(data_dir: str) -> Path | None:
@@ -79,9 +116,10 @@ def data_root(data_dir: str) -> Path | None:
 
 def rand_seed_function() -> Any:
     """espeak_ng_SetRandSeed of the loaded library, where it has it (espeak-ng 1.51 and later)."""
+    load_library()
     try:
-        fn = ctypes.CDLL("libespeak-ng.so.1").espeak_ng_SetRandSeed
-    except (OSError, AttributeError):
+        fn = _library[0].espeak_ng_SetRandSeed
+    except AttributeError:
         return None
     fn.argtypes = [ctypes.c_long]
     fn.restype = None

