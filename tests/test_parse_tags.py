@@ -195,3 +195,20 @@ def test_his_wife_is_the_woman_of_his_family_name() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "not a word to me") == "Mrs. Harker"
+
+
+def test_mr_surname_said_often_is_not_the_son_called_by_his_first_name() -> None:
+    # "Mr. Tallis" is the father; "Henry", once "Mr. Henry Tallis", the son: two men, two voices.
+    father = [f"Mr. Tallis sat down {where}. He looked tired." for where in ("by the fire", "on the step", "at last")]
+    son = [f"Henry stood {where}. He was smiling." for where in ("by the door", "at the window", "in the hall")]
+    talk = [
+        "\u201cThe frost will kill the roses,\u201d said Mr. Tallis.",
+        "\u201cThen we shall plant more,\u201d said Henry.",
+        "\u201cYou always say that,\u201d said Mr. Tallis.",
+        "\u201cAnd I am always right,\u201d said Henry.",
+    ]
+    text = "\n\n".join(["# One", "Mr. Henry Tallis came home in the spring.", *father, *son, *talk])
+    script = _parse(text)
+    names = {c.name: c for c in script.characters}
+    assert "Mr. Tallis" in names and "Mr. Tallis" not in names["Henry"].aliases
+    assert _speaker_of(script, "kill the roses") != _speaker_of(script, "plant more")

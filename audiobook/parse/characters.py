@@ -657,6 +657,8 @@ class _Clustering:
     named: list[_Cluster] = field(default_factory=list)
     # Per single name, the characters a title with it ("Mrs. Quill") or it alone ("Quill") went to.
     titled_single: defaultdict[str, list[_Cluster]] = field(default_factory=lambda: defaultdict(list))
+    # How often each single name is used bare ("George"), for telling a father from his son.
+    bare: Counter[str] = field(default_factory=Counter)
 
     def new(self, f: _Form) -> _Cluster:
         cl = _Cluster([f])
@@ -675,6 +677,7 @@ def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
     Forms in `maybe` join a character they clearly belong to, and never make a new one.
     Mr., Mrs. and Miss with one surname are three people; a bare surname goes to the one it fits."""
     state = _Clustering()
+    state.bare.update({f.tokens[0]: f.count for f in [*forms, *maybe] if len(f.tokens) == 1 and not f.title})
     _join_full_names(state, forms)
     state.named = list(state.clusters)
     _join_titled_names(state, forms)
@@ -722,8 +725,16 @@ def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
         # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a
         # surname join a full name only when it is given with the same title ("Mrs. June Pell").
         tc = _title_class(f.title)
-        fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms)]
+        fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms) and not _two_men(state, c, f)]
     return fits
+
+
+def _two_men(state: _Clustering, cl: _Cluster, f: _Form) -> bool:
+    """Whether "Mr. Emerson", said again and again, is someone else than the George Emerson the book
+    calls "George" at least as often: a father and his son (once, "Mr. George Emerson")."""
+    uses = CHARACTER_LIMITS["two_names_uses"]
+    firsts = {g.tokens[0] for g in cl.forms if len(g.tokens) > 1}
+    return f.count >= uses and any(state.bare[first] >= f.count for first in firsts)
 
 
 def _join_bare_names(state: _Clustering, forms: list[_Form], maybe: list[_Form]) -> None:

@@ -81,6 +81,8 @@ CHARACTER_LIMITS = {
     "first_name_ratio": 3,
     # A name that tags speech this many times is a person, whatever prepositions stand before it elsewhere.
     "speaker_tags": 3,
+    # "Mr. Emerson" used this many times, and "George" (of George Emerson) as often: two men.
+    "two_names_uses": 5,
 }
 
 # Naming a first-person narrator from what the others call them (__init__.py).
