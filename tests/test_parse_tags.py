@@ -212,3 +212,18 @@ def test_mr_surname_said_often_is_not_the_son_called_by_his_first_name() -> None
     names = {c.name: c for c in script.characters}
     assert "Mr. Tallis" in names and "Mr. Tallis" not in names["Henry"].aliases
     assert _speaker_of(script, "kill the roses") != _speaker_of(script, "plant more")
+
+
+def test_a_house_or_a_street_is_no_character() -> None:
+    # "Gull Cottage stood…", "Wren Street lay…": named as people are (they act), but places.
+    text = "\n\n".join(
+        [
+            "# One",
+            "Gull Cottage stood on the cliff. Gull Cottage looked out to sea. Wren Street lay below it.",
+            "Wren Street woke early. Nora Finch lived at Gull Cottage; she walked down to Wren Street.",
+            "\u201cThe fish are in,\u201d said Nora Finch.",
+        ]
+    )
+    names = {c.name for c in _parse(text).characters}
+    assert "Nora Finch" in names
+    assert not names & {"Gull Cottage", "Wren Street"}

@@ -37,6 +37,7 @@ from .lexicon import (
     OCCUPATIONS,
     PERSON_NOUNS,
     PHRASAL_SPEECH_VERBS,
+    PLACE_WORDS,
     RANK_TITLES,
     SPEECH_VERBS,
     TITLE_CLASS,
@@ -475,6 +476,8 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
         return False
     if all(t.lower() in TITLES for t in f.tokens):
         return False  # "Mrs" on its own is nobody
+    if len(f.tokens) > 1 and not f.title and f.tokens[-1] in PLACE_WORDS:
+        return False  # "Windy Corner lay in the sun"
     if f.title:
         return True
     if len(f.tokens) == 1 and f.tokens[0].endswith("ing"):

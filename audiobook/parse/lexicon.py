@@ -259,6 +259,13 @@ PERSON_NOUNS.update(
     }
 )
 
+# The last word of a place's name and seldom of a person's: "Windy Corner", "Barton Cottage", "Hanover
+# Square" (not Park, Lane or Castle, which are surnames too: Lena Park, Lois Lane).
+PLACE_WORDS = frozenset(
+    """Abbey Avenue Cottage Corner Crescent Gardens Lodge Manor Palace Parsonage Rectory Road Square Station
+    Street Terrace Vicarage""".split()
+)
+
 # Common English given names that say a sex, for a character whose pronouns the text never shows
 # ("Babs", "Randolph"): a general list, not any book's cast. Names used for both sexes are left out.
 GIVEN_NAMES: dict[str, str] = {
