@@ -227,3 +227,24 @@ def test_a_house_or_a_street_is_no_character() -> None:
     names = {c.name for c in _parse(text).characters}
     assert "Nora Finch" in names
     assert not names & {"Gull Cottage", "Wren Street"}
+
+
+def test_one_little_or_a_mama_makes_no_child_of_a_grown_up() -> None:
+    # "However little Mr. Quill liked it" is no child, nor is a daughter who says "Mama" once in many
+    # lines; "little Tom", said again and again, is a boy.
+    things = "tea cart room fire lamp bath soup pie broth cake".split()
+    lines = [f"\u201cThe {thing} is ready,\u201d said Ellen Quill." for thing in things]
+    text = "\n\n".join(
+        [
+            "# One",
+            "However little Mr. Quill liked it, he went. Mr. Quill walked to the mill; he was tired.",
+            "Little Tom ran after him. Little Tom was six. Ellen Quill waited; she was twenty.",
+            "\u201cMama, the bread has risen,\u201d said Ellen Quill.",
+            *lines,
+            "\u201cWait for me!\u201d said Tom.",
+        ]
+    )
+    ages = {c.name: c.age for c in _parse(text).characters}
+    assert ages["Mr. Quill"] != "child"
+    assert ages["Ellen Quill"] != "child"
+    assert ages["Tom"] == "child"

@@ -14,7 +14,7 @@ from .attribute import NARRATOR, Decision, attribute_chapter, vocatives
 from .characters import CharacterIndex, find_characters
 from .lexicon import CHILD_VOCATIVES
 from .quotes import Quote, find_quotes, speech_by_paragraph
-from .weights import NARRATOR_NAME
+from .weights import CHARACTER_LIMITS, NARRATOR_NAME
 
 __all__ = ["parse_book", "find_quotes", "find_characters"]
 
@@ -167,7 +167,9 @@ def _characters(index: CharacterIndex, chapters: list[Chapter], extra: list[Char
     out = []
     for c in [*index.characters.values(), *extra]:
         name = c.name
-        age = c.age if c.age != "unknown" or not child_voice[name] else "child"
+        # A child calls out "Mommy!" often; a grown daughter of an old novel says "Mama" now and then.
+        calls = child_voice[name] and child_voice[name] >= CHARACTER_LIMITS["child_call_share"] * lines.get(name, 0)
+        age = c.age if c.age != "unknown" or not calls else "child"
         out.append(replace(c, age=age, lines=lines.get(name, 0), words=words.get(name, 0)))
     out.sort(key=lambda c: (-c.lines, -c.words, c.name))
     return tuple(out)

@@ -194,16 +194,23 @@ class _Cluster:
         }
         return said.pop() if len(said) == 1 else "unknown"  # type: ignore[return-value]
 
-    def age(self) -> Age:
+    def age(self, votes_wanted: bool = True) -> Age:
+        """The age the text gives; with `votes_wanted`, a child or an old age only when said a few times."""
         ages: Counter[str] = Counter()
         for f in self.forms:
             ages.update(f.ages)
-            for noun, n in f.nouns.items():
-                ages[PERSON_NOUNS[noun][1]] += n
+            for noun, n in f.nouns.items():  # "her son Pip", "the King": said outright, worth two
+                ages[PERSON_NOUNS[noun][1]] += 2 * n
         ages.pop("unknown", None)
+        if any(_title_class(f.title) in ("mr", "mrs") and _bare_title(f) != "master" for f in self.forms):
+            ages.pop("child", None)  # a Mr. or a Mrs. is grown up ("little Mr. Darcy" is a figure of speech)
         if not ages:
             return "unknown"
-        return ages.most_common(1)[0][0]  # type: ignore[return-value]
+        age, votes = ages.most_common(1)[0]
+        # One "young Elinor" in a novel makes no child: a child's or an old voice wants a few uses saying so.
+        wanted = max(CHARACTER_LIMITS["age_votes"], CHARACTER_LIMITS["age_share"] * self.count)
+        sure = age == "adult" or votes >= wanted or not votes_wanted
+        return age if sure else "unknown"  # type: ignore[return-value]
 
     def name(self) -> str:
         # The form the text uses most; ties go to the fuller form.
@@ -802,7 +809,8 @@ def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
             t = _bare_title(f)
             if t in TITLE_DESCRIPTIONS:
                 claims[TITLE_DESCRIPTIONS[t]].add(name)
-        gender, age = cl.gender(), cl.age()
+        # "the boy" is the only boy the text ever calls little, even once ("little Pip")
+        gender, age = cl.gender(), cl.age(votes_wanted=False)
         if age == "child" and gender != "unknown":
             claims["boy" if gender == "male" else "girl"].add(name)
         if age == "elderly" and gender != "unknown":

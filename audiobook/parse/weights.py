@@ -83,6 +83,11 @@ CHARACTER_LIMITS = {
     "speaker_tags": 3,
     # "Mr. Emerson" used this many times, and "George" (of George Emerson) as often: two men.
     "two_names_uses": 5,
+    # An age ("little Pip", "old Isaac", "her son") wants at least this many uses saying it, and one in 200 of all.
+    "age_votes": 2,
+    "age_share": 0.005,
+    # A speaker is a child when at least this share of their lines open with "Mommy!", "Papa", ...
+    "child_call_share": 0.1,
 }
 
 # Naming a first-person narrator from what the others call them (__init__.py).
