@@ -112,7 +112,8 @@ def make_casting(script: Script, config: VoicesConfig, engine: str, palette: Pal
     hand_cast = {e.voice.voice for e in config.characters if e.voice.voice} | (
         {config.narrator.voice} if config.narrator.voice else set()
     )
-    uncast = [c for c in script.characters if c.name not in entries]
+    told = first_person(script)
+    uncast = [c for c in script.characters if c.name not in entries and c.name not in told]
     narrator_auto, fallback_auto, auto = auto_cast(uncast, engine, palette, hand_cast)
     narrator = config.narrator.spec(engine, narrator_auto)
     fallback = (config.fallback or VoiceEntry()).spec(engine, fallback_auto)
@@ -123,10 +124,18 @@ def make_casting(script: Script, config: VoicesConfig, engine: str, palette: Pal
             e = entries[c.name]
             characters[c.name] = e.voice.spec(engine, fallback)
             roles[c.name] = e.name
+        elif c.name in told:  # "…," I said: the voice that tells the story says its own lines
+            characters[c.name] = narrator
+            roles[c.name] = c.name
         elif auto_all:
             characters[c.name] = auto[c.name]
             roles[c.name] = c.name
     return Casting(narrator, fallback, characters, roles)
+
+
+def first_person(script: Script) -> set[str]:
+    """The character who tells the story as "I" (the parser names them, with the alias "I")."""
+    return {c.name for c in script.characters if c.name == "I" or "I" in c.aliases}
 
 
 def cast_script(script: Script, casting: Casting, config: VoicesConfig, announce: bool = True) -> CastScript:

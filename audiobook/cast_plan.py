@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cast import make_casting
+from .cast import first_person, make_casting, match_entries
 from .config import load_config, write_cast
 from .model import Character, VoiceSpec
 from .pipeline import check_voices, prepare
@@ -19,7 +19,8 @@ class CastPlan:
 
     # (character, voice, origin). origin: "voices.yaml" (cast there); "fallback" (voices.yaml does not
     # list them: `generate` reads their lines with the fallback voice); "auto" (there is no voices.yaml:
-    # `generate` auto-casts everyone, with this voice); "added" (just written into voices.yaml).
+    # `generate` auto-casts everyone, with this voice); "added" (just written into voices.yaml);
+    # "narrator" (the first-person narrator, whose lines the narrator's voice reads unless voices.yaml casts them).
     rows: list[tuple[Character, VoiceSpec, str]]
     narrator: VoiceSpec
     fallback: VoiceSpec
@@ -44,7 +45,7 @@ def plan_cast(
     given = config_path if exists or (required and not write) else None
     prep = prepare(source, given, voices_dirs=voices_dirs)  # as `generate` does
     speaking = [c for c in prep.script.characters if c.lines]
-    known = {c.name for c in speaking if exists and c.name in prep.casting.roles}
+    known = set(match_entries(prep.script.characters, prep.config.characters)) if exists else set()
     casting, added = prep.casting, []
     if write:
         proposal = make_casting(prep.script, prep.config, prep.engine.name, prep.engine.palette(), auto_all=True)
@@ -63,11 +64,15 @@ def plan_cast(
         check_voices(config, prep.engine)
         casting = make_casting(prep.script, config, prep.engine.name, prep.engine.palette(), auto_all=False)
 
+    teller = first_person(prep.script) - known
+
     def origin(name: str) -> str:
         if name in known:
             return "voices.yaml"
         if name in added:
             return "added"
+        if name in teller:
+            return "narrator"
         return "fallback" if exists or write else "auto"
 
     rows = [(c, casting.voice_of(c.name), origin(c.name)) for c in speaking]

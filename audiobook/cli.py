@@ -389,6 +389,7 @@ def cast(source: str, config: str | None, write: bool, voices_dirs: tuple[str, .
         "added": "added",
         "fallback": "fallback (add with --write)",
         "auto": "auto-cast (keep with --write)",
+        "narrator": 'the narrator\'s voice ("I")',
     }
     rows = [("narrator", "", "", "", "", plan.narrator, "")] + [
         (c.name, str(c.lines), str(c.words), c.gender, c.age, v, origins[origin]) for c, v, origin in plan.rows

@@ -157,3 +157,36 @@ def test_cast_write_where_it_cannot_is_one_error_line_and_exit_7(tale):
     r = run("cast", str(tale), "--write", "-c", "missing/voices.yaml")
     _one_error_line(r, ExitCode.OUTPUT, "missing/voices.yaml: cannot write")
     assert not Path("missing").exists()
+
+
+_TOLD = """# One
+
+Tom Avery met me at the quay. He carried two bags.
+
+"The ferry leaves at six," I said.
+
+"Then we must hurry," said Tom Avery.
+
+"We have an hour yet," I said.
+"""
+
+
+def test_a_first_person_narrator_speaks_in_the_narrators_voice_unless_voices_yaml_says(tmp_path):
+    story = tmp_path / "told.md"
+    story.write_text(_TOLD, encoding="utf-8")
+    plan = cast_plan.plan_cast(story, tmp_path / "voices.yaml")  # no voices.yaml: auto-cast
+    rows = {c.name: (voice, origin) for c, voice, origin in plan.rows}
+    assert rows["I"] == (plan.narrator, "narrator")
+    assert rows["Tom Avery"][0] != plan.narrator
+    # voices.yaml that casts the narrator character: that voice, not the narrator's.
+    (tmp_path / "voices.yaml").write_text(
+        "narrator: {voice: gmw/en-gb-x-rp}\ncharacters:\n  I: {voice: gmw/en-us+m3}\n", encoding="utf-8"
+    )
+    plan = cast_plan.plan_cast(story, tmp_path / "voices.yaml")
+    rows = {c.name: (voice, origin) for c, voice, origin in plan.rows}
+    assert rows["I"][0].voice_id == "gmw/en-us+m3" and rows["I"][1] == "voices.yaml"
+    # voices.yaml that does not list them: still the narrator's voice, not the fallback.
+    (tmp_path / "voices.yaml").write_text("narrator: {voice: gmw/en-gb-x-rp}\n", encoding="utf-8")
+    plan = cast_plan.plan_cast(story, tmp_path / "voices.yaml")
+    rows = {c.name: (voice, origin) for c, voice, origin in plan.rows}
+    assert rows["I"] == (plan.narrator, "narrator")
