@@ -252,6 +252,7 @@ class RemoteStore:
     def check_writable(self) -> None:
         probe = f"{self.root.rstrip('/')}/.audiobook-write-test-{uuid.uuid4().hex}"
         try:
+            self.fs.makedirs(self.root, exist_ok=True)
             self.fs.pipe_file(probe, b"")
             self.fs.rm(probe)
         except Exception as exc:
