@@ -351,6 +351,11 @@ def generate(
             voices_dirs=voices_dirs,
             executors=executors,
         )
+    _say_report(report, quiet)
+
+
+def _say_report(report: BuildReport, quiet: bool) -> None:
+    """A render's warnings, summary and failed lines (exit code SYNTHESIS when any failed)."""
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not quiet:
