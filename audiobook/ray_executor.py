@@ -1,7 +1,7 @@
 """Lines spoken on a Ray cluster (`generate --executor ray`): the second implementation of synth's
 Executor, beside the local process pool.
 
-A Ray actor per worker builds its engine once (synth.start_worker, as a pool worker does) and speaks
+A Ray actor per worker builds its engine once (in a worker process of its own, as a pool does) and speaks
 units of jobs, writing each line to the shared cache as it is made; the render gets the blocks back in
 order, with a bounded number of units in flight. An actor that dies (its process killed, its node gone)
 costs only time: the units it held are sent to the actors still alive, and a fresh actor is started in
@@ -18,7 +18,8 @@ from typing import Any
 
 from .engines.base import Engine
 from .errors import AudiobookError, EngineError
-from .synth import UNITS_PER_WORKER, Job, Spoken, speak_unit, start_worker
+from .synth import UNITS_PER_WORKER, Job, Spoken, local_pool
+from .workers import DIED
 
 INSTALL = "pip install 'audiobook[ray]'"
 # How often one unit may be lost with its actor before the render gives up (a unit that kills every
@@ -37,32 +38,28 @@ def import_ray() -> Any:
     return ray
 
 
-class _Never:
-    """A stop event that is never set: an actor's unit is always spoken whole."""
-
-    def is_set(self) -> bool:
-        return False
-
-
 class Speaker:
-    """A Ray actor's state: one engine, built when the actor starts. An engine that cannot start is
-    said in answer to every unit (the render's one error line), not as an actor that died."""
+    """A Ray actor's state: one engine, built once, in a worker process of its own (synth.local_pool,
+    one worker: the process a local pool speaks in). Not in the actor's own process: a Ray worker runs
+    threads and libraries that draw on libc's random numbers, and espeak-ng's noise draws on them too,
+    so lines spoken there came out different from run to run (measured: 6 lines of 100 of the
+    benchmark novel); a clean process speaks every line as `--jobs 1` does. An engine that cannot start
+    is said in answer to every unit (the render's one error line); a worker process that dies takes
+    its actor with it, so that its units are sent to another."""
 
     def __init__(self, engine_name: str, options: dict[str, Any], cache_root: str | None):
-        self.failed: AudiobookError | None = None
-        self.state: Any = None
-        try:
-            self.state = start_worker(engine_name, options, cache_root)
-        except AudiobookError as exc:
-            self.failed = exc
+        self.pool = local_pool(engine_name, options, cache_root, 1, in_flight=1)
 
     def ready(self) -> int:
         return os.getpid()
 
     def speak(self, jobs: list[Job]) -> list[Spoken]:
-        if self.failed is not None:
-            raise self.failed
-        return speak_unit(self.state, jobs, _Never())
+        try:
+            return self.pool.call(jobs)
+        except EngineError as exc:
+            if str(exc) == DIED:
+                os._exit(1)  # the actor dies with its worker: RayExecutor sends the unit elsewhere
+            raise
 
 
 @dataclass(eq=False)

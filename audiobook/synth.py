@@ -110,7 +110,7 @@ UNIT = 4
 UNITS_PER_WORKER = 3
 
 
-def start_worker(engine_name: str, options: dict[str, Any], cache_root: str | None) -> tuple[Engine, BlockCache | None]:
+def _start_worker(engine_name: str, options: dict[str, Any], cache_root: str | None) -> tuple[Engine, BlockCache | None]:
     """A worker's engine and cache. An engine that cannot start here is said in answer to the first
     unit of work (workers.serve_units), as the render's one error line."""
     from .engines import create_engine
@@ -122,7 +122,7 @@ def start_worker(engine_name: str, options: dict[str, Any], cache_root: str | No
     return engine, BlockCache(cache_root) if cache_root else None
 
 
-def speak_unit(state: tuple[Engine, BlockCache | None], jobs: list[Job], stop: Any) -> list[Spoken]:
+def _speak_unit(state: tuple[Engine, BlockCache | None], jobs: list[Job], stop: Any) -> list[Spoken]:
     engine, cache = state
     spoken = []
     for job in jobs:
@@ -133,8 +133,8 @@ def speak_unit(state: tuple[Engine, BlockCache | None], jobs: list[Job], stop: A
 
 
 def _serve(conn: Any, stop: Any, parent: int, engine: tuple[str, dict[str, Any]], cache_root: str | None) -> None:
-    start = functools.partial(start_worker, engine[0], engine[1], cache_root)
-    serve_units(conn, stop, parent, start, speak_unit)
+    start = functools.partial(_start_worker, engine[0], engine[1], cache_root)
+    serve_units(conn, stop, parent, start, _speak_unit)
 
 
 class Executor(Protocol):
@@ -156,13 +156,18 @@ class Executors(Protocol):
     def start(self, engine: Engine, cache_root: str | None, workers: int, engines: int) -> Executor: ...
 
 
+def local_pool(
+    engine_name: str, options: dict[str, Any], cache_root: str | None, workers: int, in_flight: int = UNITS_PER_WORKER
+) -> WorkerPool[list[Job], list[Spoken]]:
+    """`workers` processes on this machine, each with its own engine `engine_name` built from `options`."""
+    return WorkerPool(workers, _serve, (os.getpid(), (engine_name, options), cache_root), in_flight)
+
+
 class LocalExecutors:
     """Worker processes on this machine (workers.WorkerPool), one engine each."""
 
     def start(self, engine: Engine, cache_root: str | None, workers: int, engines: int) -> Executor:
-        args = (os.getpid(), (engine.name, engine.options()), cache_root)
-        pool: WorkerPool[list[Job], list[Spoken]] = WorkerPool(workers, _serve, args, UNITS_PER_WORKER)
-        return pool
+        return local_pool(engine.name, engine.options(), cache_root, workers)
 
 
 def _flatten(results: Iterator[list[Spoken]]) -> Generator[Spoken, None, None]:
