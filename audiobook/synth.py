@@ -110,7 +110,9 @@ UNIT = 4
 UNITS_PER_WORKER = 3
 
 
-def _start_worker(engine_name: str, options: dict[str, Any], cache_root: str | None) -> tuple[Engine, BlockCache | None]:
+def _start_worker(
+    engine_name: str, options: dict[str, Any], cache_root: str | None
+) -> tuple[Engine, BlockCache | None]:
     """A worker's engine and cache. An engine that cannot start here is said in answer to the first
     unit of work (workers.serve_units), as the render's one error line."""
     from .engines import create_engine
