@@ -178,8 +178,15 @@ def render_books(
         if at_once == 1:
             done = [one(story) for story in stories]
         else:
-            with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="book") as pool:
+            pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="book")
+            try:
                 done = list(pool.map(one, stories))
+            except BaseException:  # Ctrl-C: the books being rendered stop at their next line, the rest never start
+                if shared is not None:
+                    shared.close()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown()
     finally:
         if shared is not None:
             shared.close()

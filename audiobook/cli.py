@@ -119,8 +119,8 @@ def executor_options(command: Callable[..., Any]) -> Callable[..., Any]:
         "--address",
         default=None,
         metavar="HOST:PORT",
-        help="With --executor ray: the cluster to join (e.g. ray://head:10001 or head:6379; default: "
-        "$RAY_ADDRESS, else a Ray started on this machine for the run).",
+        help="With --executor ray: the cluster to join, as `ray start --head` printed it (e.g. head:6379; "
+        "default: $RAY_ADDRESS, else a Ray started on this machine for the run).",
     )(command)
     return click.option(
         "--executor",

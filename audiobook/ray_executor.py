@@ -197,7 +197,8 @@ class RayExecutor:
             raise EngineError("no Ray worker is left to speak; check `ray status`")
 
     def close(self) -> None:
-        """Let the actors go (a line being spoken is finished, and kept in the cache, by its actor)."""
+        """Let the actors go (ray.kill: their worker processes follow within a second). A line being
+        spoken then is dropped; the cache holds only whole entries, so nothing is left half-made."""
         with self._lock:
             actors, self._actors, self._starting = self._actors + self._starting, [], []
         for actor in actors:

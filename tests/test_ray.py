@@ -136,23 +136,25 @@ def test_three_books_on_three_nodes_match_jobs_1_with_a_worker_killed(cluster, t
     assert killer.killed and lost >= 1  # a worker died mid-render, and the run noticed and went on
     assert _mp3s(tmp_path / "ray") == expected
     assert sum(r.report.synthesized for r in results) > 0
+    _generate_on_the_cluster(tmp_path, shared_cache, expected)
 
 
-@pytest.mark.integration
-def test_generate_on_the_cluster_reuses_the_shared_cache(cluster, tmp_path):
-    """`generate --executor ray` joins the cluster this process is connected to; the second render is
-    all cache hits (the workers wrote the cache; the render read it)."""
+def _generate_on_the_cluster(tmp_path, shared_cache: str, expected) -> None:
+    """`generate --executor ray` joins the cluster this process is connected to: with the batch's
+    cache every line is a hit (the workers wrote it, the render reads it); with none, every line is
+    spoken on the cluster. Both give the --jobs 1 bytes."""
     from audiobook.cli import cli
 
-    (tmp_path / "ferry.txt").write_text(SHORT_BOOKS["ferry.txt"], encoding="utf-8")
-    cache = (tmp_path / "cache").as_uri()
-    args = ["generate", str(tmp_path / "ferry.txt"), "--executor", "ray", "--cache-dir", cache]
-    first = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "a")])
-    again = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "b")])
-    assert first.exit_code == 0, first.output
-    assert again.exit_code == 0, again.output
-    assert " 0 synthesized" not in first.output and " 0 synthesized" in again.output
-    assert _mp3s(tmp_path / "a") and _mp3s(tmp_path / "a") == _mp3s(tmp_path / "b")
+    ferry = ["generate", str(tmp_path / "ferry.txt"), "-c", str(tmp_path / "ferry.yaml"), "--executor", "ray"]
+    warm = CliRunner().invoke(cli, [*ferry, "--cache-dir", shared_cache, "-o", str(tmp_path / "warm")])
+    assert warm.exit_code == 0, warm.output
+    assert ": 0 synthesized, " in warm.output
+    orchard = ["generate", str(tmp_path / "orchard.md"), "--executor", "ray", "--no-cache", "-j", "2"]
+    cold = CliRunner().invoke(cli, [*orchard, "-o", str(tmp_path / "warm")])
+    assert cold.exit_code == 0, cold.output
+    assert ", 0 reused" in cold.output
+    made = _mp3s(tmp_path / "warm")
+    assert len(made) == 3 and made == {name: expected[name] for name in made}
 
 
 def test_without_ray_executor_ray_says_how_to_install_it(tmp_path, monkeypatch):
