@@ -18,9 +18,10 @@ from pathlib import Path
 from .engines.base import Engine
 from .errors import AudiobookError, ExitCode
 from .model import BuildReport, ReadOptions, RenderOptions
-from .pipeline import generate
+from .pipeline import prepare, render
 from .synth import Executor, Executors, Job, LocalExecutors, Spoken
 
+_PREPARING = threading.Lock()
 STORY_SUFFIXES = (".txt", ".md", ".markdown", ".epub", ".html", ".htm", ".xhtml")
 
 
@@ -198,15 +199,14 @@ def _render_one(story: str | Path, batch: Batch, executors: Executors | None) ->
     started = time.monotonic()
     result = BookResult(str(story))
     try:
-        result.report = generate(
-            story,
-            batch.config_for(str(story)),
-            batch.out_root,
-            batch.options,
-            reading=batch.reading,
-            voices_dirs=batch.voices_dirs,
-            executors=executors,
-        )
+        # One book at a time builds its engine and casts: an engine in this process (espeak-ng's
+        # library) is not safe to start, or to list voices, from two threads at once.
+        with _PREPARING:
+            prep = prepare(story, batch.config_for(str(story)), reading=batch.reading, voices_dirs=batch.voices_dirs)
+        try:
+            result.report = render(prep, batch.out_root, batch.options, None, None, Path(story).name, executors)
+        finally:
+            prep.engine.close()  # a mixed cast's other engines run in processes of their own
         if result.report.failed:
             count = len(result.report.failed)
             result.error = f"{count} line{'s' * (count != 1)} not synthesized: {result.report.failed[0]}"
