@@ -17,7 +17,7 @@ unexport PYTHONDONTWRITEBYTECODE
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[test,piper]' -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[test,piper,ray]' -c constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.parse_speed
 	$(BIN)/python -m bench.recast
 	$(BIN)/python -m bench.piper --skip-wer
+	$(BIN)/python -m bench.ray
 
 # Piper against piper alone, and the generic recogniser's word errors of espeak-ng, joe and each derived
 # timbre (needs `pip install -e '.[bench]'` for pocketsphinx; 15-40 minutes on 2 cores)

@@ -113,6 +113,39 @@ def cache_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def executor_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor and --address: where lines are spoken (worker processes here, or a Ray cluster)."""
+    command = click.option(
+        "--address",
+        default=None,
+        metavar="HOST:PORT",
+        help="With --executor ray: the cluster to join, as `ray start --head` printed it (e.g. head:6379; "
+        "default: $RAY_ADDRESS, else a Ray started on this machine for the run).",
+    )(command)
+    return click.option(
+        "--executor",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="local: worker processes on this machine. ray: Ray actors on a cluster (pip install "
+        "'audiobook[ray]'); give every node the same --cache-dir (a shared folder or an s3:// URL).",
+    )(command)
+
+
+def _executors(executor: str, address: str | None, jobs: int | None) -> Any:
+    """A context that yields the executors to speak with: None (worker processes here, as --jobs
+    says) or a Ray cluster's (RayExecutors: --jobs actors, or one per CPU of the cluster)."""
+    import contextlib
+
+    if executor != "ray":
+        if address:
+            raise click.BadParameter("--address is for --executor ray", param_hint="--address")
+        return contextlib.nullcontext(None)
+    from .ray_executor import RayExecutors
+
+    return RayExecutors(address, jobs)
+
+
 def _year(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--year as a tag player apps read: YYYY or YYYY-MM-DD."""
     import datetime
@@ -208,8 +241,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes (default: all cores; 1 renders in this process).",
+    help="Worker processes (default: all cores; 1 renders in this process). With --executor ray: Ray "
+    "workers (default: one per CPU of the cluster).",
 )
+@executor_options
 @click.option(
     "--title",
     default=None,
@@ -270,6 +305,8 @@ def generate(
     cache_dir: str | None,
     no_cache: bool,
     jobs: int | None,
+    executor: str,
+    address: str | None,
     title: str | None,
     author: str | None,
     narrator: str | None,
@@ -298,7 +335,10 @@ def generate(
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
     reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
     then = "Every line is spoken; encoding the M4B (a few minutes for a novel)..." if "m4b" in fmt else ""
-    with ProgressBar(show=not quiet and sys.stderr.isatty(), then=then) as bar:
+    with (
+        _executors(executor, address, jobs) as executors,
+        ProgressBar(show=not quiet and sys.stderr.isatty(), then=then) as bar,
+    ):
         report = run(
             source,
             _config_to_read(source, config),
@@ -309,7 +349,13 @@ def generate(
             on_start=bar.start,
             reading=reading,
             voices_dirs=voices_dirs,
+            executors=executors,
         )
+    _say_report(report, quiet)
+
+
+def _say_report(report: BuildReport, quiet: bool) -> None:
+    """A render's warnings, summary and failed lines (exit code SYNTHESIS when any failed)."""
     for w in report.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not quiet:
@@ -318,6 +364,81 @@ def generate(
         for f in report.failed:
             click.echo(f"Error: line not synthesized: {f}", err=True)
         sys.exit(ExitCode.SYNTHESIS)
+
+
+@cli.command(short_help="Render many stories in one run, on one pool or cluster.")
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(path_type=str))
+@config_option("One voices.yaml for every story; without it each story reads the voices.yaml beside it")
+@output_option("Folder to write every book's `<Author>/<Title>/` into.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary table (no line per book as it ends).")
+@cache_options
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores; 1 renders one book at a time in this process). With "
+    "--executor ray: Ray workers (default: one per CPU of the cluster).",
+)
+@executor_options
+@click.option(
+    "--books-at-once",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Books rendered side by side on the shared workers (so none idles while a book is finished).",
+)
+@click.option(
+    "--preset",
+    type=click.Choice(["standard", "acx"]),
+    default="standard",
+    show_default=True,
+    help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).",
+)
+@click.option("--no-announce", is_flag=True, help="Do not read each chapter's title at its start.")
+@notes_option
+@voices_dir_option
+def batch(
+    paths: tuple[str, ...],
+    config: str | None,
+    output: str,
+    quiet: bool,
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int | None,
+    executor: str,
+    address: str | None,
+    books_at_once: int,
+    preset: str,
+    no_announce: bool,
+    notes: str,
+    voices_dirs: tuple[str, ...],
+) -> None:
+    """Render every story in PATH... (files, or every .txt, .md, .epub and .html under a folder) into
+    OUTPUT, sharing one pool of workers (or one Ray cluster) and one line cache. A book that fails is
+    reported by name and the others go on; a summary table ends the run (on stdout), and the exit code
+    is the first failed book's when any failed."""
+    from .batch import Batch, book_line, find_stories, render_books, summary_table
+    from .model import ReadOptions, RenderOptions
+
+    stories = find_stories(paths, output)
+    if not stories:
+        raise click.BadParameter("no story file (.txt, .md, .epub, .html) there", param_hint="PATH...")
+    options = RenderOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        bitrate_kbps=192 if preset == "acx" else 128,
+    )
+    reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
+    plan = Batch(output, options, lambda story: _config_to_read(story, config), reading, voices_dirs)
+    say = None if quiet else (lambda result: click.echo(book_line(result), err=True))
+    with _executors(executor, address, jobs) as executors:
+        results = render_books(stories, plan, executors, books_at_once, say)
+    click.echo(summary_table(results))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        sys.exit(failed[0].exit_code)
 
 
 class ProgressBar:

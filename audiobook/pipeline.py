@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import scriptfile
 from .assemble import ChapterAudio, write_chapter, write_transcript
-from .cache import BlockCache
+from .cache import BlockCache, is_url
 from .cast import Casting, cast_script, language_mismatch, make_casting
 from .config import VoicesConfig, load_config
 from .engines import Engine, create_engine, engine_of, voice_label
@@ -37,7 +37,7 @@ from .publish import (
     load_cover,
 )
 from .speech import Pronouncer
-from .synth import Synthesizer, make_jobs, silence_job
+from .synth import Executors, Synthesizer, make_jobs, silence_job
 
 Progress = Callable[[int], None]
 
@@ -177,11 +177,17 @@ def output_root(out_root: str | Path) -> Path:
     return out
 
 
-def cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -> Path | None:
-    """The line cache's folder (by default OUTPUT/.cache), checked writable: a cache that cannot be
-    written would make every later render start from nothing, silently."""
+def cache_root(out_root: Path, cache_dir: str | Path | None, use_cache: bool) -> Path | str | None:
+    """The line cache's folder (by default OUTPUT/.cache) or fsspec URL (`s3://bucket/prefix`: one cache
+    for every node of a cluster), checked writable: a cache that cannot be written would make every
+    later render start from nothing, silently."""
     if not use_cache:
         return None
+    if cache_dir and is_url(cache_dir):
+        remote = BlockCache(cache_dir)
+        remote.check_writable()
+        remote.remove_stale_temporaries()
+        return str(cache_dir)
     root = Path(cache_dir) if cache_dir else out_root / ".cache"
     if root.exists() and not root.is_dir():
         raise OutputError(f"{root}: is a file, not a folder; give --cache-dir a folder, or use --no-cache")
@@ -219,10 +225,12 @@ def render(
     info: BookInfo | None = None,
     progress: Progress | None = None,
     source_name: str = "",
+    executors: Executors | None = None,
 ) -> BuildReport:
     """Synthesize and assemble every chapter into `out_root/<Author>/<Title>/`, reusing cached lines
     (by default under `out_root/.cache/`); then the manifest, playlist, read-along page and, when asked,
-    the M4B. One run at a time per book folder; the folder changes only when the whole book is done."""
+    the M4B. One run at a time per book folder; the folder changes only when the whole book is done.
+    `executors` speak the lines (a Ray cluster), instead of `options.jobs` processes here."""
     started = time.monotonic()
     options = options or RenderOptions()
     info = book_info(info, prep.script, prep.engine.version)
@@ -236,7 +244,8 @@ def render(
         with FolderLock(book_dir):
             folder = BookFolder(book_dir)
             try:
-                _render_book(prep, folder, cache, options, info, cover, report, progress, source_name)
+                staged = _Staged(folder, cache, options, info, cover, executors)
+                _render_book(prep, staged, report, progress, source_name)
                 report.files = [str(p) for p in folder.publish() if p.suffix in (".mp3", ".m4b", ".epub")]
             except BaseException:
                 folder.discard()
@@ -263,19 +272,25 @@ def _own_cover(script: Script) -> Cover | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """Where and how a book is rendered: its folder, the cache, the options, tags and cover, and the
+    executors that speak its lines (None: options.jobs processes on this machine)."""
+
+    folder: BookFolder
+    cache: Path | str | None
+    options: RenderOptions
+    info: BookInfo
+    cover: Cover | None
+    executors: Executors | None
+
+
 def _render_book(
-    prep: Prepared,
-    folder: BookFolder,
-    cache: Path | None,
-    options: RenderOptions,
-    info: BookInfo,
-    cover: Cover | None,
-    report: BuildReport,
-    progress: Progress | None,
-    source_name: str,
+    prep: Prepared, staged: _Staged, report: BuildReport, progress: Progress | None, source_name: str
 ) -> None:
     """Every file of the book, into the folder's staging area: each chapter synthesized, joined and
     transcribed, then published around."""
+    folder, options, info, cover = staged.folder, staged.options, staged.info, staged.cover
     spec = prep.casting.voice_of
     voices = [
         (c, voice_label(spec(c.name).engine, spec(c.name).voice_id, prep.engine.name)) for c in prep.script.characters
@@ -288,7 +303,7 @@ def _render_book(
         epub = NarratedEpub(folder.staging / ".epub-audio", info, prep.script, jpeg, options.epub_kbps, story)
     book = BookWriter(folder, info, cover, len(prep.cast.chapters), about, epub)
     try:
-        with Synthesizer(prep.engine, cache, options.jobs) as synth:
+        with Synthesizer(prep.engine, staged.cache, options.jobs, staged.executors) as synth:
             for ch in prep.cast.chapters:
                 mp3, vtt = book.chapter_files(ch)
                 audio = render_chapter(prep, synth, ch, mp3, report, progress, options.bitrate_kbps)
@@ -312,8 +327,10 @@ def generate(
     on_start: Callable[[int], None] | None = None,
     reading: ReadOptions | None = None,
     voices_dirs: Sequence[str | Path] = (),
+    executors: Executors | None = None,
 ) -> BuildReport:
-    """The whole pipeline for one story file: read, parse and cast it, then render it with `options`.
+    """The whole pipeline for one story file: read, parse and cast it, then render it with `options`
+    (its lines spoken by `executors` when given: a Ray cluster).
     `info` gives the tags (title, author, narrator, year, cover) that the story's header should not
     decide; `reading` what of the book is spoken; `on_start` hears the number of lines before the first is
     spoken, `progress` each one done; `voices_dirs` are folders of voice models searched first."""
@@ -323,7 +340,7 @@ def generate(
             load_cover(info.cover)  # a bad cover fails before anything is written
         if on_start:
             on_start(sum(len(ch.lines) for ch in prep.cast.chapters))
-        return render(prep, out_root, options, info, progress, os.path.basename(str(source)))
+        return render(prep, out_root, options, info, progress, os.path.basename(str(source)), executors)
     finally:
         if engine is None:  # ours: a mixed cast's other engines run in processes of their own
             prep.engine.close()

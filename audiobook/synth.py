@@ -9,10 +9,10 @@ import functools
 import itertools
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .cache import BlockCache, Stored, line_key
 from .encode import BITRATE_KBPS, Block, encoding_id, make_block
@@ -139,25 +139,74 @@ def _serve(conn: Any, stop: Any, parent: int, engine: tuple[str, dict[str, Any]]
     serve_units(conn, stop, parent, start, _speak_unit)
 
 
-class Synthesizer:
-    """Speaks jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or in
-    pools of worker processes, one engine each: a pool per engine when the cast mixes engines."""
+class Executor(Protocol):
+    """Where units of jobs are spoken, away from the render's own process: `map` yields each unit's
+    results in the order of `units` (with a bounded number in flight), `close` lets the workers go.
+    workers.WorkerPool is one (processes on this machine); ray_executor.RayExecutor another (actors
+    on a Ray cluster)."""
 
-    def __init__(self, engine: Engine, cache_root: str | Path | None, jobs: int = 1):
+    def map(self, units: Sequence[list[Job]]) -> Iterator[list[Spoken]]: ...
+
+    def close(self) -> None: ...
+
+
+class Executors(Protocol):
+    """Starts an executor of `workers` for one engine of a cast (`engines` is how many engines the cast
+    has: they share the machine or cluster). The engine is built again by each worker, by name and
+    `options()`, never pickled."""
+
+    def start(self, engine: Engine, cache_root: str | None, workers: int, engines: int) -> Executor: ...
+
+
+def local_pool(
+    engine_name: str, options: dict[str, Any], cache_root: str | None, workers: int, in_flight: int = UNITS_PER_WORKER
+) -> WorkerPool[list[Job], list[Spoken]]:
+    """`workers` processes on this machine, each with its own engine `engine_name` built from `options`."""
+    return WorkerPool(workers, _serve, (os.getpid(), (engine_name, options), cache_root), in_flight)
+
+
+class LocalExecutors:
+    """Worker processes on this machine (workers.WorkerPool), one engine each."""
+
+    def start(self, engine: Engine, cache_root: str | None, workers: int, engines: int) -> Executor:
+        return local_pool(engine.name, engine.options(), cache_root, workers)
+
+
+def _flatten(results: Iterator[list[Spoken]]) -> Generator[Spoken, None, None]:
+    """Units' results one line at a time; closing this closes the executor's iterator too."""
+    try:
+        for unit in results:
+            yield from unit
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+
+class Synthesizer:
+    """Speaks jobs in order: cache hits first, the rest by the engine in this process (jobs=1) or by
+    executors (by default pools of worker processes), one engine each: an executor per engine when the
+    cast mixes engines. `executors`, when given, is used whatever `jobs` says (a Ray cluster)."""
+
+    def __init__(
+        self, engine: Engine, cache_root: str | Path | None, jobs: int = 1, executors: Executors | None = None
+    ):
         self.engine = engine
         self.cache = BlockCache(cache_root) if cache_root else None
         self.cache_root = str(cache_root) if cache_root else None
         self.jobs = max(1, jobs)
-        self._pools: dict[str, WorkerPool[list[Job], list[Spoken]]] = {}
+        self.executors = executors
+        self._pools: dict[str, Executor] = {}
 
     def __enter__(self) -> Synthesizer:
-        if self.jobs > 1 and not workers_can_start():
-            self.jobs = 1  # the same bytes, in this process
-        if self.jobs > 1:
+        executors = self.executors
+        if executors is None and self.jobs > 1 and workers_can_start():
+            executors = LocalExecutors()
+        if executors is not None:  # else the same bytes, in this process
             try:
-                for name, engine in self.engine.engines().items():
-                    args = (os.getpid(), (name, engine.options()), self.cache_root)
-                    self._pools[name] = WorkerPool(self.jobs, _serve, args, UNITS_PER_WORKER)
+                speakers = self.engine.engines()
+                for name in sorted(speakers):  # one order for every book of a batch: see batch.py
+                    self._pools[name] = executors.start(speakers[name], self.cache_root, self.jobs, len(speakers))
             except BaseException:
                 self.__exit__()
                 raise
@@ -178,26 +227,30 @@ class Synthesizer:
         hits = [self.cache is not None and j.key in self.cache for j in jobs]
         misses = [j for j, hit in zip(jobs, hits) if not hit]
         made = self._made(misses)
-        for job, hit in zip(jobs, hits):
-            done = from_cache(job, self.cache) if hit else None
-            # An entry that turned out damaged is made again here, in order.
-            if done is None:
-                done = synthesize_job(job, self.engine, self.cache) if hit else next(made[self._pool_of(job)])
-            yield done
+        try:
+            for job, hit in zip(jobs, hits):
+                done = from_cache(job, self.cache) if hit else None
+                # An entry that turned out damaged is made again here, in order.
+                if done is None:
+                    done = synthesize_job(job, self.engine, self.cache) if hit else next(made[self._pool_of(job)])
+                yield done
+        finally:  # an executor shared by several books is free for the next as soon as this one is done
+            for results in made.values():
+                results.close()
 
     def _pool_of(self, job: Job) -> str:
         """Which pool speaks `job` ("" when lines are spoken in this process)."""
         return self.engine.engine_for(job.voice.engine).name if self._pools else ""
 
-    def _made(self, misses: list[Job]) -> dict[str, Iterator[Spoken]]:
+    def _made(self, misses: list[Job]) -> dict[str, Generator[Spoken, None, None]]:
         """The results of `misses` from each pool, in order (or made here, one by one, when asked)."""
         if not self._pools:
             return {"": (synthesize_job(j, self.engine, self.cache) for j in misses)}
-        made: dict[str, Iterator[Spoken]] = {}
+        made: dict[str, Generator[Spoken, None, None]] = {}
         for name, pool in self._pools.items():
             mine = [j for j in misses if self._pool_of(j) == name]
             units = [mine[i : i + UNIT] for i in range(0, len(mine), UNIT)]
-            made[name] = itertools.chain.from_iterable(pool.map(units))
+            made[name] = _flatten(pool.map(units))
         return made
 
     def line_blocks(self, lines: Sequence[Sequence[Job]]) -> Iterator[Iterator[Spoken]]:

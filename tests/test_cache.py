@@ -118,3 +118,64 @@ def test_a_voice_with_its_own_data_keys_its_lines_by_it():
     after = [_job("The tide turned.", v, 250, "", engine, 128).key for v in (a, b)]
     assert before[0] == after[0] and before[1] != after[1]
     assert FakeEngine().voice_version("fake/a") == FakeEngine().version  # by default, the engine's version
+
+
+# The cache on an fsspec URL: the same entries, verified the same way, for the nodes of a cluster.
+
+
+def _url_roots(tmp_path):
+    import uuid
+
+    return [f"memory://cache-{uuid.uuid4().hex}", (tmp_path / "shared").as_uri()]
+
+
+def test_url_cache_roundtrip_and_damage(tmp_path):
+    import fsspec
+
+    for root in _url_roots(tmp_path):
+        store = BlockCache(root)
+        entry = Stored(b"\xff\xfb" * 300, 3, 22050, 22050)
+        key = line_key("hello", VoiceSpec("fake", "fake/mid"), "fake", "1", 250, "enc")
+        assert store.get(key) is None and key not in store
+        store.put(key, entry)
+        assert key in store and store.get(key) == entry
+        fs, path = fsspec.core.url_to_fs(f"{root}/{key[:2]}/{key}.block")
+        assert fs.cat_file(path)[:8] == b"ABBLOCK3"  # the folder's format, byte for byte
+        local = BlockCache(tmp_path / "local")
+        local.put(key, entry)
+        assert fs.cat_file(path) == next((tmp_path / "local").rglob("*.block")).read_bytes()
+        fs.pipe_file(path, fs.cat_file(path)[:-7])  # truncated
+        assert store.get(key) is None and not fs.exists(path)
+        store.put(key, entry)
+        data = bytearray(fs.cat_file(path))
+        data[-1] ^= 0xFF  # corrupted
+        fs.pipe_file(path, bytes(data))
+        assert store.get(key) is None
+        assert not [p for p in fs.find(root) if p.endswith(".part")]  # no temporary left
+
+
+def test_url_cache_second_render_is_all_hits_and_the_same_bytes(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    for root in _url_roots(tmp_path):
+        opts = RenderOptions(cache_dir=root)
+        first = generate(story, None, tmp_path / "one", opts, engine=FakeEngine())
+        again = generate(story, None, tmp_path / "two", opts, engine=FakeEngine())
+        assert (first.synthesized, first.reused) == (first.segments, 0)
+        assert (again.synthesized, again.reused) == (0, again.segments)
+        mp3s = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.mp3"))
+        assert mp3s and mp3s == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.mp3"))
+        for name in mp3s:
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+        assert not (tmp_path / "one" / ".cache").exists()
+
+
+def test_a_cache_url_that_cannot_be_used_is_one_error(tmp_path):
+    import pytest
+
+    from audiobook.errors import OutputError
+
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    with pytest.raises(OutputError, match="nosuchfs://x"):
+        generate(story, None, tmp_path / "out", RenderOptions(cache_dir="nosuchfs://x"), engine=FakeEngine())
