@@ -237,3 +237,34 @@ def test_registered_engines_are_built_by_name_but_never_offered(tmp_path):
         parse_config({"engine": "fake"})
     with pytest.raises(ValueError):
         register_engine("espeak", FakeEngine)
+
+
+_RAND_PROBE = """
+import ctypes, hashlib, sys
+from audiobook.engines import create_engine
+from audiobook.model import VoiceSpec
+engine = create_engine("espeak")
+if sys.argv[1] == "disturbed":  # what a Ray worker or a library may have done to the C library's rand()
+    libc = ctypes.CDLL(None)
+    libc.srand(4242)
+    for _ in range(997):
+        libc.rand()
+voice = VoiceSpec("espeak", "gmw/en-us+Reed", 170, 50)  # a breathy variant: its noise draws on rand()
+audio = engine.synthesize("The harbour lights burned low, and the wind came in off the water.", voice)
+print(hashlib.sha256(audio.pcm).hexdigest())
+"""
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("fork", ["", "1"], ids=["forked", "no-fork"])
+def test_a_line_does_not_depend_on_the_c_librarys_random_state(fork):
+    """The +Reed variant's noise comes from libc's rand(): a process that drew from it first (Ray's
+    workers do) must still speak the same bytes (issue 15 found 6 lines in 100 differing)."""
+    env = {**os.environ, "AUDIOBOOK_NO_FORK": fork}
+    out = {
+        state: subprocess.run(
+            [sys.executable, "-c", _RAND_PROBE, state], capture_output=True, text=True, env=env, check=True
+        ).stdout.strip()
+        for state in ("clean", "disturbed")
+    }
+    assert out["clean"] and out["clean"] == out["disturbed"]

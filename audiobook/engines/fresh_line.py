@@ -96,6 +96,8 @@ def speak_fresh(data_dir: str, text: str, voice: VoiceSpec) -> bytes:
             lib.espeak_SetSynthCallback(callback)
             if hasattr(lib, "espeak_ng_SetRandSeed"):
                 lib.espeak_ng_SetRandSeed(ctypes.c_long(_SEED))
+            if os.name == "posix":  # the C library's rand(), which some voices' noise draws on (espeak.py)
+                ctypes.CDLL(None).srand(1)
             if lib.espeak_SetVoiceByName(voice.voice_id.encode()) != _EE_OK:
                 raise SynthesisError(f"espeak-ng has no voice {voice.voice_id!r}")
             for parameter, value in (
