@@ -344,8 +344,11 @@ def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form]
             at_sentence_start = start in starts or not before.strip() or before.rstrip()[-1:] in '"\u201c\u2018('
             if not at_sentence_start:
                 f.mid_sentence += 1
-            _weigh_person(f, m, title, before, after)
-            _weigh_age(f, before)
+            # The evidence is in the few words beside the name: a tail of the text before it, not the
+            # whole paragraph (whose every name would make the scan quadratic in the paragraph's length).
+            near = before[-LIMITS["name_context_chars"] :]
+            _weigh_person(f, m, title, near, after[: LIMITS["name_context_chars"]])
+            _weigh_age(f, near)
             sentence_start = max((s for s in starts if s <= start), default=0)
             occurrences.append((f, text, sentence_start, start, m.end()))
     return forms, occurrences

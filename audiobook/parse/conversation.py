@@ -133,8 +133,9 @@ def decode_with_margins(
     for i, t in enumerate(turns):
         around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
         emissions.append({w: _emission(t, w, around, gender_of, len(cands)) for w in cands})
-    forward = _sweep(emissions, cands)
-    backward = _sweep_back(emissions, cands)
+    moves = _moves(cands)
+    forward = _sweep(emissions, moves)
+    backward = _sweep_back(emissions, moves)
     out: list[tuple[str | None, float]] = []
     for i in range(len(turns)):
         best: dict[str, float] = {}
@@ -149,19 +150,26 @@ def decode_with_margins(
     return out
 
 
-def _step(two_back: str | None, last: str | None, who: str) -> float:
-    return _transition(two_back, last, who) if last is not None else 0.0
+def _moves(cands: list[str]) -> dict[State, list[tuple[str, float]]]:
+    """From each state, every next speaker with the log-likelihood of the move: computed once per
+    conversation (the sweeps look each up hundreds of times)."""
+    table: dict[State, list[tuple[str, float]]] = {(None, None): [(who, 0.0) for who in cands]}
+    for two_back in [None, *cands]:
+        for last in cands:
+            table[(two_back, last)] = [(who, _transition(two_back, last, who)) for who in cands]
+    return table
 
 
-def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
+def _sweep(emissions: list[dict[str, float]], moves: dict[State, list[tuple[str, float]]]) -> list[dict[State, float]]:
     """The best score of any reading of turns 0..i that ends in each state, for every i."""
     scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
     out = []
     for emitted in emissions:
         nxt: dict[State, float] = {}
-        for (two_back, last), score in scores.items():
-            for who in cands:
-                s = score + emitted[who] + _step(two_back, last, who)
+        for state, score in scores.items():
+            last = state[1]
+            for who, move in moves[state]:
+                s = score + emitted[who] + move
                 if s > nxt.get((last, who), -math.inf):
                     nxt[(last, who)] = s
         out.append(nxt)
@@ -169,16 +177,17 @@ def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[Sta
     return out
 
 
-def _sweep_back(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
+def _sweep_back(
+    emissions: list[dict[str, float]], moves: dict[State, list[tuple[str, float]]]
+) -> list[dict[State, float]]:
     """The best score of turns i+1.. given the state at turn i, for every i."""
     out: list[dict[State, float]] = [{} for _ in emissions]  # the last turn: nothing after it
+    states = [state for state in moves if state[1] is not None]
     for i in range(len(emissions) - 2, -1, -1):
-        later = out[i + 1]
+        later, emitted = out[i + 1], emissions[i + 1]
         here: dict[State, float] = {}
-        for two_back in [None, *cands]:
-            for last in cands:
-                here[(two_back, last)] = max(
-                    emissions[i + 1][who] + _step(two_back, last, who) + later.get((last, who), 0.0) for who in cands
-                )
+        for state in states:
+            last = state[1]
+            here[state] = max(emitted[who] + move + later.get((last, who), 0.0) for who, move in moves[state])
         out[i] = here
     return out

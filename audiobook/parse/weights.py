@@ -47,6 +47,7 @@ LIMITS = {
     "tag_verb_tail_chars": 20,  # a tag before a quote: its speech verb at most this far from the quote
     "gender_window_chars": 240,  # a name's he/she looked for this many characters after it
     "conversation_gap_paragraphs": 3,  # a conversation remembers who spoke this many paragraphs before it
+    "name_context_chars": 120,  # the evidence that a name is a person is read this far before and after it
 }
 
 # Evidence that a capitalised name is a person, added up per surface form (characters.py).
