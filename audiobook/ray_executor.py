@@ -41,9 +41,10 @@ def import_ray() -> Any:
 class Speaker:
     """A Ray actor's state: one engine, built once, in a worker process of its own (synth.local_pool,
     one worker: the process a local pool speaks in). Not in the actor's own process: a Ray worker runs
-    threads and libraries that draw on libc's random numbers, and espeak-ng's noise draws on them too,
-    so lines spoken there came out different from run to run (measured: 6 lines of 100 of the
-    benchmark novel); a clean process speaks every line as `--jobs 1` does. An engine that cannot start
+    threads and libraries that change process-wide state the engine reads. One was libc's random
+    numbers, which espeak-ng's breathy voices draw on: lines spoken there came out different from run to
+    run (6 lines of 100 of the benchmark novel), until each line reset them (engines/espeak.py); a clean
+    process keeps whatever else there may be away, and speaks every line as `--jobs 1` does. An engine that cannot start
     is said in answer to every unit (the render's one error line); a worker process that dies takes
     its actor with it, so that its units are sent to another."""
 
