@@ -248,3 +248,18 @@ def test_one_little_or_a_mama_makes_no_child_of_a_grown_up() -> None:
     assert ages["Mr. Quill"] != "child"
     assert ages["Ellen Quill"] != "child"
     assert ages["Tom"] == "child"
+
+
+def test_she_who_was_addressed_by_name_answers() -> None:
+    # "…, Miss Lark?" asked Mr. Pym; then "…," said she, opening her paragraph: Miss Lark answers, though
+    # Mrs. Dunn is the woman the narration named last.
+    text = "\n\n".join(
+        [
+            "# One",
+            "Mrs. Dunn poured the tea; she was talking of the weather. Miss Lark sat by the window.",
+            "\u201cThe roads are flooded,\u201d said Mrs. Dunn.",
+            "\u201cDid you come through the flood this morning, Miss Lark?\u201d asked Mr. Pym.",
+            "\u201cOnly as far as the bridge,\u201d said she. \u201cI turned back there.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "as far as the bridge") == "Miss Lark"

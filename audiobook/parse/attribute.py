@@ -531,7 +531,8 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
         if kind == "other":  # "replied the other": not the one who spoke last
             who = ch.history.resolve_other(ch.para_speaker.get(p - 1), *where, ch.index)
         elif kind == "pronoun":
-            who = ch.history.resolve(value, *where, ch.index)
+            answers = qi == qis[0] and not ch.before(q).strip()  # a reply opening its paragraph
+            who = (_addressed_before(ch, p, value) if answers else None) or ch.history.resolve(value, *where, ch.index)
             ch.pronoun_tags[qi] = value
         elif kind == "kin":
             gender, owner, noun = value.split(":")
@@ -541,6 +542,17 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
                 who = ch.history.resolve(gender, *where, ch.index, exclude=whose if owner == gender else None)
             ch.pronoun_tags[qi] = gender
         ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")  # a kin tag is read as a he/she
+
+
+def _addressed_before(ch: _Chapter, p: int, gender: str) -> str | None:
+    """ "…, Miss Fairfax?" then "…," said she: the one person of that gender the line before addressed
+    by name answers, when it is not who spoke it."""
+    prev = ch.by_para.get(p - 1)
+    if not prev:
+        return None
+    said = {ch.decisions[qi].speaker for qi in prev}
+    fits = {who for who in ch.addressed_in(prev) if who and who not in said and ch.index.gender(who) == gender}
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _relative(index: CharacterIndex, whose: str | None, gender: str, noun: str) -> str | None:
