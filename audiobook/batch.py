@@ -17,12 +17,12 @@ from pathlib import Path
 
 from .engines.base import Engine
 from .errors import AudiobookError, ExitCode
+from .ingest import STORY_SUFFIXES
 from .model import BuildReport, ReadOptions, RenderOptions
 from .pipeline import prepare, render
 from .synth import Executor, Executors, Job, LocalExecutors, Spoken
 
 _PREPARING = threading.Lock()
-STORY_SUFFIXES = (".txt", ".md", ".markdown", ".epub", ".html", ".htm", ".xhtml")
 
 
 def find_stories(paths: Sequence[str | Path], out_root: str | Path | None = None) -> list[Path]:

@@ -88,6 +88,52 @@ notes_option = click.option(
 )
 
 
+preset_option = click.option(
+    "--preset",
+    type=click.Choice(["standard", "acx"]),
+    default="standard",
+    show_default=True,
+    help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).",
+)
+announce_option = click.option(
+    "--no-announce",
+    is_flag=True,
+    help="Do not read each chapter's title at its start (the narrator reads it by default).",
+)
+
+
+def jobs_option(alone: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-j/--jobs, for the commands that render: `alone` says what --jobs 1 does there."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Worker processes (default: all cores; 1 {alone}). With --executor ray: Ray workers "
+        "(default: one per CPU of the cluster).",
+    )
+
+
+def _render_options(jobs: int | None, cache_dir: str | None, no_cache: bool, preset: str, **more: Any) -> Any:
+    """The RenderOptions that --jobs, --cache-dir, --no-cache and --preset (and `more`) say."""
+    from .model import RenderOptions
+
+    return RenderOptions(
+        jobs=jobs or os.cpu_count() or 1,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        bitrate_kbps=192 if preset == "acx" else 128,
+        **more,
+    )
+
+
+def _reading(no_announce: bool, notes: str) -> Any:
+    """The ReadOptions that --no-announce and --notes say."""
+    from .model import ReadOptions
+
+    return ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
+
+
 def voices_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--voices-dir: a folder of voice models (Piper's NAME.onnx with NAME.onnx.json), searched first."""
     return click.option(
@@ -236,14 +282,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @output_option("Folder to write `<Author>/<Title>/` into.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @cache_options
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: all cores; 1 renders in this process). With --executor ray: Ray "
-    "workers (default: one per CPU of the cluster).",
-)
+@jobs_option("renders in this process")
 @executor_options
 @click.option(
     "--title",
@@ -283,18 +322,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     metavar="KBPS",
     help="Bitrate of the EPUB's audio (mono MP3), in kbit/s: 32, 40, 48, 56, 64, 80, 96, 112 or 128.",
 )
-@click.option(
-    "--preset",
-    type=click.Choice(["standard", "acx"]),
-    default="standard",
-    show_default=True,
-    help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).",
-)
-@click.option(
-    "--no-announce",
-    is_flag=True,
-    help="Do not read each chapter's title at its start (the narrator reads it by default).",
-)
+@preset_option
+@announce_option
 @notes_option
 @voices_dir_option
 def generate(
@@ -320,20 +349,14 @@ def generate(
     voices_dirs: tuple[str, ...],
 ) -> None:
     """Render STORY to chapter MP3s with transcripts, a manifest and a playlist."""
-    from .model import BookInfo, ReadOptions, RenderOptions
+    from .model import BookInfo
     from .pipeline import generate as run
 
-    options = RenderOptions(
-        jobs=jobs or os.cpu_count() or 1,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        bitrate_kbps=192 if preset == "acx" else 128,
-        m4b="m4b" in fmt,
-        epub="epub" in fmt,
-        epub_kbps=int(epub_bitrate),
+    options = _render_options(
+        jobs, cache_dir, no_cache, preset, m4b="m4b" in fmt, epub="epub" in fmt, epub_kbps=int(epub_bitrate)
     )
     info = BookInfo(title or "", author or "", narrator or "", year or "", cover or "")
-    reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
+    reading = _reading(no_announce, notes)
     then = "Every line is spoken; encoding the M4B (a few minutes for a novel)..." if "m4b" in fmt else ""
     with (
         _executors(executor, address, jobs) as executors,
@@ -372,14 +395,7 @@ def _say_report(report: BuildReport, quiet: bool) -> None:
 @output_option("Folder to write every book's `<Author>/<Title>/` into.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary table (no line per book as it ends).")
 @cache_options
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: all cores; 1 renders one book at a time in this process). With "
-    "--executor ray: Ray workers (default: one per CPU of the cluster).",
-)
+@jobs_option("renders one book at a time in this process")
 @executor_options
 @click.option(
     "--books-at-once",
@@ -388,14 +404,8 @@ def _say_report(report: BuildReport, quiet: bool) -> None:
     show_default=True,
     help="Books rendered side by side on the shared workers (so none idles while a book is finished).",
 )
-@click.option(
-    "--preset",
-    type=click.Choice(["standard", "acx"]),
-    default="standard",
-    show_default=True,
-    help="acx: 192 kbit/s CBR MP3 at 44.1 kHz (the levels meet ACX's checks either way).",
-)
-@click.option("--no-announce", is_flag=True, help="Do not read each chapter's title at its start.")
+@preset_option
+@announce_option
 @notes_option
 @voices_dir_option
 def batch(
@@ -419,18 +429,12 @@ def batch(
     reported by name and the others go on; a summary table ends the run (on stdout), and the exit code
     is the first failed book's when any failed."""
     from .batch import Batch, book_line, find_stories, render_books, summary_table
-    from .model import ReadOptions, RenderOptions
 
     stories = find_stories(paths, output)
     if not stories:
         raise click.BadParameter("no story file (.txt, .md, .epub, .html) there", param_hint="PATH...")
-    options = RenderOptions(
-        jobs=jobs or os.cpu_count() or 1,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        bitrate_kbps=192 if preset == "acx" else 128,
-    )
-    reading = ReadOptions(announce=not no_announce, notes="chapter-end" if notes == "chapter-end" else "skip")
+    options = _render_options(jobs, cache_dir, no_cache, preset)
+    reading = _reading(no_announce, notes)
     plan = Batch(output, options, lambda story: _config_to_read(story, config), reading, voices_dirs)
     say = None if quiet else (lambda result: click.echo(book_line(result), err=True))
     with _executors(executor, address, jobs) as executors:

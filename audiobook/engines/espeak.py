@@ -20,23 +20,11 @@ from ..model import VoiceSpec
 from ..workers import fork_allowed
 from . import espeak_voices
 from .base import Audio, Engine, Palette, VoiceInfo
-from .libespeak import bindings, load_library, rand_seed_function
+from .libespeak import bindings, load_library, rand_seed_function, reset_c_rand
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
 _seed: Any = None
-
-
-def _seed_libc() -> None:
-    """Some voices' noise (the breathy variants, "+Reed") comes from the C library's rand(), whose state
-    is whatever this process (or one it was forked from: a Ray worker, a library) drew before. Reset it
-    to the C library's own start, srand(1), so a line never depends on that. Windows' C runtime keeps
-    one state per DLL, which nothing else in the process touches."""
-    libc = _state.get("libc")
-    if libc is None and os.name == "posix":
-        libc = _state["libc"] = ctypes.CDLL(None)
-    if libc is not None:
-        libc.srand(1)
 
 
 def _load() -> tuple[ModuleType, str, int]:
@@ -142,7 +130,7 @@ class EspeakEngine(Engine):
         es.SetSynthCallback(self._collect)
         if _seed is not None:
             _seed(20261127)  # espeak-ng seeds its noise from the clock at start-up: fix it per line
-        _seed_libc()
+        reset_c_rand()
         # Every setting, every time: nothing leaks from the previous line.
         if es.SetVoiceByName(voice.voice_id.encode()) != es.EE_OK:
             raise SynthesisError(f"espeak-ng has no voice {voice.voice_id!r}")

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import EngineError, SynthesisError
 from ..model import VoiceSpec
-from .libespeak import library_path
+from .libespeak import library_path, reset_c_rand
 
 # From espeak-ng's speak_lib.h.
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS
@@ -96,8 +96,7 @@ def speak_fresh(data_dir: str, text: str, voice: VoiceSpec) -> bytes:
             lib.espeak_SetSynthCallback(callback)
             if hasattr(lib, "espeak_ng_SetRandSeed"):
                 lib.espeak_ng_SetRandSeed(ctypes.c_long(_SEED))
-            if os.name == "posix":  # the C library's rand(), which some voices' noise draws on (espeak.py)
-                ctypes.CDLL(None).srand(1)
+            reset_c_rand()  # the C library's rand(), which some voices' noise draws on
             if lib.espeak_SetVoiceByName(voice.voice_id.encode()) != _EE_OK:
                 raise SynthesisError(f"espeak-ng has no voice {voice.voice_id!r}")
             for parameter, value in (

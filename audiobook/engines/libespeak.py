@@ -124,3 +124,18 @@ def rand_seed_function() -> Any:
     fn.argtypes = [ctypes.c_long]
     fn.restype = None
     return fn
+
+
+_libc: list[ctypes.CDLL] = []
+
+
+def reset_c_rand() -> None:
+    """Some voices' noise (the breathy variants, "+Reed") comes from the C library's rand(), whose state
+    is whatever this process (or one it was forked from: a Ray worker, a library) drew before. Reset it
+    to the C library's own start, srand(1), before each line, so a line never depends on that. Windows'
+    C runtime keeps one state per DLL, which nothing else in the process touches."""
+    if os.name != "posix":
+        return
+    if not _libc:
+        _libc.append(ctypes.CDLL(None))
+    _libc[0].srand(1)

@@ -8,10 +8,13 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Book
 from .epub import is_epub, read_epub
-from .html import is_html, read_html
-from .text import read_text
+from .html import HTML_SUFFIXES, is_html, read_html
+from .text import MARKDOWN_SUFFIXES, read_text
 
-__all__ = ["decode", "load_book", "read_source"]
+__all__ = ["STORY_SUFFIXES", "decode", "load_book", "read_source"]
+
+# The file names load_book reads as stories (a folder is searched for these: `audiobook batch`).
+STORY_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES, ".epub", *HTML_SUFFIXES)
 
 
 # Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.

@@ -73,8 +73,11 @@ def _lines(source: str) -> list[Line]:
     return out
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def _is_markdown(path: str) -> bool:
-    return path.lower().endswith((".md", ".markdown"))
+    return path.lower().endswith(MARKDOWN_SUFFIXES)
 
 
 def heading_title(line: Line) -> tuple[str, int] | None:
