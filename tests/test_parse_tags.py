@@ -7,7 +7,11 @@
   ("…," said Ann. Then Bo turned and said,) is the introducer's, not the previous speaker's;
 - "the Voice", said again and again, is a character; "the voice" is nobody in particular;
 - a character known by a description ("the Marquis") takes the gender of the he/she that follows it;
-- a first-person narrator is never the "he" of a "he said".
+- a first-person narrator is never the "he" of a "he said";
+- the name (or he/she) just before a speech verb speaks, not a he/she earlier in the sentence
+  ("When she had gone, Tobias exclaimed,"; "Tobias, as the gate shut, said,");
+- "Miss Quayle" is Ingrid Quayle, the one woman of that name, unless the book has a "Miss Ingrid
+  Quayle" (then "Miss Quayle" is her elder sister).
 """
 
 from __future__ import annotations
@@ -263,3 +267,44 @@ def test_she_who_was_addressed_by_name_answers() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "as far as the bridge") == "Miss Lark"
+
+
+def test_the_name_just_before_the_speech_verb_speaks() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle, Olaf Berg and Tobias Marsh walked down to the harbour.",
+            "\u201cThe boats are in,\u201d said Olaf.",
+            "\u201cAnd the nets are torn,\u201d said Ingrid. When she had gone up the hill, Tobias exclaimed,",
+            "\u201cThen the fish will be cheap tonight!\u201d",
+            "\u201cCheap and old,\u201d said Olaf. Ingrid came back, and Tobias, as the gate swung shut, said,",
+            "\u201cOld fish is still fish.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "fish will be cheap") == "Tobias Marsh"
+    assert _speaker_of(script, "still fish") == "Tobias Marsh"
+
+def _sisters_story(extra: str) -> str:
+    return "\n\n".join(
+        [
+            "# One",
+            f"Ingrid Quayle came down to breakfast late. {extra}",
+            "Miss Quayle smiled at the maid. Miss Quayle poured the tea. Miss Quayle said nothing more.",
+            "\u201cGood morning,\u201d said Miss Quayle.",
+            "\u201cGood morning,\u201d said Ingrid.",
+        ]
+    )
+
+
+def test_miss_and_a_family_name_is_the_one_woman_of_that_name() -> None:
+    cast = {c.name: c for c in _parse(_sisters_story("She was hungry.")).characters}
+    ingrid = next(c for c in cast.values() if "Ingrid Quayle" in (c.name, *c.aliases))
+    assert "Miss Quayle" in (ingrid.name, *ingrid.aliases)
+
+
+def test_miss_and_a_family_name_is_an_elder_sister_when_the_book_has_miss_and_a_given_name() -> None:
+    cast = _parse(_sisters_story("The cook called her Miss Ingrid Quayle, to tease her.")).characters
+    ingrid = next(c for c in cast if "Ingrid Quayle" in (c.name, *c.aliases))
+    assert "Miss Quayle" not in (ingrid.name, *ingrid.aliases)
+    assert "Miss Quayle" in {c.name for c in cast}

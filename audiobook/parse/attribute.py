@@ -112,6 +112,8 @@ _POSSESSIVE_BEFORE = re.compile(
 _SPEECH_VERB_ALT = "|".join(sorted(SPEECH_VERBS))
 _IRREGULAR_PAST_ALT = "|".join(IRREGULAR_PAST)
 _RELATIVE = re.compile(r",\s+(?:who|whose)\b")  # "…her faithful Isabella, who in great spirits exclaimed,"
+# Between a subject and its verb: "Emma exclaimed", "Emma quickly exclaimed", "James, as the door closed, said".
+_JUST_BEFORE = re.compile(r"(?:\s*,[^,;:.!?\"\u201c\u201d]{1,60},)?\s+(?:[a-z]+ly\s+)?")
 # What a sentence's subject does next: "Denham made no comment, but said", "Leo, turning, said".
 _PAST_VERB = re.compile(
     rf"""
@@ -336,6 +338,13 @@ def _subject_before_verb(sentence: str, verb: int, mentions: list[tuple[int, int
     """ "Leo said," / "She turned to him and said," : the sentence's subject, the person who does
     something ("the Mock Turtle drew a long breath"), not the one it is done to."""
     before = [(st, en, who) for st, en, who in mentions if st < verb]
+    # "No sooner was she out of sight, than Emma exclaimed," : the name just before the verb speaks.
+    adjacent = [m for m in before if _JUST_BEFORE.fullmatch(sentence, m[1], verb)]
+    if adjacent:
+        return "name", adjacent[-1][2]
+    near = [p for p in _SUBJECT_PRONOUN_WORD.finditer(sentence, 0, verb) if _JUST_BEFORE.fullmatch(sentence, p.end(), verb)]
+    if near:  # "When Leo came in, she said,"
+        return ("name", NARRATOR) if near[-1].group(1) == "I" else ("pronoun", SUBJECT_PRONOUNS[near[-1].group(1).lower()])
     # "…her faithful Isabella, who in great spirits exclaimed," : the relative clause speaks.
     relative = [m for m in before if _RELATIVE.match(sentence, m[1])]
     if relative:
@@ -533,6 +542,8 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
         elif kind == "pronoun":
             answers = qi == qis[0] and not ch.before(q).strip()  # a reply opening its paragraph
             who = (_addressed_before(ch, p, value) if answers else None) or ch.history.resolve(value, *where, ch.index)
+            if who and who in ch.addressed_in(qis):  # '"…, Harriet?" said she': not Harriet
+                who = ch.history.resolve(value, *where, ch.index, exclude=who)
             ch.pronoun_tags[qi] = value
         elif kind == "kin":
             gender, owner, noun = value.split(":")
@@ -747,6 +758,8 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     anchor = ch.decisions[last].speaker if last is not None else None
     rule = ch.decisions[last].rule if last is not None else ""
     gender = ch.pronoun_tags.get(last, "") if last is not None and rule == "tag:pronoun" else ""
+    if last is None:  # "coolly replied he" with no man in view: still a man's line
+        gender = next((ch.pronoun_tags[qi] for qi in qis if qi in ch.pronoun_tags), "")
     addresses = {who for who in ch.addressed_in(qis) if who}
     free = last is None or rule in SOFT
     chained = [ch.decisions[qi].speaker for qi in qis if ch.decisions[qi].rule in ("turn", "turn:other")]

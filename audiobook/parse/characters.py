@@ -309,10 +309,18 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
     # that person when a full name it belongs to is known.
     maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and not f.thing()]
-    clusters = _cluster(people, maybe)
+    clusters = _cluster(people, maybe, _younger_sisters([*narration, *speech]))
     descriptors = _descriptors(clusters)
     clusters += _described(narration, clusters, descriptors)
     return CharacterIndex(clusters, descriptors)
+
+
+_MISS_GIVEN = re.compile(r"\bMiss [A-Z][a-z]+ ([A-Z][a-z]+)\b")
+
+
+def _younger_sisters(texts: list[str]) -> frozenset[str]:
+    """Family names a book gives as "Miss Anne Elliot": there "Miss Elliot" is the eldest sister."""
+    return frozenset(m.group(1) for text in texts for m in _MISS_GIVEN.finditer(text))
 
 
 def _lower_words(texts: list[str]) -> set[str]:
@@ -672,6 +680,8 @@ class _Clustering:
     titled_single: defaultdict[str, list[_Cluster]] = field(default_factory=lambda: defaultdict(list))
     # How often each single name is used bare ("George"), for telling a father from his son.
     bare: Counter[str] = field(default_factory=Counter)
+    # Family names with a "Miss Anne Elliot" in the book: "Miss Elliot" joins no one by surname alone.
+    sisters: frozenset[str] = frozenset()
 
     def new(self, f: _Form) -> _Cluster:
         cl = _Cluster([f])
@@ -685,11 +695,11 @@ class _Clustering:
         return [c for c in self.named if any(g.tokens[-1] == tok for g in c.forms if len(g.tokens) > 1)]
 
 
-def _cluster(forms: list[_Form], maybe: list[_Form]) -> list[_Cluster]:
+def _cluster(forms: list[_Form], maybe: list[_Form], sisters: frozenset[str] = frozenset()) -> list[_Cluster]:
     """Merge full names, first names, surnames with titles into one character each.
     Forms in `maybe` join a character they clearly belong to, and never make a new one.
     Mr., Mrs. and Miss with one surname are three people; a bare surname goes to the one it fits."""
-    state = _Clustering()
+    state = _Clustering(sisters=sisters)
     state.bare.update({f.tokens[0]: f.count for f in [*forms, *maybe] if len(f.tokens) == 1 and not f.title})
     _join_full_names(state, forms)
     state.named = list(state.clusters)
@@ -738,7 +748,15 @@ def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
         # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a
         # surname join a full name only when it is given with the same title ("Mrs. June Pell").
         tc = _title_class(f.title)
-        fits = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms) and not _two_men(state, c, f)]
+        same_title = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms) and not _two_men(state, c, f)]
+        if tc == "miss" and tok in state.sisters:
+            return []
+        if not same_title and tc == "miss":
+            # "Miss Woodhouse" is Emma Woodhouse, the one woman of that name (in a book with a "Miss
+            # Anne Elliot", "Miss Elliot" is her elder sister).
+            women = [c for c in fits if c.gender() == "female"]
+            return women if len(women) == 1 and len(fits) == 1 else []
+        fits = same_title
     return fits
 
 
