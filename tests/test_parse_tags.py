@@ -285,6 +285,7 @@ def test_the_name_just_before_the_speech_verb_speaks() -> None:
     assert _speaker_of(script, "fish will be cheap") == "Tobias Marsh"
     assert _speaker_of(script, "still fish") == "Tobias Marsh"
 
+
 def _sisters_story(extra: str) -> str:
     return "\n\n".join(
         [

@@ -342,9 +342,13 @@ def _subject_before_verb(sentence: str, verb: int, mentions: list[tuple[int, int
     adjacent = [m for m in before if _JUST_BEFORE.fullmatch(sentence, m[1], verb)]
     if adjacent:
         return "name", adjacent[-1][2]
-    near = [p for p in _SUBJECT_PRONOUN_WORD.finditer(sentence, 0, verb) if _JUST_BEFORE.fullmatch(sentence, p.end(), verb)]
+    near = [
+        p for p in _SUBJECT_PRONOUN_WORD.finditer(sentence, 0, verb) if _JUST_BEFORE.fullmatch(sentence, p.end(), verb)
+    ]
     if near:  # "When Leo came in, she said,"
-        return ("name", NARRATOR) if near[-1].group(1) == "I" else ("pronoun", SUBJECT_PRONOUNS[near[-1].group(1).lower()])
+        return (
+            ("name", NARRATOR) if near[-1].group(1) == "I" else ("pronoun", SUBJECT_PRONOUNS[near[-1].group(1).lower()])
+        )
     # "…her faithful Isabella, who in great spirits exclaimed," : the relative clause speaks.
     relative = [m for m in before if _RELATIVE.match(sentence, m[1])]
     if relative:

@@ -748,7 +748,9 @@ def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
         # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a
         # surname join a full name only when it is given with the same title ("Mrs. June Pell").
         tc = _title_class(f.title)
-        same_title = [c for c in fits if any(_title_class(g.title) == tc for g in c.forms) and not _two_men(state, c, f)]
+        same_title = [
+            c for c in fits if any(_title_class(g.title) == tc for g in c.forms) and not _two_men(state, c, f)
+        ]
         if tc == "miss" and tok in state.sisters:
             return []
         if not same_title and tc == "miss":
