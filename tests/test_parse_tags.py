@@ -11,7 +11,12 @@
 - the name (or he/she) just before a speech verb speaks, not a he/she earlier in the sentence
   ("When she had gone, Tobias exclaimed,"; "Tobias, as the gate shut, said,");
 - "Miss Quayle" is Ingrid Quayle, the one woman of that name, unless the book has a "Miss Ingrid
-  Quayle" (then "Miss Quayle" is her elder sister).
+  Quayle" (then "Miss Quayle" is her elder sister);
+- "May", a given name that is also a word, is a person when the book names her mid-sentence and
+  tags her speech ("May Welland", "said May"), and the month or the verb stays no one;
+- "Mr. Thorne" is Walter Thorne when the book calls him "Thorne" more than "Walter", and a father
+  when it calls the son by his first name;
+- "Mrs. Walter Thorne" is not also "Walter Thorne", her husband.
 """
 
 from __future__ import annotations
@@ -309,3 +314,55 @@ def test_miss_and_a_family_name_is_an_elder_sister_when_the_book_has_miss_and_a_
     ingrid = next(c for c in cast if "Ingrid Quayle" in (c.name, *c.aliases))
     assert "Miss Quayle" not in (ingrid.name, *ingrid.aliases)
     assert "Miss Quayle" in {c.name for c in cast}
+
+
+def _cast_of(script: Script, name: str) -> tuple[str, ...]:
+    """All the names of the one character known by `name`."""
+    hits = [c for c in script.characters if name in (c.name, *c.aliases)]
+    assert len(hits) == 1, (name, script.characters)
+    return (hits[0].name, *hits[0].aliases)
+
+
+def test_may_is_a_person_when_the_book_treats_her_as_one() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "In May the roses came out. May Welland had come to stay, and Tobias Marsh had met May at the ball.",
+            "\u201cYou may come in,\u201d said Tobias. May smiled and came in.",
+            "\u201cThe roses are out,\u201d said May. She sat down; May was tired.",
+            "\u201cThey always are in May,\u201d said Tobias. May's hat was wet, and May laughed at it.",
+            "\u201cThen I shall cut some,\u201d said May.",
+        ]
+    )
+    script = _parse(text)
+    assert "May Welland" in _cast_of(script, "May")
+    assert _speaker_of(script, "cut some") == "May Welland"
+    assert _speaker_of(script, "always are in") == "Tobias Marsh"
+
+
+def _thorne_story(son: bool) -> str:
+    called = "Walter" if son else "Thorne"
+    return "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne came home from the city. Mrs. Walter Thorne met him at the door, and Walter Thorne smiled.",
+            f"{called} hung up his coat. {called} looked tired, and {called} sat down by the fire.",
+            f"\u201cA long day,\u201d said {called}.",
+            "\u201cAnd a wet one,\u201d said Mrs. Thorne.",
+            "Mr. Thorne came in from the garden. Mr. Thorne smiled.",
+            "\u201cThe roses are out,\u201d said Mr. Thorne.",
+            f"\u201cSo they are,\u201d said {called}.",
+        ]
+    )
+
+
+def test_mister_and_a_surname_is_the_one_man_the_book_calls_by_it() -> None:
+    assert "Mr. Thorne" in _cast_of(_parse(_thorne_story(son=False)), "Walter Thorne")
+
+
+def test_mister_and_a_surname_is_a_father_when_the_son_goes_by_his_first_name() -> None:
+    assert "Mr. Thorne" not in _cast_of(_parse(_thorne_story(son=True)), "Walter Thorne")
+
+
+def test_a_wife_called_by_her_husbands_name_does_not_take_it_as_her_own() -> None:
+    assert "Walter Thorne" not in _cast_of(_parse(_thorne_story(son=False)), "Mrs. Thorne")

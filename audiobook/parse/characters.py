@@ -43,6 +43,7 @@ from .lexicon import (
     TITLE_CLASS,
     TITLE_DESCRIPTIONS,
     TITLES,
+    WORD_NAMES,
     sentence_spans,
 )
 from .weights import CHARACTER_LIMITS, GENDER_VOTES, LIMITS, NOT_PERSON_EVIDENCE, PERSON_EVIDENCE
@@ -224,11 +225,14 @@ class CharacterIndex:
     def __init__(self, clusters: list[_Cluster], descriptors: dict[str, str]):
         self.characters: dict[str, Character] = {}
         self._by_form: dict[str, str] = {}
+        owner = {f.text: id(cl) for cl in clusters for f in cl.forms}
         for cl in sorted(clusters, key=lambda c: -c.count):
             name = cl.name()
             if name in self.characters:
                 continue
-            names = {f.text for f in cl.forms} | {" ".join(f.tokens) for f in cl.forms if len(f.tokens) > 1}
+            # "Mrs. June Pell" is also "June Pell"; "Mrs. Newland Archer" is not "Newland Archer", her husband.
+            bare = {" ".join(f.tokens) for f in cl.forms if len(f.tokens) > 1}
+            names = {f.text for f in cl.forms} | {n for n in bare if owner.get(n, id(cl)) == id(cl)}
             aliases = tuple(sorted(names - {name}, key=lambda a: (-len(a), a)))
             self.characters[name] = Character(name=name, aliases=aliases, gender=cl.gender(), age=cl.age())
             for f in cl.forms:
@@ -368,17 +372,24 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
     tokens = tuple(m.group("name").split())
     # Sentence-initial function words glued to a name: "But Leo", "When Mara".
     while not title and tokens and (tokens[0].lower() in NOT_NAMES or tokens[0].islower()):
-        if len(tokens) == 1 and tokens[0].lower() in CALENDAR_WORDS:
+        if len(tokens) == 1 and tokens[0].lower() in CALENDAR_WORDS | WORD_NAMES:
             break  # "Friday" alone: a person only if it tags speech (see _is_person)
+        if len(tokens) > 1 and tokens[0].lower() in WORD_NAMES and tokens[1].lower() not in NOT_NAMES:
+            break  # "May Welland"
         tokens = tokens[1:]
-    if not title and len(tokens) > 1 and tokens[0].lower() in lower_words and _starts_sentence(text, m.start()):
+    if (
+        not title
+        and len(tokens) > 1
+        and tokens[0].lower() in lower_words - WORD_NAMES
+        and _starts_sentence(text, m.start())
+    ):
         tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
     # "Miss Woodhouse Miss Taylor": a title starts another name.
     cut = next((i for i, t in enumerate(tokens) if i and t.lower() in TITLES), None)
     if cut:
         tokens = tokens[:cut]
-    calendar = len(tokens) == 1 and tokens[0].lower() in CALENDAR_WORDS
-    if not tokens or (not title and not calendar and any(t.lower() in NOT_NAMES for t in tokens)):
+    word_name = tokens[0].lower() in CALENDAR_WORDS | WORD_NAMES if tokens else False
+    if not tokens or (not title and any(t.lower() in NOT_NAMES for t in tokens[word_name:])):
         return None
     if title:
         title = title.strip()
@@ -500,7 +511,7 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
         return True
     if len(f.tokens) == 1 and f.tokens[0].endswith("ing"):
         return False  # "Looking up, she…"
-    if len(f.tokens) == 1 and f.tokens[0].lower() in CALENDAR_WORDS and not f.tagged:
+    if len(f.tokens) == 1 and f.tokens[0].lower() in CALENDAR_WORDS | WORD_NAMES and not f.tagged:
         return False  # "on Friday", but "says Friday" is a man
     sure = PERSON_EVIDENCE["sure"]
     if (
@@ -758,8 +769,18 @@ def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
             # Anne Elliot", "Miss Elliot" is her elder sister).
             women = [c for c in fits if c.gender() == "female"]
             return women if len(women) == 1 and len(fits) == 1 else []
+        if not same_title and tc == "mr":
+            men = [c for c in fits if c.gender() == "male" and c.count > 1]
+            return men if len(men) == 1 and _called_by_surname(state, men[0], tok) else []
         fits = same_title
     return fits
+
+
+def _called_by_surname(state: _Clustering, cl: _Cluster, surname: str) -> bool:
+    """Whether the book calls the man of `cl` ("Newland Archer") by his surname alone more often than
+    by his first name: then "Mr. Archer" is he, not a father of a son called by his first name."""
+    firsts = {g.tokens[0] for g in cl.forms if len(g.tokens) > 1}
+    return all(state.bare[surname] > state.bare[first] for first in firsts)
 
 
 def _two_men(state: _Clustering, cl: _Cluster, f: _Form) -> bool:

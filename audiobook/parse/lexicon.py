@@ -345,6 +345,10 @@ august september october november december
 """.split()
 )
 
+# Given names that are also ordinary words the list below turns away ("May Welland", "Will Ladislaw", "June"):
+# a name when a family name follows, or when the book tags a speaker with it alone ("said May").
+WORD_NAMES = frozenset({"may", "will", "june", "april", "august"})
+
 # Capitalised words that start sentences or are otherwise never a person's name.
 NOT_NAMES = CALENDAR_WORDS | frozenset(
     """
