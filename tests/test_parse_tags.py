@@ -10,13 +10,14 @@
 - a first-person narrator is never the "he" of a "he said";
 - the name (or he/she) just before a speech verb speaks, not a he/she earlier in the sentence
   ("When she had gone, Tobias exclaimed,"; "Tobias, as the gate shut, said,");
-- "Miss Quayle" is Ingrid Quayle, the one woman of that name, unless the book has a "Miss Ingrid
-  Quayle" (then "Miss Quayle" is her elder sister);
+- "Miss Quayle" is Ingrid Quayle, the one woman of that name, unless someone calls her "Miss
+  Ingrid Quayle" (then "Miss Quayle" is her elder sister);
 - "May", a given name that is also a word, is a person when the book names her mid-sentence and
   tags her speech ("May Welland", "said May"), and the month or the verb stays no one;
 - "Mr. Thorne" is Walter Thorne when the book calls him "Thorne" more than "Walter", and a father
   when it calls the son by his first name;
-- "Mrs. Walter Thorne" is not also "Walter Thorne", her husband.
+- "Mrs. Walter Thorne" is not also "Walter Thorne", her husband;
+- "Come in, Walter": a first name said only in speech is the one character with that first name.
 """
 
 from __future__ import annotations
@@ -310,7 +311,7 @@ def test_miss_and_a_family_name_is_the_one_woman_of_that_name() -> None:
 
 
 def test_miss_and_a_family_name_is_an_elder_sister_when_the_book_has_miss_and_a_given_name() -> None:
-    cast = _parse(_sisters_story("The cook called her Miss Ingrid Quayle, to tease her.")).characters
+    cast = _parse(_sisters_story("\u201cGood morning, Miss Ingrid Quayle,\u201d said the cook.")).characters
     ingrid = next(c for c in cast if "Ingrid Quayle" in (c.name, *c.aliases))
     assert "Miss Quayle" not in (ingrid.name, *ingrid.aliases)
     assert "Miss Quayle" in {c.name for c in cast}
@@ -366,3 +367,16 @@ def test_mister_and_a_surname_is_a_father_when_the_son_goes_by_his_first_name() 
 
 def test_a_wife_called_by_her_husbands_name_does_not_take_it_as_her_own() -> None:
     assert "Walter Thorne" not in _cast_of(_parse(_thorne_story(son=False)), "Mrs. Thorne")
+
+
+def test_a_first_name_said_only_in_speech_is_the_one_character_with_that_first_name() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne knocked at the door of the mill, and Margaret Quayle opened it. Walter Thorne bowed.",
+            "\u201cI have brought the flour money,\u201d said Thomas Marsh.",
+            "\u201cCome in, Walter,\u201d said Margaret.",
+            "\u201cThank you; I cannot stay.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "cannot stay") == "Walter Thorne"

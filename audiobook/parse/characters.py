@@ -241,6 +241,13 @@ class CharacterIndex:
                     self._by_form.setdefault(_dotted("The" + f.text[3:]), name)
         self.descriptors = dict(descriptors)
         self._add_carried_titles(clusters)
+        # "Basil", said only in speech, is Basil Hallward: the first name of one full name.
+        firsts: defaultdict[str, set[str]] = defaultdict(set)
+        for cl in clusters:
+            for f in cl.forms:
+                if len(f.tokens) > 1 and f.tokens[0] != "the" and f.text in self._by_form:
+                    firsts[f.tokens[0]].add(self._by_form[f.text])
+        self._by_first = {first: next(iter(names)) for first, names in firsts.items() if len(names) == 1}
         forms = sorted(self._by_form, key=len, reverse=True)
         names_alt = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
         nouns_alt = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
@@ -277,7 +284,7 @@ class CharacterIndex:
             return self._by_form[form]
         if form.startswith("the ") and "The" + form[3:] in self._by_form:
             return self._by_form["The" + form[3:]]
-        return self.descriptors.get(form.lower().removeprefix("the ").strip())
+        return self.descriptors.get(form.lower().removeprefix("the ").strip()) or self._by_first.get(form)
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of each character named or described in `text`."""
@@ -691,7 +698,7 @@ class _Clustering:
     titled_single: defaultdict[str, list[_Cluster]] = field(default_factory=lambda: defaultdict(list))
     # How often each single name is used bare ("George"), for telling a father from his son.
     bare: Counter[str] = field(default_factory=Counter)
-    # Family names with a "Miss Anne Elliot" in the book: "Miss Elliot" joins no one by surname alone.
+    # Family names with a "Miss Anne Elliot" in the book: "Miss Elliot" joins no plain "Anne Elliot".
     sisters: frozenset[str] = frozenset()
 
     def new(self, f: _Form) -> _Cluster:
@@ -762,11 +769,9 @@ def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
         same_title = [
             c for c in fits if any(_title_class(g.title) == tc for g in c.forms) and not _two_men(state, c, f)
         ]
-        if tc == "miss" and tok in state.sisters:
-            return []
-        if not same_title and tc == "miss":
-            # "Miss Woodhouse" is Emma Woodhouse, the one woman of that name (in a book with a "Miss
-            # Anne Elliot", "Miss Elliot" is her elder sister).
+        if not same_title and tc == "miss" and tok not in state.sisters:
+            # "Miss Woodhouse" is Emma Woodhouse, the one woman of that name; but where someone says
+            # "Miss Anne Elliot", "Miss Elliot" is her elder sister.
             women = [c for c in fits if c.gender() == "female"]
             return women if len(women) == 1 and len(fits) == 1 else []
         if not same_title and tc == "mr":
