@@ -17,7 +17,9 @@
 - "Mr. Thorne" is Walter Thorne when the book calls him "Thorne" more than "Walter", and a father
   when it calls the son by his first name;
 - "Mrs. Walter Thorne" is not also "Walter Thorne", her husband;
-- "Come in, Walter": a first name said only in speech is the one character with that first name.
+- "Come in, Walter": a first name said only in speech is the one character with that first name;
+- "said the sculptor", again and again, just after the narration names Jasper Quill (a man, like
+  the sculptor, and not the man he talks with) is Jasper Quill.
 """
 
 from __future__ import annotations
@@ -380,3 +382,23 @@ def test_a_first_name_said_only_in_speech_is_the_one_character_with_that_first_n
         ]
     )
     assert _speaker_of(_parse(text), "cannot stay") == "Walter Thorne"
+
+
+def test_a_speaking_description_is_the_one_named_character_it_stands_for() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Jasper Quill stood in his studio with Thomas Marsh. Jasper Quill had not slept; he looked pale.",
+            "\u201cThe clay is too wet,\u201d said the sculptor. The sculptor sighed; he pressed it flat.",
+            "\u201cThen let it dry,\u201d said Thomas.",
+            "Jasper Quill walked to the window and back again.",
+            "\u201cIt will crack if it dries,\u201d said the sculptor. The sculptor frowned; he was not pleased.",
+            "\u201cEverything cracks,\u201d said Thomas.",
+            "Thomas laughed at his friend. Jasper Quill did not laugh.",
+            "\u201cNot everything,\u201d said the sculptor, and he covered the clay with a cloth.",
+        ]
+    )
+    script = _parse(text)
+    assert "the sculptor" in _cast_of(script, "Jasper Quill")
+    assert _speaker_of(script, "Not everything") == "Jasper Quill"
+    assert _speaker_of(script, "Everything cracks") == "Thomas Marsh"

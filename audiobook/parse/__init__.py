@@ -6,7 +6,7 @@ Pure functions of text: no config, no audio, no files.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 from ..model import Book, Chapter, ChapterText, Character, Paragraph, Script, Segment, speech_counts
@@ -14,7 +14,7 @@ from .attribute import NARRATOR, Decision, attribute_chapter, vocatives
 from .characters import CharacterIndex, find_characters
 from .lexicon import CHILD_VOCATIVES
 from .quotes import Quote, find_quotes, speech_by_paragraph
-from .weights import CHARACTER_LIMITS, NARRATOR_NAME
+from .weights import CHARACTER_LIMITS, DESCRIPTION_LINK, NARRATOR_NAME
 
 __all__ = ["parse_book", "find_quotes", "find_characters"]
 
@@ -92,17 +92,67 @@ def parse_book(book: Book) -> Script:
         segments = _segments(ch, quotes, decisions)
         breaks = frozenset(p for p, para in enumerate(ch.paragraphs) if para.scene_break_before)
         chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
+    links = _described_named(chapters, index)
+    chapters = [_renamed(ch, links) for ch in chapters]
     chapters, extra = _name_narrator(chapters, index)
     return Script(
         book.title,
         book.author,
         tuple(chapters),
-        _characters(index, chapters, extra),
+        _characters(index, chapters, extra, links),
         book.year,
         book.narrator,
         book.language,
         book.cover,
     )
+
+
+def _described_named(chapters: list[Chapter], index: CharacterIndex) -> dict[str, str]:
+    """Descriptions that speak ("said the painter") and the one named character each stands for: of the
+    description's gender, named in the narration shortly before most of its tagged lines, and not
+    someone it talks with (Basil Hallward, not Lord Henry, who answers him)."""
+    described = {name for name in index.characters if name.startswith("the ")}
+    named: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    beside: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    tags: Counter[str] = Counter()
+    for ch in chapters:
+        by_para: defaultdict[int, list[Segment]] = defaultdict(list)
+        for seg in ch.segments:
+            by_para[seg.paragraph].append(seg)
+        for seg in ch.segments:
+            if seg.kind != "dialogue" or seg.speaker not in described or seg.rule != "tag":
+                continue
+            tags[seg.speaker] += 1
+            back = range(seg.paragraph - DESCRIPTION_LINK["paragraphs_back"], seg.paragraph + 1)
+            near = [s for p in back for s in by_para.get(p, ()) if s.kind == "narration"]
+            named[seg.speaker].update({who for s in near for _, _, who in index.mentions(s.text)} - described)
+            around = [s for p in (seg.paragraph - 1, seg.paragraph + 1) for s in by_para.get(p, ())]
+            beside[seg.speaker].update(s.speaker for s in around if s.kind == "dialogue" and s.speaker)
+    links = {}
+    for desc, count in tags.items():
+        gender = index.gender(desc)
+        fits = sorted(
+            (n, who)
+            for who, n in named[desc].items()
+            if gender != "unknown"
+            and index.gender(who) == gender
+            and beside[desc][who] <= DESCRIPTION_LINK["partner_share"] * n
+        )
+        if count < DESCRIPTION_LINK["min_tags"] or not fits:
+            continue
+        best, who = fits[-1]
+        runner_up = fits[-2][0] if len(fits) > 1 else 0
+        if best >= DESCRIPTION_LINK["named_share"] * count and best >= DESCRIPTION_LINK["runner_up_ratio"] * runner_up:
+            links[desc] = who
+    return links
+
+
+def _renamed(chapter: Chapter, names: dict[str, str]) -> Chapter:
+    """The chapter with its speakers renamed."""
+    if not names:
+        return chapter
+    segs = tuple(replace(s, speaker=names[s.speaker]) if s.speaker in names else s for s in chapter.segments)
+    return replace(chapter, segments=segs)
 
 
 def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list[Chapter], list[Character]]:
@@ -145,15 +195,14 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
     )
     name = best or "I"
     extra = [] if name in index.characters else [Character(name=name, aliases=("I",) if name != "I" else ())]
-    out = []
-    for ch in chapters:
-        segs = tuple(replace(s, speaker=name) if s.speaker == NARRATOR else s for s in ch.segments)
-        out.append(replace(ch, segments=segs))
-    return out, extra
+    return [_renamed(ch, {NARRATOR: name}) for ch in chapters], extra
 
 
-def _characters(index: CharacterIndex, chapters: list[Chapter], extra: list[Character]) -> tuple[Character, ...]:
-    """Characters with their line and word counts; a speaker who calls out "Mommy!" is a child."""
+def _characters(
+    index: CharacterIndex, chapters: list[Chapter], extra: list[Character], links: dict[str, str]
+) -> tuple[Character, ...]:
+    """Characters with their line and word counts; a speaker who calls out "Mommy!" is a child; a
+    description linked to a name is one more alias of that character."""
     lines, words = speech_counts(chapters)
     child_voice: Counter[str] = Counter(
         seg.speaker
@@ -164,9 +213,16 @@ def _characters(index: CharacterIndex, chapters: list[Chapter], extra: list[Char
         and seg.text.split()
         and seg.text.split()[0].lower().strip(",.!?") in CHILD_VOCATIVES
     )
+    also: defaultdict[str, list[str]] = defaultdict(list)
+    for desc, who in links.items():
+        also[who] += [desc, *index.characters[desc].aliases]
     out = []
     for c in [*index.characters.values(), *extra]:
         name = c.name
+        if name in links:
+            continue
+        if also[name]:
+            c = replace(c, aliases=tuple(sorted({*c.aliases, *also[name]}, key=lambda a: (-len(a), a))))
         # A child calls out "Mommy!" often; a grown daughter of an old novel says "Mama" now and then.
         calls = child_voice[name] and child_voice[name] >= CHARACTER_LIMITS["child_call_share"] * lines.get(name, 0)
         age = c.age if c.age != "unknown" or not calls else "child"

@@ -601,7 +601,7 @@ def _vote_described_genders(narration: list[str], forms: list[_Form]) -> None:
     votes: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for text in narration:
         for m in rx.finditer(text):
-            if _SUBJECT_BEFORE.search(text[: m.start()]):
+            if _starts_sentence(text, m.start()) or _SUBJECT_BEFORE.search(text[: m.start()]):
                 male, female = _gender_votes(text, m.end(), _DESCRIBED_STOPS)
                 votes["the " + m.group(1).lower()].update(male=male, female=female)
     for phrase, v in votes.items():

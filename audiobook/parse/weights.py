@@ -99,3 +99,12 @@ NARRATOR_NAME = {
     "max_share_divisor": 10,  # and the name of no one heard speaking more than a tenth as often as the narrator
     "max_tagged": 2,  # nor of anyone the narration names this many times in a speech tag ("says Tom Smith")
 }
+
+# A description that speaks ("said the painter") named as the one character it stands for (__init__.py).
+DESCRIPTION_LINK = {
+    "min_tags": 3,  # the description tags speech at least this many times
+    "named_share": 0.5,  # and the narration names the character within a few paragraphs of at least this share
+    "runner_up_ratio": 2,  # at least this many times as often as anyone else
+    "partner_share": 0.5,  # and they spoke beside the description's lines at most this share as often
+    "paragraphs_back": 3,  # how far back the narration is read for the name
+}
