@@ -123,7 +123,7 @@ def _described_named(chapters: list[Chapter], index: CharacterIndex) -> dict[str
             if seg.kind != "dialogue" or seg.speaker not in described or seg.rule != "tag":
                 continue
             tags[seg.speaker] += 1
-            back = range(seg.paragraph - DESCRIPTION_LINK["paragraphs_back"], seg.paragraph + 1)
+            back = range(seg.paragraph - int(DESCRIPTION_LINK["paragraphs_back"]), seg.paragraph + 1)
             near = [s for p in back for s in by_para.get(p, ()) if s.kind == "narration"]
             named[seg.speaker].update({who for s in near for _, _, who in index.mentions(s.text)} - described)
             around = [s for p in (seg.paragraph - 1, seg.paragraph + 1) for s in by_para.get(p, ())]
