@@ -19,7 +19,9 @@
 - "Mrs. Walter Thorne" is not also "Walter Thorne", her husband;
 - "Come in, Walter": a first name said only in speech is the one character with that first name;
 - "said the sculptor", again and again, just after the narration names Jasper Quill (a man, like
-  the sculptor, and not the man he talks with) is Jasper Quill.
+  the sculptor, and not the man he talks with) is Jasper Quill;
+- "cried his wife impatiently" is the wife of the man in view, not whoever the book once called
+  someone's wife.
 """
 
 from __future__ import annotations
@@ -402,3 +404,18 @@ def test_a_speaking_description_is_the_one_named_character_it_stands_for() -> No
     assert "the sculptor" in _cast_of(script, "Jasper Quill")
     assert _speaker_of(script, "Not everything") == "Jasper Quill"
     assert _speaker_of(script, "Everything cracks") == "Thomas Marsh"
+
+
+def test_his_wife_is_the_wife_of_the_man_in_view_not_a_wife_named_elsewhere() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Mr. Thorne and Mrs. Thorne sat at breakfast with Margaret Quayle. Colonel Ashby came in with "
+            "Mrs. Ashby, his wife.",
+            "\u201cGood morning,\u201d said Margaret.",
+            "Mr. Thorne read the paper and said nothing.",
+            "\u201cAre you listening to me?\u201d cried his wife impatiently.",
+            "\u201cNot in the least,\u201d said Margaret.",
+        ]
+    )
+    assert _speaker_of(_parse(text), "listening to me") == "Mrs. Thorne"

@@ -66,7 +66,9 @@ _DESCRIBED = re.compile(
     re.VERBOSE,
 )
 # A person named by whose they are: "her mother", "his young wife", "their uncle".
-_POSSESSED = re.compile(r"(?:his|her|their|my|your)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b")
+# "said her mother", "cried his wife impatiently", "said his old friend": a person noun after a possessive.
+_PERSON_NOUN_ALT = "|".join(sorted((re.escape(n) for n in PERSON_NOUNS), key=len, reverse=True))
+_POSSESSED = re.compile(rf"(?:his|her|their|my|your)\s+(?:[a-z]+\s+)?(?P<noun>{_PERSON_NOUN_ALT})\b")
 _LEAD = re.compile(r"^[\s,;:\u2014\u2013-]*")
 _EPITHET = re.compile(r"(?:old|young|little|poor|dear|good|big|tall|small)\s+")  # "broke in old Isaac Brown"
 # A speech verb where a tag may have one: "said", "quietly said", "broke in" (not "broke in the door").
@@ -573,6 +575,8 @@ def _addressed_before(ch: _Chapter, p: int, gender: str) -> str | None:
 def _relative(index: CharacterIndex, whose: str | None, gender: str, noun: str) -> str | None:
     """ "said her father", Emma's: the one other character of that gender who bears her family name
     (Mr. Woodhouse), a parent or a spouse by "Mr."/"Mrs." when there are several."""
+    if noun == "lady" and index.gender(whose) == "male":
+        noun = "wife"  # "said his lady"
     family = _surnames(index, whose)
     if not family:
         return None
@@ -609,6 +613,9 @@ def _rule_beat(ch: _Chapter, p: int, qis: list[int]) -> None:
         # "Professor Hale cleared her throat." then a paragraph that is only speech.
         who, _ = _beat(ch.paragraphs[p - 1].text, last=True, ch=ch, para=p, pos=0, quote=first.text)
         rule = "beat:previous"
+    said = next((ch.pronoun_tags[qi] for qi in qis if qi in ch.pronoun_tags), "")
+    if said and ch.index.gender(who) not in (said, "unknown"):
+        return  # '"But it is," returned she': not the man the sentence before names
     ch.decide(qis[0], who, rule)
 
 

@@ -29,6 +29,7 @@ from .lexicon import (
     GENERIC_PEOPLE,
     GIVEN_NAMES,
     HONORIFICS,
+    KIN_NOUNS,
     IRREGULAR_PAST,
     MALE_PRONOUNS,
     MALE_TITLES,
@@ -864,4 +865,4 @@ def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
             claims["boy" if gender == "male" else "girl"].add(name)
         if age == "elderly" and gender != "unknown":
             claims["old man" if gender == "male" else "old woman"].add(name)
-    return {noun: next(iter(names)) for noun, names in claims.items() if len(names) == 1}
+    return {noun: next(iter(names)) for noun, names in claims.items() if len(names) == 1 and noun not in KIN_NOUNS}

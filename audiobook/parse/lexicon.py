@@ -249,6 +249,12 @@ PERSON_NOUNS: dict[str, tuple[str, str]] = {
     "lad": ("male", "child"),
     "lass": ("female", "child"),
 }
+# Nouns that say how one person stands to another ("his wife", "her aunt"): whose they are depends on
+# whose the "his" or "her" is, so none stands for one character across a book.
+KIN_NOUNS = frozenset(
+    """son daughter father mother husband wife brother sister uncle aunt grandfather grandmother
+    cousin niece nephew""".split()
+)
 # Ranks, trades and roles that say a sex ("the duchess", "the landlady"): a description's gender.
 PERSON_NOUNS.update(
     {noun: ("male", "adult") for noun in "duke marquis earl baron viscount emperor landlord host policeman".split()}
