@@ -21,7 +21,9 @@
 - "said the sculptor", again and again, just after the narration names Jasper Quill (a man, like
   the sculptor, and not the man he talks with) is Jasper Quill;
 - "cried his wife impatiently" is the wife of the man in view, not whoever the book once called
-  someone's wife.
+  someone's wife;
+- a line is seldom spoken by someone it names ("If Thomas knew…"): not as a beat, nor in a
+  conversation decoded whole.
 """
 
 from __future__ import annotations
@@ -419,3 +421,31 @@ def test_his_wife_is_the_wife_of_the_man_in_view_not_a_wife_named_elsewhere() ->
         ]
     )
     assert _speaker_of(_parse(text), "listening to me") == "Mrs. Thorne"
+
+
+def test_a_beat_is_not_the_person_the_line_speaks_of() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Margaret Quayle and Thomas Marsh had quarrelled at breakfast.",
+            "\u201cYou never listen,\u201d said Margaret.",
+            "\u201cI always listen,\u201d said Thomas.",
+            "Thomas went out to the mill, and Margaret sat alone by the stove.",
+            "\u201cIf Thomas knew what the letter said, he would laugh at me.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "If Thomas knew") == "Margaret Quayle"
+
+
+def test_a_decoded_line_is_not_given_to_the_person_it_speaks_of() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Margaret Quayle and Thomas Marsh sat round the fire. Jasper Quill smiled at them both; "
+            "Jasper Quill had walked from the mill.",
+            "\u201cThe river is rising,\u201d said Thomas.",
+            "\u201cIt always rises in March,\u201d said Margaret.",
+            "\u201cThomas is right, for once; it is higher than last year.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "Thomas is right") == "Jasper Quill"

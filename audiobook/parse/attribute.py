@@ -627,7 +627,11 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         return None, ""
     s, e = spans[-1] if last else spans[0]
     sentence = text[s:e]
-    mentions = [m for m in ch.index.mentions(sentence) if not _is_vocative(m[2], quote, ch.index)]
+    # Not whom the quote addresses, nor whom it speaks of ("If I had not persuaded Harriet…" is not Harriet's).
+    spoken_of = {who for _, _, who in ch.index.mentions(quote)}
+    mentions = [
+        m for m in ch.index.mentions(sentence) if m[2] not in spoken_of and not _is_vocative(m[2], quote, ch.index)
+    ]
     # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named.
     acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
     if acting or mentions:
@@ -637,7 +641,7 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         return NARRATOR, "beat"
     if m:
         who = ch.history.resolve(SUBJECT_PRONOUNS[m.group(1).lower()], para, pos, ch.index)
-        if who and not _is_vocative(who, quote, ch.index):
+        if who and who not in spoken_of and not _is_vocative(who, quote, ch.index):
             return who, "beat:pronoun"
     return None, ""
 
@@ -775,6 +779,7 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     free = last is None or rule in SOFT
     chained = [ch.decisions[qi].speaker for qi in qis if ch.decisions[qi].rule in ("turn", "turn:other")]
     polite = {_POLITE[m.group(1).lower()] for qi in qis for m in _POLITE_RX.finditer(ch.quotes[qi].text)}
+    spoken_of = {who for qi in qis for _, _, who in ch.index.mentions(ch.quotes[qi].text)} - addresses
     return Turn(
         p,
         anchor,
@@ -785,6 +790,7 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
         free,
         chained[-1] if chained else None,
         polite.pop() if len(polite) == 1 else "",
+        frozenset(spoken_of),
     )
 
 

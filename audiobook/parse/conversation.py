@@ -46,6 +46,7 @@ class Turn:
     free: bool  # whether its speaker is the decoder's to choose
     chain: str | None = None  # whom the line-by-line turn-taking chose, if anyone
     addresses_gender: str = ""  # a line that says "sir" speaks to a man, "madam" to a woman
+    speaks_of: frozenset[str] = frozenset()  # whom its lines name without addressing them
 
 
 def _log(p: float) -> float:
@@ -89,6 +90,8 @@ def _emission(
         )
     if who in t.named:
         score += _log(CONVERSATION["named_here"])
+    if who in t.speaks_of:  # "If I had not persuaded Harriet…" is seldom Harriet's
+        score += _log(CONVERSATION["speaks_of_self"])
     if who == t.chain:  # on a tie, the turn-taking read line by line: a third voice enters late
         score += _log(CONVERSATION["chain_hint"])
     previous, following = around

@@ -33,6 +33,7 @@ CONVERSATION = {
     "sir_fits": 1.5,  # beside a line that says "sir", a man (for "madam", a woman) (a factor)
     "sir_misfits": 0.5,  # ... someone of the other gender (a factor)
     "speaks_to_self": 0.01,  # whom the line itself addresses
+    "speaks_of_self": 0.2,  # whom the line names without addressing them (a factor)
     "least_sure": 0.3,  # the confidence of a decoded line whose best two readings are alike
     "most_sure": 0.8,  # ... and of one whose reading is clear (never above its rule's)
     "chain_hint": 1.3,  # whom the line-by-line turn-taking chose (a factor: breaks ties)
