@@ -23,7 +23,8 @@
 - "cried his wife impatiently" is the wife of the man in view, not whoever the book once called
   someone's wife;
 - a line is seldom spoken by someone it names ("If Thomas knew…"): not as a beat, nor in a
-  conversation decoded whole.
+  conversation decoded whole;
+- a name never tagged as speaking and of no known sex (a town, "Brixham") speaks no line.
 """
 
 from __future__ import annotations
@@ -449,3 +450,17 @@ def test_a_decoded_line_is_not_given_to_the_person_it_speaks_of() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "Thomas is right") == "Jasper Quill"
+
+
+def test_a_place_that_passed_for_a_name_speaks_no_line() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Margaret Quayle and Thomas Marsh walked by the harbour at Brixham.",
+            "\u201cThe boats are late,\u201d said Margaret.",
+            "\u201cThey always are,\u201d said Thomas.",
+            "The lights of Brixham went on one by one. Brixham was quiet.",
+            "\u201cI am cold.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "I am cold") == "Margaret Quayle"

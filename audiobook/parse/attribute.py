@@ -413,6 +413,7 @@ class _Chapter:
     closes_in: dict[int, list[int]]  # ... and where those that also end in it close
     history: _History = field(default_factory=_History)
     pronoun_tags: dict[int, str] = field(default_factory=dict)  # quote -> the gender of its he/she tag
+    kin_of: dict[int, str] = field(default_factory=dict)  # quote -> whose relative says it ("said her aunt")
     # The paragraphs that hold speech, and the speaker heard last in each (for turn-taking).
     para_speaker: dict[int, str | None] = field(default_factory=dict)
 
@@ -554,6 +555,8 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
         elif kind == "kin":
             gender, owner, noun = value.split(":")
             whose = ch.history.resolve(owner, *where, ch.index) if owner else None
+            if whose:
+                ch.kin_of[qi] = whose
             who = _relative(ch.index, whose, gender, noun)
             if who is None:
                 who = ch.history.resolve(gender, *where, ch.index, exclude=whose if owner == gender else None)
@@ -630,7 +633,9 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
     # Not whom the quote addresses, nor whom it speaks of ("If I had not persuaded Harriet…" is not Harriet's).
     spoken_of = {who for _, _, who in ch.index.mentions(quote)}
     mentions = [
-        m for m in ch.index.mentions(sentence) if m[2] not in spoken_of and not _is_vocative(m[2], quote, ch.index)
+        m
+        for m in ch.index.mentions(sentence)
+        if m[2] in ch.index.speakers and m[2] not in spoken_of and not _is_vocative(m[2], quote, ch.index)
     ]
     # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named.
     acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
@@ -718,7 +723,7 @@ def _rule_conversation(ch: _Chapter) -> None:
     undecided, and the he/she tags, given the speakers that best fit the whole run."""
     named: dict[int, list[str]] = {}  # who each paragraph's narration names, in order
     for ev in ch.history.events:
-        if ev.name and ev.sentence[1] >= 0:
+        if ev.name and ev.sentence[1] >= 0 and ev.name in ch.index.speakers:
             named.setdefault(ev.para, []).append(ev.name)
     for run in _conversations(ch):
         turns = [_turn(ch, p, set(named.get(p, ()))) for p in run]
@@ -780,6 +785,7 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     chained = [ch.decisions[qi].speaker for qi in qis if ch.decisions[qi].rule in ("turn", "turn:other")]
     polite = {_POLITE[m.group(1).lower()] for qi in qis for m in _POLITE_RX.finditer(ch.quotes[qi].text)}
     spoken_of = {who for qi in qis for _, _, who in ch.index.mentions(ch.quotes[qi].text)} - addresses
+    spoken_of |= {ch.kin_of[qi] for qi in qis if qi in ch.kin_of}  # "said her aunt": not the niece
     return Turn(
         p,
         anchor,

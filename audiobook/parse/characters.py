@@ -227,6 +227,14 @@ class CharacterIndex:
         self.characters: dict[str, Character] = {}
         self._by_form: dict[str, str] = {}
         owner = {f.text: id(cl) for cl in clusters for f in cl.forms}
+        # Who may be heard in a conversation unnamed by a tag: someone the book tags as speaking (a
+        # description that speaks is one), gives a full name, or whose sex it tells; not "York" nor
+        # "Chelsea", places that passed for people.
+        self.speakers = {
+            cl.name()
+            for cl in clusters
+            if cl.gender() != "unknown" or any(f.tagged or len(f.tokens) > 1 for f in cl.forms)
+        }
         for cl in sorted(clusters, key=lambda c: -c.count):
             name = cl.name()
             if name in self.characters:
