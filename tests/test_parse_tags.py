@@ -24,7 +24,10 @@
   someone's wife;
 - a line is seldom spoken by someone it names ("If Thomas knew…"): not as a beat, nor in a
   conversation decoded whole;
-- a name never tagged as speaking and of no known sex (a town, "Brixham") speaks no line.
+- a name never tagged as speaking and of no known sex (a town, "Brixham") speaks no line;
+- a first-person narrator's relatives who speak are characters ("said my grandmother"), answer to
+  what the narrator calls them ("Gran"), and are the character the narration names as that
+  relative ("My sister, Mrs. Hal Brody").
 """
 
 from __future__ import annotations
@@ -464,3 +467,39 @@ def test_a_place_that_passed_for_a_name_speaks_no_line() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "I am cold") == "Margaret Quayle"
+
+
+def test_a_first_person_narrators_relatives_are_characters() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "I went down to the kitchen, where my grandmother was shelling peas. Aunt Em sat by the window.",
+            "\u201cYou are late again,\u201d said my grandmother.",
+            "\u201cThe bus broke down,\u201d I said.",
+            "\u201cIt always breaks down on a Friday,\u201d said Aunt Em. She bit off her thread.",
+            "My grandmother laughed. \u201cThen take an earlier one.\u201d",
+            "\u201cThere is no earlier one, Gran.\u201d",
+            "\u201cThen walk,\u201d she said.",
+        ]
+    )
+    script = _parse(text)
+    grandmother = next(c for c in script.characters if c.name == "my grandmother")
+    assert (grandmother.gender, grandmother.age) == ("female", "elderly")
+    assert _speaker_of(script, "late again") == "my grandmother"
+    assert _speaker_of(script, "earlier one.") == "my grandmother"
+    assert _speaker_of(script, "Then walk") == "my grandmother"  # the one "Gran" spoke to
+    assert _speaker_of(script, "on a Friday") == "Aunt Em"
+
+
+def test_a_relative_the_narration_names_is_that_character() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "My sister, Mrs. Hal Brody, kept the shop on the corner. Mrs. Hal Brody was a hard woman.",
+            "\u201cShut the door,\u201d said my sister.",
+            "\u201cIt is shut,\u201d I said.",
+        ]
+    )
+    script = _parse(text)
+    assert "my sister" in _cast_of(script, "Mrs. Hal Brody")
+    assert _speaker_of(script, "Shut the door") == "Mrs. Hal Brody"

@@ -30,6 +30,7 @@ from .lexicon import (
     GIVEN_NAMES,
     HONORIFICS,
     IRREGULAR_PAST,
+    KIN_CALLS,
     KIN_NOUNS,
     MALE_PRONOUNS,
     MALE_TITLES,
@@ -246,8 +247,8 @@ class CharacterIndex:
             self.characters[name] = Character(name=name, aliases=aliases, gender=cl.gender(), age=cl.age())
             for f in cl.forms:
                 self._by_form.setdefault(_dotted(f.text), name)
-                if f.text.startswith("the "):
-                    self._by_form.setdefault(_dotted("The" + f.text[3:]), name)
+                if f.tokens[0] in ("the", "my"):  # "The waiter", "My grandmother" opening a sentence
+                    self._by_form.setdefault(_dotted(f.tokens[0].capitalize() + f.text[len(f.tokens[0]) :]), name)
         self.descriptors = dict(descriptors)
         self._add_carried_titles(clusters)
         # "Basil", said only in speech, is Basil Hallward: the first name of one full name.
@@ -293,7 +294,12 @@ class CharacterIndex:
             return self._by_form[form]
         if form.startswith("the ") and "The" + form[3:] in self._by_form:
             return self._by_form["The" + form[3:]]
-        return self.descriptors.get(form.lower().removeprefix("the ").strip()) or self._by_first.get(form)
+        kin = KIN_CALLS.get(form.lower())  # "Gran": the narrator's grandmother, when she speaks
+        return (
+            self.descriptors.get(form.lower().removeprefix("the ").strip())
+            or self._by_first.get(form)
+            or (self._by_form.get(f"my {kin}") if kin else None)
+        )
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of each character named or described in `text`."""
@@ -332,6 +338,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     clusters = _cluster(people, maybe, _younger_sisters([*narration, *speech]))
     descriptors = _descriptors(clusters)
     clusters += _described(narration, clusters, descriptors)
+    clusters += _kin_speakers(narration, clusters)
     return CharacterIndex(clusters, descriptors)
 
 
@@ -620,6 +627,58 @@ def _vote_described_genders(narration: list[str], forms: list[_Form]) -> None:
             by_phrase[phrase].female += v["female"]
 
 
+_KIN_ALT = "|".join(sorted(KIN_NOUNS, key=len, reverse=True))
+# A first-person narrator's relative who speaks: "said my grandmother", "my father replied".
+_MY_KIN = re.compile(
+    rf"""
+    \b(?:{_VERBS_ALT})\s+my\s+(?:[a-z]+\s+)?(?P<after>{_KIN_ALT})\b                       # said my (old) aunt
+    | (?:^|[.,;!?]\s+|\s\s)[Mm]y\s+(?P<before>{_KIN_ALT})\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b  # My aunt said
+    """,
+    re.VERBOSE,
+)
+
+
+def _kin_speakers(narration: list[str], clusters: list[_Cluster]) -> list[_Cluster]:
+    """A narrator's relatives the narration tags as speaking ("said my grandmother"): a character each,
+    "my grandmother", of the noun's sex and age; or one more name of the character the narration
+    gives as that relative ("My sister, Mrs. Joe Gargery, …"). Only a first-person narration says "my"
+    outside quotes."""
+    said: Counter[str] = Counter()
+    for text in narration:
+        said.update(m.group("after") or m.group("before") for m in _MY_KIN.finditer(text))
+    out = []
+    for noun, n in said.items():
+        f = _Form(f"my {noun}", None, ("my", noun), count=n, person=PERSON_EVIDENCE["sure"])
+        f.nouns[noun] += 1
+        named = _named_as(narration, clusters, noun)
+        if named is not None:
+            named.forms.append(f)
+        else:
+            out.append(_Cluster([f]))
+    return out
+
+
+def _named_as(narration: list[str], clusters: list[_Cluster], noun: str) -> _Cluster | None:
+    """The one character the narration names beside "my <noun>": "my sister, Mrs. Joe Gargery",
+    "Joe, my sister's husband" aside (the noun must end the phrase)."""
+    by_text = {f.text: cl for cl in clusters for f in cl.forms if f.tokens[0] not in ("the", "my")}
+    rx = re.compile(rf"\b[Mm]y\s+{noun},?\s+(?P<next>[A-Z][^,;:!?\u2014]*)|(?P<prev>[A-Z][\w.' ]*),\s+my\s+{noun}\b")
+    found = set()
+    for text in narration:
+        for m in rx.finditer(text):
+            words = (m.group("next") or m.group("prev")).split()
+            spans = (
+                [words[:k] for k in range(len(words), 0, -1)]
+                if m.group("next")
+                else [words[k:] for k in range(len(words))]
+            )
+            hit = next((by_text[" ".join(w)] for w in spans if " ".join(w) in by_text), None)
+            if hit is not None:
+                found.add(id(hit))
+                only = hit
+    return only if len(found) == 1 else None
+
+
 def _descriptions(narration: list[str]) -> Counter[str]:
     """How often each description tags speech, reduced to its capitals and noun: "the burly barman" is
     "the barman"; "the March Hare" keeps its capitals."""
@@ -770,6 +829,13 @@ def _titled_fits(state: _Clustering, f: _Form) -> list[_Cluster]:
     pool = state.by_first(tok) if t in FIRST_NAME_TITLES else state.by_last(tok)
     if t in RANK_TITLES and not pool:
         pool = state.by_last(tok)
+    given = any(not g.title and len(g.tokens) > 1 for c in state.by_first(tok) for g in c.forms)
+    if not pool and _title_class(f.title) and given:  # "Mrs. Joe" is the "Mrs. Joe Gargery" (of Joe Gargery)
+        return [
+            c
+            for c in state.by_first(tok)
+            if any(g.tokens[0] == tok and _title_class(g.title) == _title_class(f.title) for g in c.forms)
+        ]
     fits = [c for c in pool if _compatible(c, f)]
     if t not in FIRST_NAME_TITLES:
         # "Mrs. Bennet" is not Elizabeth Bennet, nor "Colonel Fussell" Albert Fussell: a title and a

@@ -255,6 +255,13 @@ KIN_NOUNS = frozenset(
     """son daughter father mother husband wife brother sister uncle aunt grandfather grandmother
     cousin niece nephew""".split()
 )
+# What a child calls a relative to their face ("Gran", "Papa"): the relative it means.
+KIN_CALLS = {
+    **dict.fromkeys(("gran", "granny", "grandma", "grandmamma", "nana"), "grandmother"),
+    **dict.fromkeys(("grandpa", "grandad", "granddad", "grandpapa"), "grandfather"),
+    **dict.fromkeys(("mother", "mama", "mamma", "mum", "mom", "mummy", "mommy", "ma"), "mother"),
+    **dict.fromkeys(("father", "papa", "pa", "dad", "daddy"), "father"),
+}
 # Ranks, trades and roles that say a sex ("the duchess", "the landlady"): a description's gender.
 PERSON_NOUNS.update(
     {noun: ("male", "adult") for noun in "duke marquis earl baron viscount emperor landlord host policeman".split()}
