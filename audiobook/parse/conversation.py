@@ -104,14 +104,6 @@ def _emission(
     return score
 
 
-def _transition(two_back: str | None, last: str, who: str) -> float:
-    if who == last:
-        return _log(CONVERSATION["same_again"])
-    if two_back is None or who == two_back:
-        return _log(CONVERSATION["alternate"])
-    return _log(CONVERSATION["third_person"])
-
-
 State = tuple[str | None, str | None]  # (who spoke two turns back, who spoke last)
 
 
@@ -127,15 +119,14 @@ def decode_with_margins(
     beats the best with anyone else there: a Viterbi search, forwards and backwards, whose state is
     who spoke the last two turns. The margin is what the line's confidence is made from."""
     cands = candidates(turns, before)
-    if not cands:
+    if not cands or not turns:
         return [(None, 0.0)] * len(turns)
     emissions = []
     for i, t in enumerate(turns):
         around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
         emissions.append({w: _emission(t, w, around, gender_of, len(cands)) for w in cands})
-    moves = _moves(cands)
-    forward = _sweep(emissions, moves)
-    backward = _sweep_back(emissions, moves)
+    forward = _sweep(emissions, cands)
+    backward = _sweep_back(emissions, cands)
     out: list[tuple[str | None, float]] = []
     for i in range(len(turns)):
         best: dict[str, float] = {}
@@ -150,44 +141,65 @@ def decode_with_margins(
     return out
 
 
-def _moves(cands: list[str]) -> dict[State, list[tuple[str, float]]]:
-    """From each state, every next speaker with the log-likelihood of the move: computed once per
-    conversation (the sweeps look each up hundreds of times)."""
-    table: dict[State, list[tuple[str, float]]] = {(None, None): [(who, 0.0) for who in cands]}
-    for two_back in [None, *cands]:
-        for last in cands:
-            table[(two_back, last)] = [(who, _transition(two_back, last, who)) for who in cands]
-    return table
+def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
+    """The best score of any reading of turns 0..i that ends in each state, for every i.
 
-
-def _sweep(emissions: list[dict[str, float]], moves: dict[State, list[tuple[str, float]]]) -> list[dict[State, float]]:
-    """The best score of any reading of turns 0..i that ends in each state, for every i."""
-    scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
-    out = []
-    for emitted in emissions:
+    A move's likelihood depends only on whether the next speaker spoke last, two turns back, or
+    neither (_move_logs). So the best way into (last, who) is the best of: the best reading ending
+    in `last` followed by `who` as the same speaker again, or as a third person; and the readings
+    (who, last) and (None, last) followed by `who` taking turns. (Taking turns being likelier than a
+    third person, the best reading ending in `last` may stand for all the third-person ones.) The
+    result is the full search's, in k * k steps per turn for k candidates, not k * k * k."""
+    same, alternate, third = _move_logs()
+    scores: dict[State, float] = {(None, who): e for who, e in emissions[0].items()}  # the first: no move
+    out = [scores]
+    for emitted in emissions[1:]:
+        best_ending: dict[str, float] = {}  # the best reading ending in each speaker, in candidate order
+        for (_, last), score in scores.items():
+            assert last is not None
+            if score > best_ending.get(last, -math.inf):
+                best_ending[last] = score
         nxt: dict[State, float] = {}
-        for state, score in scores.items():
-            last = state[1]
-            for who, move in moves[state]:
-                s = score + emitted[who] + move
-                if s > nxt.get((last, who), -math.inf):
-                    nxt[(last, who)] = s
+        for last, top in best_ending.items():
+            for who in cands:
+                e = emitted[who]
+                if who == last:
+                    nxt[(last, who)] = top + e + same
+                    continue
+                s = top + e + third
+                for two_back in (who, None):
+                    if (two_back, last) in scores:
+                        s = max(s, scores[(two_back, last)] + e + alternate)
+                nxt[(last, who)] = s
         out.append(nxt)
         scores = nxt
     return out
 
 
-def _sweep_back(
-    emissions: list[dict[str, float]], moves: dict[State, list[tuple[str, float]]]
-) -> list[dict[State, float]]:
-    """The best score of turns i+1.. given the state at turn i, for every i."""
+def _sweep_back(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
+    """The best score of turns i+1.. given the state at turn i, for every i. As in _sweep, a state
+    (two_back, last) differs from the others ending in `last` only in which next speaker takes turns:
+    everyone but `last` when no one spoke two turns back, else `two_back` alone (whom the best
+    third-person continuation, `other`, may count too: taking turns is likelier)."""
+    same, alternate, third = _move_logs()
     out: list[dict[State, float]] = [{} for _ in emissions]  # the last turn: nothing after it
-    states = [state for state in moves if state[1] is not None]
     for i in range(len(emissions) - 2, -1, -1):
         later, emitted = out[i + 1], emissions[i + 1]
         here: dict[State, float] = {}
-        for state in states:
-            last = state[1]
-            here[state] = max(emitted[who] + move + later.get((last, who), 0.0) for who, move in moves[state])
+        for last in cands:
+            again = emitted[last] + same + later.get((last, last), 0.0)
+            taking = {who: emitted[who] + alternate + later.get((last, who), 0.0) for who in cands if who != last}
+            other = max((emitted[w] + third + later.get((last, w), 0.0) for w in taking), default=-math.inf)
+            here[(None, last)] = max([again, *taking.values()])
+            for two_back in cands:
+                here[(two_back, last)] = max(again, taking.get(two_back, -math.inf), other)
         out[i] = here
     return out
+
+
+def _move_logs() -> tuple[float, float, float]:
+    """The log-likelihoods of the three moves from (two_back, last) to the next speaker: `last` again,
+    `two_back` (taking turns; anyone but `last` when no one spoke two turns back), or a third person."""
+    same, alternate, third = (_log(CONVERSATION[k]) for k in ("same_again", "alternate", "third_person"))
+    assert alternate >= third, "the sweeps count on taking turns being likelier than a third person"
+    return same, alternate, third
