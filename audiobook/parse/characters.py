@@ -66,6 +66,7 @@ _PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter)"
 _CANDIDATE = re.compile(
     rf"""
     (?<![\w'\u2019-])                    # not inside a word
+    (?=[A-Z]|{_PARTICLE}\s)              # a capital or a particle next: elsewhere, fail at once
     (?P<title>{_TITLE})?
     (?P<name>
         (?:{_PARTICLE}\s)?{_TOKEN}                  # the first word
