@@ -104,7 +104,8 @@ def _emission(
     return score
 
 
-State = tuple[str | None, str | None]  # (who spoke two turns back, who spoke last)
+# For each speaker of a turn, who spoke the turn before (None: no one) and the best score with them.
+Scores = dict[str, dict[str | None, float]]
 
 
 def decode(turns: list[Turn], before: list[str], gender_of: Callable[[str], str]) -> list[str | None]:
@@ -128,21 +129,17 @@ def decode_with_margins(
     forward = _sweep(emissions, cands)
     backward = _sweep_back(emissions, cands)
     out: list[tuple[str | None, float]] = []
-    for i in range(len(turns)):
-        best: dict[str, float] = {}
-        for state, score in forward[i].items():
-            who = state[1]
-            assert who is not None
-            total = score + backward[i].get(state, 0.0)
-            best[who] = max(best.get(who, -math.inf), total)
+    for ways, after in zip(forward, backward):
+        best = {who: max(score + after[who][two_back] for two_back, score in ways[who].items()) for who in cands}
         ranked = sorted(best.values(), reverse=True)
         winner = max(best, key=lambda w: best[w])
         out.append((winner, ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
     return out
 
 
-def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
-    """The best score of any reading of turns 0..i that ends in each state, for every i.
+def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[Scores]:
+    """For every turn, the best score of any reading of the turns up to it that ends in each state
+    (who speaks it, who spoke the turn before).
 
     A move's likelihood depends only on whether the next speaker spoke last, two turns back, or
     neither (_move_logs). So the best way into (last, who) is the best of: the best reading ending
@@ -151,49 +148,45 @@ def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[Sta
     third person, the best reading ending in `last` may stand for all the third-person ones.) The
     result is the full search's, in k * k steps per turn for k candidates, not k * k * k."""
     same, alternate, third = _move_logs()
-    scores: dict[State, float] = {(None, who): e for who, e in emissions[0].items()}  # the first: no move
+    scores: Scores = {who: {None: e} for who, e in emissions[0].items()}  # the first turn: no move
     out = [scores]
     for emitted in emissions[1:]:
-        best_ending: dict[str, float] = {}  # the best reading ending in each speaker, in candidate order
-        for (_, last), score in scores.items():
-            assert last is not None
-            if score > best_ending.get(last, -math.inf):
-                best_ending[last] = score
-        nxt: dict[State, float] = {}
-        for last, top in best_ending.items():
+        nxt: Scores = {who: {} for who in cands}
+        for last, ways in scores.items():
+            top = max(ways.values())  # the best reading ending in `last`
             for who in cands:
                 e = emitted[who]
                 if who == last:
-                    nxt[(last, who)] = top + e + same
+                    nxt[who][last] = top + e + same
                     continue
                 s = top + e + third
                 for two_back in (who, None):
-                    if (two_back, last) in scores:
-                        s = max(s, scores[(two_back, last)] + e + alternate)
-                nxt[(last, who)] = s
+                    if two_back in ways:
+                        s = max(s, ways[two_back] + e + alternate)
+                nxt[who][last] = s
         out.append(nxt)
         scores = nxt
     return out
 
 
-def _sweep_back(emissions: list[dict[str, float]], cands: list[str]) -> list[dict[State, float]]:
-    """The best score of turns i+1.. given the state at turn i, for every i. As in _sweep, a state
+def _sweep_back(emissions: list[dict[str, float]], cands: list[str]) -> list[Scores]:
+    """For every turn and state, the best score of the turns after it. As in _sweep, a state
     (two_back, last) differs from the others ending in `last` only in which next speaker takes turns:
     everyone but `last` when no one spoke two turns back, else `two_back` alone (whom the best
     third-person continuation, `other`, may count too: taking turns is likelier)."""
     same, alternate, third = _move_logs()
-    out: list[dict[State, float]] = [{} for _ in emissions]  # the last turn: nothing after it
+    out: list[Scores] = [{} for _ in emissions]
+    out[-1] = {who: dict.fromkeys([None, *cands], 0.0) for who in cands}  # the last turn: nothing after it
     for i in range(len(emissions) - 2, -1, -1):
         later, emitted = out[i + 1], emissions[i + 1]
-        here: dict[State, float] = {}
         for last in cands:
-            again = emitted[last] + same + later.get((last, last), 0.0)
-            taking = {who: emitted[who] + alternate + later.get((last, who), 0.0) for who in cands if who != last}
-            other = max((emitted[w] + third + later.get((last, w), 0.0) for w in taking), default=-math.inf)
-            here[(None, last)] = max([again, *taking.values()])
+            again = emitted[last] + same + later[last][last]
+            taking = {who: emitted[who] + alternate + later[who][last] for who in cands if who != last}
+            other = max((emitted[who] + third + later[who][last] for who in taking), default=-math.inf)
+            rest = max(again, other)
+            out[i][last] = {None: max([again, *taking.values()])}
             for two_back in cands:
-                here[(two_back, last)] = max(again, taking.get(two_back, -math.inf), other)
-        out[i] = here
+                out[i][last][two_back] = max(rest, taking[two_back]) if two_back in taking else rest
     return out
 
 
