@@ -537,7 +537,8 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
 _VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 # "the burly barman", "the March Hare", "the doctor"
 _DESCRIPTION = r"(?:[a-z]+\s+)?(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?|[a-z]+)"
-_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")  # "said the Hatter"
+# "said the Hatter" (the lookahead first: a word followed by "the", before trying every verb on it)
+_DESCRIBED_AFTER = re.compile(rf"\b(?=[a-z]+\s+the\s)(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")
 # "The waiter asked", "the old man slowly replied"
 _DESCRIBED_BEFORE = re.compile(
     rf"""
