@@ -18,6 +18,7 @@ Every number is in weights.CONVERSATION.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,8 +105,9 @@ def _emission(
     return score
 
 
-# For each speaker of a turn, who spoke the turn before (None: no one) and the best score with them.
-Scores = dict[str, dict[str | None, float]]
+# A turn's table: a row for each candidate who may speak it, a column for each who may have spoken the
+# turn before (the last column: no one); each cell the best score of a reading with them (-inf: none).
+Table = list[list[float]]
 
 
 def decode(turns: list[Turn], before: list[str], gender_of: Callable[[str], str]) -> list[str | None]:
@@ -125,68 +127,61 @@ def decode_with_margins(
     emissions = []
     for i, t in enumerate(turns):
         around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
-        emissions.append({w: _emission(t, w, around, gender_of, len(cands)) for w in cands})
-    forward = _sweep(emissions, cands)
-    backward = _sweep_back(emissions, cands)
+        emissions.append([_emission(t, w, around, gender_of, len(cands)) for w in cands])
     out: list[tuple[str | None, float]] = []
-    for ways, after in zip(forward, backward):
-        best = {who: max(score + after[who][two_back] for two_back, score in ways[who].items()) for who in cands}
-        ranked = sorted(best.values(), reverse=True)
-        winner = max(best, key=lambda w: best[w])
-        out.append((winner, ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
+    for ahead, after in zip(_sweep(emissions), _sweep_back(emissions)):
+        best = [max(map(operator.add, ahead[w], after[w])) for w in range(len(cands))]
+        ranked = sorted(best, reverse=True)
+        winner = max(range(len(cands)), key=best.__getitem__)  # the first of the best, in candidate order
+        out.append((cands[winner], ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
     return out
 
 
-def _sweep(emissions: list[dict[str, float]], cands: list[str]) -> list[Scores]:
+def _sweep(emissions: list[list[float]]) -> list[Table]:
     """For every turn, the best score of any reading of the turns up to it that ends in each state
     (who speaks it, who spoke the turn before).
 
     A move's likelihood depends only on whether the next speaker spoke last, two turns back, or
     neither (_move_logs). So the best way into (last, who) is the best of: the best reading ending
     in `last` followed by `who` as the same speaker again, or as a third person; and the readings
-    (who, last) and (None, last) followed by `who` taking turns. (Taking turns being likelier than a
-    third person, the best reading ending in `last` may stand for all the third-person ones.) The
+    (who, last) and (no one, last) followed by `who` taking turns. (Taking turns being likelier than
+    a third person, the best reading ending in `last` may stand for all the third-person ones.) The
     result is the full search's, in k * k steps per turn for k candidates, not k * k * k."""
     same, alternate, third = _move_logs()
-    scores: Scores = {who: {None: e} for who, e in emissions[0].items()}  # the first turn: no move
-    out = [scores]
+    k = len(emissions[0])
+    nobody = k  # the column of "no one spoke before"
+    table = [[-math.inf] * k + [e] for e in emissions[0]]  # the first turn: no move
+    out = [table]
     for emitted in emissions[1:]:
-        nxt: Scores = {who: {} for who in cands}
-        for last, ways in scores.items():
-            top = max(ways.values())  # the best reading ending in `last`
-            for who in cands:
-                e = emitted[who]
+        nxt = [[-math.inf] * (k + 1) for _ in range(k)]
+        for last, ways in enumerate(table):
+            top = max(ways)  # the best reading ending in `last`
+            for who, e in enumerate(emitted):
                 if who == last:
                     nxt[who][last] = top + e + same
-                    continue
-                s = top + e + third
-                for two_back in (who, None):
-                    if two_back in ways:
-                        s = max(s, ways[two_back] + e + alternate)
-                nxt[who][last] = s
+                else:
+                    nxt[who][last] = max(top + e + third, ways[who] + e + alternate, ways[nobody] + e + alternate)
         out.append(nxt)
-        scores = nxt
+        table = nxt
     return out
 
 
-def _sweep_back(emissions: list[dict[str, float]], cands: list[str]) -> list[Scores]:
+def _sweep_back(emissions: list[list[float]]) -> list[Table]:
     """For every turn and state, the best score of the turns after it. As in _sweep, a state
     (two_back, last) differs from the others ending in `last` only in which next speaker takes turns:
     everyone but `last` when no one spoke two turns back, else `two_back` alone (whom the best
     third-person continuation, `other`, may count too: taking turns is likelier)."""
     same, alternate, third = _move_logs()
-    out: list[Scores] = [{} for _ in emissions]
-    out[-1] = {who: dict.fromkeys([None, *cands], 0.0) for who in cands}  # the last turn: nothing after it
+    k = len(emissions[0])
+    out: list[Table] = [[[0.0] * (k + 1) for _ in range(k)] for _ in emissions]  # the last turn: nothing after
     for i in range(len(emissions) - 2, -1, -1):
         later, emitted = out[i + 1], emissions[i + 1]
-        for last in cands:
+        for last in range(k):
             again = emitted[last] + same + later[last][last]
-            taking = {who: emitted[who] + alternate + later[who][last] for who in cands if who != last}
-            other = max((emitted[who] + third + later[who][last] for who in taking), default=-math.inf)
+            taking = [emitted[w] + alternate + later[w][last] if w != last else -math.inf for w in range(k)]
+            other = max((emitted[w] + third + later[w][last] for w in range(k) if w != last), default=-math.inf)
             rest = max(again, other)
-            out[i][last] = {None: max([again, *taking.values()])}
-            for two_back in cands:
-                out[i][last][two_back] = max(rest, taking[two_back]) if two_back in taking else rest
+            out[i][last] = [t if t > rest else rest for t in taking] + [max(again, *taking)]
     return out
 
 
