@@ -10,6 +10,7 @@ known only by a description ("said the waiter").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -132,6 +133,7 @@ _FAMILY_CLASSES = frozenset(TITLE_CLASS.values())  # Mr., Mrs. and Miss
 _WOMEN_CLASSES = _FAMILY_CLASSES - {"mr"}  # Mrs. and Miss
 
 
+@functools.lru_cache(maxsize=4096)  # asked again and again for the same few names (CharacterIndex.mentions)
 def _dotted(form: str) -> str:
     """ "Mrs Smith" and "Mrs. Smith" are one form: the dotted one."""
     return _ABBREV_BARE.sub(r"\1.", form)
@@ -253,10 +255,12 @@ class CharacterIndex:
         forms = sorted(self._by_form, key=len, reverse=True)
         names_alt = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
         nouns_alt = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
+        initials = "".join(sorted({re.escape(f[0]) for f in forms} | set("TtHh")))  # what a mention starts with
         # A name, longest first ("Mr. Pell" before "Pell"), or "the"/"his"/"her" and a descriptor noun.
         self._mention = re.compile(
             rf"""
             (?<![\w'\u2019])(?<![A-Za-z]-)         # not inside a word, nor after "Anglo-"; "--Jo" is fine
+            (?=[{initials}])                      # (elsewhere, fail before trying every name)
             (?:
                 (?P<name>{names_alt})(?!\w|-[A-Za-z])   # "Jo--" and "Jo-" end a name; "Jo-Ann" does not
               | (?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns_alt}))\b
