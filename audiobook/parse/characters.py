@@ -125,7 +125,7 @@ _APPOS_BEFORE = re.compile(
 _PRONOUN_BEFORE = re.compile(rf"\b(?:{ANY_SUBJECT_PRONOUN})\b")
 _VERB_AFTER = re.compile(r"\s*,?\s*([a-z]+)")  # "Pell said", "Pell, said"
 _VERB_BEFORE = re.compile(r"\b([a-z]+)\s+$")  # "said Pell"
-_WORD_BEFORE = re.compile(r"([A-Za-z-]+)\s+$")  # "little Pip"
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z-])([A-Za-z-]+)\s+$")  # "little Pip" (tried from a word's start only)
 
 _ABBREV_DOT = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\\\.")  # "Mr\." in a re.escape()d form
 _ABBREV_BARE = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\b(?!\.)")
