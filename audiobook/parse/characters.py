@@ -325,7 +325,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     people = [f for f in forms.values() if _is_person(f, lower_words)]
     # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
     # that person when a full name it belongs to is known.
-    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and not f.thing()]
+    maybe = [f for f in forms.values() if not _is_person(f, lower_words) and len(f.tokens) == 1 and not f.thing()]
     clusters = _cluster(people, maybe, _younger_sisters([*narration, *speech]))
     descriptors = _descriptors(clusters)
     clusters += _described(narration, clusters, descriptors)
