@@ -546,7 +546,8 @@ _DESCRIBED_AFTER = re.compile(rf"\b(?=[a-z]+\s+the\s)(?:{_VERBS_ALT})\s+(?P<d>th
 # "The waiter asked", "the old man slowly replied"
 _DESCRIBED_BEFORE = re.compile(
     rf"""
-    (?:^|[.,;!?]\s+|\s\s)                # where a clause starts
+    (?=[Tt]he\s)                         # "the" first: elsewhere, fail at once
+    (?:^|(?<=[.,;!?]\s)|(?<=\s\s))       # where a clause starts
     (?P<d>[Tt]he\s+{_DESCRIPTION})
     \s+(?:[a-z]+ly\s+)?                  # an adverb
     (?:{_VERBS_ALT})\b
