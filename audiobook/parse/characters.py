@@ -393,7 +393,8 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
     if (
         not title
         and len(tokens) > 1
-        and tokens[0].lower() in lower_words - WORD_NAMES
+        and tokens[0].lower() in lower_words  # (not lower_words - WORD_NAMES: a copy of the book's words per name)
+        and tokens[0].lower() not in WORD_NAMES
         and _starts_sentence(text, m.start())
     ):
         tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
