@@ -371,7 +371,7 @@ def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form]
                 f.mid_sentence += 1
             # The evidence is in the few words beside the name: a tail of the text before it, not the
             # whole paragraph (whose every name would make the scan quadratic in the paragraph's length).
-            near = before[-LIMITS["name_context_chars"] :]
+            near = _last_words(before[-LIMITS["name_context_chars"] :])
             _weigh_person(f, m, title, near, after[: LIMITS["name_context_chars"]])
             _weigh_age(f, near)
             sentence_start = max((s for s in starts if s <= start), default=0)
@@ -410,6 +410,21 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
         if title.rstrip(".").lower() in DOTTED_TITLES and not title.endswith("."):
             title += "."
     return title, tokens
+
+
+# The patterns read before a name (_PERSON_OBJECT, _VERB_BEFORE, _THING_BEFORE, _NOT_PERSON_BEFORE,
+# _APPOS_BEFORE, _WORD_BEFORE) end in the space just before it and span at most four words ("her dear
+# old man Isaac"): they are searched in its last few words (a search tries every position of its text).
+_WORDS_BEFORE = 6
+
+
+def _last_words(text: str, n: int = _WORDS_BEFORE) -> str:
+    """`text` from the start of its n-th last word (whitespace-separated), or all of it when shorter.
+    A pattern that ends at the end of `text` and spans at most n words finds there what it finds in
+    the whole: it starts in one of those words, and the cut falls just after a space (where \\b and a
+    lookbehind for letters read the same as at the start of a text)."""
+    parts = text.rsplit(None, n)
+    return text[text.find(parts[1], len(parts[0])) :] if len(parts) > n else text
 
 
 def _weigh_person(f: _Form, m: re.Match[str], title: str | None, before: str, after: str) -> None:
