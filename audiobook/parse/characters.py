@@ -10,6 +10,7 @@ known only by a description ("said the waiter").
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter, defaultdict
@@ -353,7 +354,8 @@ def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form]
     forms: dict[str, _Form] = {}
     occurrences: list[_Occurrence] = []
     for text in narration:
-        starts = {s for s, _ in sentence_spans(text)}
+        ordered = [s for s, _ in sentence_spans(text)]  # where its sentences start, in order
+        starts = set(ordered)
         for m in _CANDIDATE.finditer(text):
             named = _name_of(m, text, lower_words)
             if named is None:
@@ -374,7 +376,8 @@ def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form]
             near = _last_words(before[-LIMITS["name_context_chars"] :])
             _weigh_person(f, m, title, near, after[: LIMITS["name_context_chars"]])
             _weigh_age(f, near)
-            sentence_start = max((s for s in starts if s <= start), default=0)
+            at = bisect.bisect_right(ordered, start)  # how many of its sentences start by the name
+            sentence_start = ordered[at - 1] if at else 0
             occurrences.append((f, text, sentence_start, start, m.end()))
     return forms, occurrences
 
