@@ -170,17 +170,20 @@ def _sweep_back(emissions: list[list[float]]) -> list[Table]:
     """For every turn and state, the best score of the turns after it. As in _sweep, a state
     (two_back, last) differs from the others ending in `last` only in which next speaker takes turns:
     everyone but `last` when no one spoke two turns back, else `two_back` alone (whom the best
-    third-person continuation, `other`, may count too: taking turns is likelier)."""
+    third-person continuation, in `rest`, may count too: taking turns is likelier). A move's score
+    (the next turn's emission and the move) does not depend on `last`: added once per turn."""
     same, alternate, third = _move_logs()
     k = len(emissions[0])
     out: list[Table] = [[[0.0] * (k + 1) for _ in range(k)] for _ in emissions]  # the last turn: nothing after
     for i in range(len(emissions) - 2, -1, -1):
-        later, emitted = out[i + 1], emissions[i + 1]
-        for last in range(k):
-            again = emitted[last] + same + later[last][last]
-            taking = [emitted[w] + alternate + later[w][last] if w != last else -math.inf for w in range(k)]
-            other = max((emitted[w] + third + later[w][last] for w in range(k) if w != last), default=-math.inf)
-            rest = max(again, other)
+        emitted = emissions[i + 1]
+        with_alternate, with_third = [e + alternate for e in emitted], [e + third for e in emitted]
+        for last, after in enumerate(list(zip(*out[i + 1]))[:k]):  # after[who]: the best after `last`, `who`
+            again = emitted[last] + same + after[last]
+            taking = list(map(operator.add, with_alternate, after))
+            others = list(map(operator.add, with_third, after))
+            taking[last] = others[last] = -math.inf  # `last` again is neither
+            rest = max(again, max(others))
             out[i][last] = [t if t > rest else rest for t in taking] + [max(again, *taking)]
     return out
 
