@@ -343,10 +343,10 @@ def _younger_sisters(texts: list[str]) -> frozenset[str]:
 
 def _lower_words(texts: list[str]) -> set[str]:
     """Every word the book writes in lower case somewhere: "hope", "next" (then "Hope" may be no name)."""
-    lower: set[str] = set()
+    words: set[str] = set()
     for text in texts:
-        lower.update(w for w in _WORD.findall(text) if w.islower())
-    return lower
+        words.update(_WORD.findall(text))
+    return {w for w in words if w.islower()}  # each distinct word asked once
 
 
 def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form], list[_Occurrence]]:
