@@ -333,7 +333,9 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     return CharacterIndex(clusters, descriptors)
 
 
-_MISS_GIVEN = re.compile(r"\bMiss [A-Z][a-z]+ ([A-Z][a-z]+)\b")
+# (The word boundary before "Miss" is checked behind it: a pattern that starts with a literal lets the
+# search jump from one "Miss" to the next instead of trying every position.)
+_MISS_GIVEN = re.compile(r"Miss(?<=\bMiss) [A-Z][a-z]+ ([A-Z][a-z]+)\b")
 
 
 def _younger_sisters(texts: list[str]) -> frozenset[str]:
