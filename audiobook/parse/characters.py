@@ -500,9 +500,10 @@ def _gender_votes(text: str, after: int, stops: frozenset[str] = frozenset()) ->
     window = text[after : after + LIMITS["gender_window_chars"]]
     for nxt in _CANDIDATE.finditer(window):
         # Someone else named: stop. A place ("at Gull Point") or a thing ("the Trophy") is no one.
-        if nxt.group("name").split()[0].lower() not in NOT_NAMES and not (
-            _THING_BEFORE.search(window, 0, nxt.start()) or _NOT_PERSON_BEFORE.search(window, 0, nxt.start())
-        ):
+        if nxt.group("name").split()[0].lower() in NOT_NAMES:
+            continue
+        head = _last_words(window[: nxt.start()])  # the words just before it ("at", "the")
+        if not (_THING_BEFORE.search(head) or _NOT_PERSON_BEFORE.search(head)):
             window = window[: nxt.start()]
             break
     for w in _WORD.findall(window):
