@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audiobook.ingest.text import read_text
@@ -92,3 +92,63 @@ def test_narration_text_comes_from_the_source(text: str) -> None:
         for seg in ch.segments:
             if seg.kind == "narration":
                 assert " ".join(seg.text.replace("\ufeff", " ").split()) in squashed
+
+
+# Words the patterns read before a name look for, and what stands between them.
+BEFORE_NAME = st.lists(
+    st.sampled_from(
+        [
+            "the",
+            "The",
+            "HER",
+            "his",
+            "my",
+            "a",
+            "an",
+            "old",
+            "man",
+            "dear",
+            "old man",
+            "son",
+            "boy",
+            "little",
+            "met",
+            "said",
+            "in",
+            "Of",
+            "from",
+            "(the",
+            "x-ray",
+            "--",
+            ",",
+            "don't",
+            "Pell",
+            "K\u212a",
+            "\u00e9t\u00e9",
+        ]
+    ).flatmap(lambda w: st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "", "-", "."]).map(lambda s: w + s)),
+    max_size=14,
+).map(lambda words: "".join(words) + " ")  # a name follows
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(BEFORE_NAME)
+@example("Then he met her dear old man ")
+@example("in the hall  \n")
+def test_the_evidence_before_a_name_is_found_in_its_last_words(text: str) -> None:
+    """characters._scan searches the text before a name only from its sixth-last word: every pattern
+    it reads there must find just what it finds in the whole text."""
+    from audiobook.parse import characters as c
+
+    tail = c._last_words(text)
+    assert text.endswith(tail)
+    for rx in (
+        c._PERSON_OBJECT,
+        c._VERB_BEFORE,
+        c._THING_BEFORE,
+        c._NOT_PERSON_BEFORE,
+        c._APPOS_BEFORE,
+        c._WORD_BEFORE,
+    ):
+        whole, cut = rx.search(text), rx.search(tail)
+        assert (whole and whole.groups()) == (cut and cut.groups()), (rx.pattern, text)

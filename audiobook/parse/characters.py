@@ -10,6 +10,8 @@ known only by a description ("said the waiter").
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -67,6 +69,7 @@ _PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter)"
 _CANDIDATE = re.compile(
     rf"""
     (?<![\w'\u2019-])                    # not inside a word
+    (?=[A-Z]|{_PARTICLE}\s)              # a capital or a particle next: elsewhere, fail at once
     (?P<title>{_TITLE})?
     (?P<name>
         (?:{_PARTICLE}\s)?{_TOKEN}                  # the first word
@@ -124,7 +127,7 @@ _APPOS_BEFORE = re.compile(
 _PRONOUN_BEFORE = re.compile(rf"\b(?:{ANY_SUBJECT_PRONOUN})\b")
 _VERB_AFTER = re.compile(r"\s*,?\s*([a-z]+)")  # "Pell said", "Pell, said"
 _VERB_BEFORE = re.compile(r"\b([a-z]+)\s+$")  # "said Pell"
-_WORD_BEFORE = re.compile(r"([A-Za-z-]+)\s+$")  # "little Pip"
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z-])([A-Za-z-]+)\s+$")  # "little Pip" (tried from a word's start only)
 
 _ABBREV_DOT = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\\\.")  # "Mr\." in a re.escape()d form
 _ABBREV_BARE = re.compile(r"\b(" + _ABBREVIATED_ALT + r")\b(?!\.)")
@@ -132,6 +135,7 @@ _FAMILY_CLASSES = frozenset(TITLE_CLASS.values())  # Mr., Mrs. and Miss
 _WOMEN_CLASSES = _FAMILY_CLASSES - {"mr"}  # Mrs. and Miss
 
 
+@functools.lru_cache(maxsize=4096)  # asked again and again for the same few names (CharacterIndex.mentions)
 def _dotted(form: str) -> str:
     """ "Mrs Smith" and "Mrs. Smith" are one form: the dotted one."""
     return _ABBREV_BARE.sub(r"\1.", form)
@@ -261,10 +265,12 @@ class CharacterIndex:
         forms = sorted(self._by_form, key=len, reverse=True)
         names_alt = "|".join(_ABBREV_DOT.sub(r"\1\\.?", re.escape(f)) for f in forms) or r"(?!x)x"
         nouns_alt = "|".join(re.escape(n) for n in sorted(self.descriptors, key=len, reverse=True)) or r"(?!x)x"
+        initials = "".join(sorted({re.escape(f[0]) for f in forms} | set("TtHh")))  # what a mention starts with
         # A name, longest first ("Mr. Pell" before "Pell"), or "the"/"his"/"her" and a descriptor noun.
         self._mention = re.compile(
             rf"""
             (?<![\w'\u2019])(?<![A-Za-z]-)         # not inside a word, nor after "Anglo-"; "--Jo" is fine
+            (?=[{initials}])                      # (elsewhere, fail before trying every name)
             (?:
                 (?P<name>{names_alt})(?!\w|-[A-Za-z])   # "Jo--" and "Jo-" end a name; "Jo-Ann" does not
               | (?:[Tt]he|[Hh]is|[Hh]er)\s+(?P<noun>(?i:{nouns_alt}))\b
@@ -334,7 +340,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     people = [f for f in forms.values() if _is_person(f, lower_words)]
     # A first name or surname seen only at sentence starts ("Arthur scratched his head.") is still
     # that person when a full name it belongs to is known.
-    maybe = [f for f in forms.values() if f not in people and len(f.tokens) == 1 and not f.thing()]
+    maybe = [f for f in forms.values() if not _is_person(f, lower_words) and len(f.tokens) == 1 and not f.thing()]
     clusters = _cluster(people, maybe, _younger_sisters([*narration, *speech]))
     descriptors = _descriptors(clusters)
     clusters += _described(narration, clusters, descriptors)
@@ -342,7 +348,9 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     return CharacterIndex(clusters, descriptors)
 
 
-_MISS_GIVEN = re.compile(r"\bMiss [A-Z][a-z]+ ([A-Z][a-z]+)\b")
+# (The word boundary before "Miss" is checked behind it: a pattern that starts with a literal lets the
+# search jump from one "Miss" to the next instead of trying every position.)
+_MISS_GIVEN = re.compile(r"Miss(?<=\bMiss) [A-Z][a-z]+ ([A-Z][a-z]+)\b")
 
 
 def _younger_sisters(texts: list[str]) -> frozenset[str]:
@@ -352,10 +360,10 @@ def _younger_sisters(texts: list[str]) -> frozenset[str]:
 
 def _lower_words(texts: list[str]) -> set[str]:
     """Every word the book writes in lower case somewhere: "hope", "next" (then "Hope" may be no name)."""
-    lower: set[str] = set()
+    words: set[str] = set()
     for text in texts:
-        lower.update(w for w in _WORD.findall(text) if w.islower())
-    return lower
+        words.update(_WORD.findall(text))
+    return {w for w in words if w.islower()}  # each distinct word asked once
 
 
 def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form], list[_Occurrence]]:
@@ -363,7 +371,8 @@ def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form]
     forms: dict[str, _Form] = {}
     occurrences: list[_Occurrence] = []
     for text in narration:
-        starts = {s for s, _ in sentence_spans(text)}
+        ordered = [s for s, _ in sentence_spans(text)]  # where its sentences start, in order
+        starts = set(ordered)
         for m in _CANDIDATE.finditer(text):
             named = _name_of(m, text, lower_words)
             if named is None:
@@ -381,10 +390,11 @@ def _scan(narration: list[str], lower_words: set[str]) -> tuple[dict[str, _Form]
                 f.mid_sentence += 1
             # The evidence is in the few words beside the name: a tail of the text before it, not the
             # whole paragraph (whose every name would make the scan quadratic in the paragraph's length).
-            near = before[-LIMITS["name_context_chars"] :]
+            near = _last_words(before[-LIMITS["name_context_chars"] :])
             _weigh_person(f, m, title, near, after[: LIMITS["name_context_chars"]])
             _weigh_age(f, near)
-            sentence_start = max((s for s in starts if s <= start), default=0)
+            at = bisect.bisect_right(ordered, start)  # how many of its sentences start by the name
+            sentence_start = ordered[at - 1] if at else 0
             occurrences.append((f, text, sentence_start, start, m.end()))
     return forms, occurrences
 
@@ -403,7 +413,8 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
     if (
         not title
         and len(tokens) > 1
-        and tokens[0].lower() in lower_words - WORD_NAMES
+        and tokens[0].lower() in lower_words  # (not lower_words - WORD_NAMES: a copy of the book's words per name)
+        and tokens[0].lower() not in WORD_NAMES
         and _starts_sentence(text, m.start())
     ):
         tokens = tokens[1:]  # "Downstairs Jock …": a word that starts the sentence
@@ -419,6 +430,21 @@ def _name_of(m: re.Match[str], text: str, lower_words: set[str]) -> tuple[str | 
         if title.rstrip(".").lower() in DOTTED_TITLES and not title.endswith("."):
             title += "."
     return title, tokens
+
+
+# The patterns read before a name (_PERSON_OBJECT, _VERB_BEFORE, _THING_BEFORE, _NOT_PERSON_BEFORE,
+# _APPOS_BEFORE, _WORD_BEFORE) end in the space just before it and span at most four words ("her dear
+# old man Isaac"): they are searched in its last few words (a search tries every position of its text).
+_WORDS_BEFORE = 6
+
+
+def _last_words(text: str, n: int = _WORDS_BEFORE) -> str:
+    """`text` from the start of its n-th last word (whitespace-separated), or all of it when shorter.
+    A pattern that ends at the end of `text` and spans at most n words finds there what it finds in
+    the whole: it starts in one of those words, and the cut falls just after a space (where \\b and a
+    lookbehind for letters read the same as at the start of a text)."""
+    parts = text.rsplit(None, n)
+    return text[text.find(parts[1], len(parts[0])) :] if len(parts) > n else text
 
 
 def _weigh_person(f: _Form, m: re.Match[str], title: str | None, before: str, after: str) -> None:
@@ -489,9 +515,10 @@ def _gender_votes(text: str, after: int, stops: frozenset[str] = frozenset()) ->
     window = text[after : after + LIMITS["gender_window_chars"]]
     for nxt in _CANDIDATE.finditer(window):
         # Someone else named: stop. A place ("at Gull Point") or a thing ("the Trophy") is no one.
-        if nxt.group("name").split()[0].lower() not in NOT_NAMES and not (
-            _THING_BEFORE.search(window, 0, nxt.start()) or _NOT_PERSON_BEFORE.search(window, 0, nxt.start())
-        ):
+        if nxt.group("name").split()[0].lower() in NOT_NAMES:
+            continue
+        head = _last_words(window[: nxt.start()])  # the words just before it ("at", "the")
+        if not (_THING_BEFORE.search(head) or _NOT_PERSON_BEFORE.search(head)):
             window = window[: nxt.start()]
             break
     for w in _WORD.findall(window):
@@ -551,11 +578,13 @@ def _is_person(f: _Form, lower_words: set[str]) -> bool:
 _VERBS_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 # "the burly barman", "the March Hare", "the doctor"
 _DESCRIPTION = r"(?:[a-z]+\s+)?(?:[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?|[a-z]+)"
-_DESCRIBED_AFTER = re.compile(rf"\b(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")  # "said the Hatter"
+# "said the Hatter" (the lookahead first: a word followed by "the", before trying every verb on it)
+_DESCRIBED_AFTER = re.compile(rf"\b(?=[a-z]+\s+the\s)(?:{_VERBS_ALT})\s+(?P<d>the\s+{_DESCRIPTION})\b")
 # "The waiter asked", "the old man slowly replied"
 _DESCRIBED_BEFORE = re.compile(
     rf"""
-    (?:^|[.,;!?]\s+|\s\s)                # where a clause starts
+    (?=[Tt]he\s)                         # "the" first: elsewhere, fail at once
+    (?:^|(?<=[.,;!?]\s)|(?<=\s\s))       # where a clause starts
     (?P<d>[Tt]he\s+{_DESCRIPTION})
     \s+(?:[a-z]+ly\s+)?                  # an adverb
     (?:{_VERBS_ALT})\b

@@ -18,6 +18,7 @@ Every number is in weights.CONVERSATION.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,15 +108,9 @@ def _emission(
     return score
 
 
-def _transition(two_back: str | None, last: str, who: str) -> float:
-    if who == last:
-        return _log(CONVERSATION["same_again"])
-    if two_back is None or who == two_back:
-        return _log(CONVERSATION["alternate"])
-    return _log(CONVERSATION["third_person"])
-
-
-State = tuple[str | None, str | None]  # (who spoke two turns back, who spoke last)
+# A turn's table: a row for each candidate who may speak it, a column for each who may have spoken the
+# turn before (the last column: no one); each cell the best score of a reading with them (-inf: none).
+Table = list[list[float]]
 
 
 def decode(turns: list[Turn], before: list[str], gender_of: Callable[[str], str]) -> list[str | None]:
@@ -130,67 +125,75 @@ def decode_with_margins(
     beats the best with anyone else there: a Viterbi search, forwards and backwards, whose state is
     who spoke the last two turns. The margin is what the line's confidence is made from."""
     cands = candidates(turns, before)
-    if not cands:
+    if not cands or not turns:
         return [(None, 0.0)] * len(turns)
     emissions = []
     for i, t in enumerate(turns):
         around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
-        emissions.append({w: _emission(t, w, around, gender_of, len(cands)) for w in cands})
-    moves = _moves(cands)
-    forward = _sweep(emissions, moves)
-    backward = _sweep_back(emissions, moves)
+        emissions.append([_emission(t, w, around, gender_of, len(cands)) for w in cands])
     out: list[tuple[str | None, float]] = []
-    for i in range(len(turns)):
-        best: dict[str, float] = {}
-        for state, score in forward[i].items():
-            who = state[1]
-            assert who is not None
-            total = score + backward[i].get(state, 0.0)
-            best[who] = max(best.get(who, -math.inf), total)
-        ranked = sorted(best.values(), reverse=True)
-        winner = max(best, key=lambda w: best[w])
-        out.append((winner, ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
+    for ahead, after in zip(_sweep(emissions), _sweep_back(emissions)):
+        best = [max(map(operator.add, ahead[w], after[w])) for w in range(len(cands))]
+        ranked = sorted(best, reverse=True)
+        winner = max(range(len(cands)), key=best.__getitem__)  # the first of the best, in candidate order
+        out.append((cands[winner], ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
     return out
 
 
-def _moves(cands: list[str]) -> dict[State, list[tuple[str, float]]]:
-    """From each state, every next speaker with the log-likelihood of the move: computed once per
-    conversation (the sweeps look each up hundreds of times)."""
-    table: dict[State, list[tuple[str, float]]] = {(None, None): [(who, 0.0) for who in cands]}
-    for two_back in [None, *cands]:
-        for last in cands:
-            table[(two_back, last)] = [(who, _transition(two_back, last, who)) for who in cands]
-    return table
+def _sweep(emissions: list[list[float]]) -> list[Table]:
+    """For every turn, the best score of any reading of the turns up to it that ends in each state
+    (who speaks it, who spoke the turn before).
 
-
-def _sweep(emissions: list[dict[str, float]], moves: dict[State, list[tuple[str, float]]]) -> list[dict[State, float]]:
-    """The best score of any reading of turns 0..i that ends in each state, for every i."""
-    scores: dict[State, float] = {(None, None): 0.0}  # who spoke before it only makes a candidate
-    out = []
-    for emitted in emissions:
-        nxt: dict[State, float] = {}
-        for state, score in scores.items():
-            last = state[1]
-            for who, move in moves[state]:
-                s = score + emitted[who] + move
-                if s > nxt.get((last, who), -math.inf):
-                    nxt[(last, who)] = s
+    A move's likelihood depends only on whether the next speaker spoke last, two turns back, or
+    neither (_move_logs). So the best way into (last, who) is the best of: the best reading ending
+    in `last` followed by `who` as the same speaker again, or as a third person; and the readings
+    (who, last) and (no one, last) followed by `who` taking turns. (Taking turns being likelier than
+    a third person, the best reading ending in `last` may stand for all the third-person ones.) The
+    result is the full search's, in k * k steps per turn for k candidates, not k * k * k."""
+    same, alternate, third = _move_logs()
+    k = len(emissions[0])
+    nobody = k  # the column of "no one spoke before"
+    table = [[-math.inf] * k + [e] for e in emissions[0]]  # the first turn: no move
+    out = [table]
+    for emitted in emissions[1:]:
+        nxt = [[-math.inf] * (k + 1) for _ in range(k)]
+        for last, ways in enumerate(table):
+            top = max(ways)  # the best reading ending in `last`
+            for who, e in enumerate(emitted):
+                if who == last:
+                    nxt[who][last] = top + e + same
+                else:
+                    nxt[who][last] = max(top + e + third, ways[who] + e + alternate, ways[nobody] + e + alternate)
         out.append(nxt)
-        scores = nxt
+        table = nxt
     return out
 
 
-def _sweep_back(
-    emissions: list[dict[str, float]], moves: dict[State, list[tuple[str, float]]]
-) -> list[dict[State, float]]:
-    """The best score of turns i+1.. given the state at turn i, for every i."""
-    out: list[dict[State, float]] = [{} for _ in emissions]  # the last turn: nothing after it
-    states = [state for state in moves if state[1] is not None]
+def _sweep_back(emissions: list[list[float]]) -> list[Table]:
+    """For every turn and state, the best score of the turns after it. As in _sweep, a state
+    (two_back, last) differs from the others ending in `last` only in which next speaker takes turns:
+    everyone but `last` when no one spoke two turns back, else `two_back` alone (whom the best
+    third-person continuation, in `rest`, may count too: taking turns is likelier). A move's score
+    (the next turn's emission and the move) does not depend on `last`: added once per turn."""
+    same, alternate, third = _move_logs()
+    k = len(emissions[0])
+    out: list[Table] = [[[0.0] * (k + 1) for _ in range(k)] for _ in emissions]  # the last turn: nothing after
     for i in range(len(emissions) - 2, -1, -1):
-        later, emitted = out[i + 1], emissions[i + 1]
-        here: dict[State, float] = {}
-        for state in states:
-            last = state[1]
-            here[state] = max(emitted[who] + move + later.get((last, who), 0.0) for who, move in moves[state])
-        out[i] = here
+        emitted = emissions[i + 1]
+        with_alternate, with_third = [e + alternate for e in emitted], [e + third for e in emitted]
+        for last, after in enumerate(list(zip(*out[i + 1]))[:k]):  # after[who]: the best after `last`, `who`
+            again = emitted[last] + same + after[last]
+            taking = list(map(operator.add, with_alternate, after))
+            others = list(map(operator.add, with_third, after))
+            taking[last] = others[last] = -math.inf  # `last` again is neither
+            rest = max(again, max(others))
+            out[i][last] = [t if t > rest else rest for t in taking] + [max(again, *taking)]
     return out
+
+
+def _move_logs() -> tuple[float, float, float]:
+    """The log-likelihoods of the three moves from (two_back, last) to the next speaker: `last` again,
+    `two_back` (taking turns; anyone but `last` when no one spoke two turns back), or a third person."""
+    same, alternate, third = (_log(CONVERSATION[k]) for k in ("same_again", "alternate", "third_person"))
+    assert alternate >= third, "the sweeps count on taking turns being likelier than a third person"
+    return same, alternate, third

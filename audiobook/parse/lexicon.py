@@ -412,10 +412,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        head = text[start : m.start()]
-        if any(head.endswith(a) for a in ABBREVIATIONS) or _INITIAL.search(head):
+        end = m.start()
+        # An abbreviation or an initial ("J.") just before: read the last few characters, not the whole sentence.
+        if text.endswith(ABBREVIATIONS, start, end) or _INITIAL.search(text[max(start, end - 3) : end]):
             continue
-        spans.append((start, m.start()))
+        spans.append((start, end))
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))

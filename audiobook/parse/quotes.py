@@ -12,6 +12,7 @@ the boys' boat, closes only when no surer close follows); a plain ' then never o
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -124,10 +125,11 @@ def _reopens(text: str, style: str) -> int | None:
 
 def _is_speech(q_text: str, before: str) -> bool:
     """Short, unpunctuated words quoted inside a sentence are a name, title or scare quote."""
-    words = _WORD.findall(q_text)
+    limit = LIMITS["scare_quote_words"]
+    words = sum(1 for _ in itertools.islice(_WORD.finditer(q_text), limit + 1))  # counted to one past the limit
     if not words:
         return False
-    if len(words) > LIMITS["scare_quote_words"] or _SPEECH_PUNCT.search(q_text):
+    if words > limit or _SPEECH_PUNCT.search(q_text):
         return True
     tail = before.rstrip()
     if not tail:
