@@ -131,13 +131,31 @@ def decode_with_margins(
     for i, t in enumerate(turns):
         around = (turns[i - 1] if i else None, turns[i + 1] if i + 1 < len(turns) else None)
         emissions.append([_emission(t, w, around, gender_of, len(cands)) for w in cands])
+    forward = _sweep(emissions)
     out: list[tuple[str | None, float]] = []
-    for ahead, after in zip(_sweep(emissions), _sweep_back(emissions)):
+    for winner, ahead, after in zip(_best_path(forward), forward, _sweep_back(emissions)):
         best = [max(map(operator.add, ahead[w], after[w])) for w in range(len(cands))]
-        ranked = sorted(best, reverse=True)
-        winner = max(range(len(cands)), key=best.__getitem__)  # the first of the best, in candidate order
-        out.append((cands[winner], ranked[0] - ranked[1] if len(ranked) > 1 else -_LOG_FLOOR))
+        rest = [b for w, b in enumerate(best) if w != winner]
+        out.append((cands[winner], best[winner] - max(rest) if rest else -_LOG_FLOOR))
     return out
+
+
+def _best_path(forward: list[Table]) -> list[int]:
+    """The speakers of one best reading, traced back from its last turn: each turn's winner alone
+    could pair two halves of different readings that tie ("M, T" and "T, M" giving "M, M")."""
+    same, alternate, third = _move_logs()
+    k = len(forward[0])
+    end = forward[-1]
+    who, before = max(((w, b) for w in range(k) for b in range(k + 1)), key=lambda wb: end[wb[0]][wb[1]])
+    path = [who]
+    for i in range(len(forward) - 2, -1, -1):  # turn i, spoken by `before`, then turn i + 1 by `who`
+        nxt, who = who, before
+        path.append(who)
+        if i:
+            ways = forward[i][who]
+            moves = [same if nxt == who else (alternate if b in (nxt, k) else third) for b in range(k + 1)]
+            before = max(range(k + 1), key=lambda b: ways[b] + moves[b])
+    return path[::-1]
 
 
 def _sweep(emissions: list[list[float]]) -> list[Table]:
