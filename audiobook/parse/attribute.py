@@ -82,7 +82,7 @@ _SPEECH_AT = re.compile(
     """,
     re.VERBOSE,
 )
-_LAST_WORD = re.compile(r"([A-Za-z]+)\W*$")
+_LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\W*$")  # (tried from a word's start only: the same match)
 _ENDS_AS_TAG = re.compile(r"[,:\u2014]$")  # "Leo said," / "said the boy:" / "she began—"
 _WORD = re.compile(r"[A-Za-z]+")
 

@@ -657,11 +657,13 @@ def _vote_described_genders(narration: list[str], forms: list[_Form]) -> None:
 
 
 _KIN_ALT = "|".join(sorted(KIN_NOUNS, key=len, reverse=True))
-# A first-person narrator's relative who speaks: "said my grandmother", "my father replied".
+# A first-person narrator's relative who speaks: "said my grandmother", "my father replied" (each way
+# looked for only where "my" follows, as _DESCRIBED_AFTER and _DESCRIBED_BEFORE: elsewhere it fails at once).
 _MY_KIN = re.compile(
     rf"""
-    \b(?:{_VERBS_ALT})\s+my\s+(?:[a-z]+\s+)?(?P<after>{_KIN_ALT})\b                       # said my (old) aunt
-    | (?:^|[.,;!?]\s+|\s\s)[Mm]y\s+(?P<before>{_KIN_ALT})\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b  # My aunt said
+    \b(?=[a-z]+\s+my\s)(?:{_VERBS_ALT})\s+my\s+(?:[a-z]+\s+)?(?P<after>{_KIN_ALT})\b       # said my (old) aunt
+    # My aunt (quietly) said
+    | (?=[Mm]y\s)(?:^|(?<=[.,;!?]\s)|(?<=\s\s))[Mm]y\s+(?P<before>{_KIN_ALT})\s+(?:[a-z]+ly\s+)?(?:{_VERBS_ALT})\b
     """,
     re.VERBOSE,
 )
