@@ -503,3 +503,17 @@ def test_a_relative_the_narration_names_is_that_character() -> None:
     script = _parse(text)
     assert "my sister" in _cast_of(script, "Mrs. Hal Brody")
     assert _speaker_of(script, "Shut the door") == "Mrs. Hal Brody"
+
+
+def test_a_relatives_husband_is_not_the_relative() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Hal Brody, my sister's husband, kept the shop on the corner. Hal Brody was a quiet man.",
+            "\u201cShut the door,\u201d said my sister.",
+            "\u201cIt is shut,\u201d I said.",
+        ]
+    )
+    script = _parse(text)
+    assert "my sister" not in _cast_of(script, "Hal Brody")
+    assert _speaker_of(script, "Shut the door") == "my sister"

@@ -690,14 +690,17 @@ def _kin_speakers(narration: list[str], clusters: list[_Cluster]) -> list[_Clust
 
 
 def _named_as(narration: list[str], clusters: list[_Cluster], noun: str) -> _Cluster | None:
-    """The one character the narration names beside "my <noun>": "my sister, Mrs. Joe Gargery",
-    "Joe, my sister's husband" aside (the noun must end the phrase)."""
+    """The one character the narration names beside "my <noun>": "my sister, Mrs. Joe Gargery" or
+    "Mrs. Joe, my sister" (not "Joe, my sister's husband")."""
     by_text = {f.text: cl for cl in clusters for f in cl.forms if f.tokens[0] not in ("the", "my")}
-    rx = re.compile(rf"\b[Mm]y\s+{noun},?\s+(?P<next>[A-Z][^,;:!?\u2014]*)|(?P<prev>[A-Z][\w.' ]*),\s+my\s+{noun}\b")
-    found = set()
+    rx = re.compile(
+        rf"\b[Mm]y\s+{noun},?\s+(?P<next>[A-Z][^,;:!?\u2014]*)|(?P<prev>[A-Z][\w.' ]*),\s+my\s+{noun}\b(?!['\u2019])"
+    )
+    found: dict[int, _Cluster] = {}
     for text in narration:
         for m in rx.finditer(text):
             words = (m.group("next") or m.group("prev")).split()
+            # The longest name the phrase starts with (after "my sister, ") or ends with (before ", my sister").
             spans = (
                 [words[:k] for k in range(len(words), 0, -1)]
                 if m.group("next")
@@ -705,9 +708,8 @@ def _named_as(narration: list[str], clusters: list[_Cluster], noun: str) -> _Clu
             )
             hit = next((by_text[" ".join(w)] for w in spans if " ".join(w) in by_text), None)
             if hit is not None:
-                found.add(id(hit))
-                only = hit
-    return only if len(found) == 1 else None
+                found[id(hit)] = hit
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _descriptions(narration: list[str]) -> Counter[str]:
