@@ -27,7 +27,9 @@
 - a name never tagged as speaking and of no known sex (a town, "Brixham") speaks no line;
 - a first-person narrator's relatives who speak are characters ("said my grandmother"), answer to
   what the narrator calls them ("Gran"), and are the character the narration names as that
-  relative ("My sister, Mrs. Hal Brody").
+  relative ("My sister, Mrs. Hal Brody");
+- a "he said" is never a first-person narrator's, even when no man is in view: the line is left to
+  the fallback voice.
 """
 
 from __future__ import annotations
@@ -517,3 +519,17 @@ def test_a_relatives_husband_is_not_the_relative() -> None:
     script = _parse(text)
     assert "my sister" not in _cast_of(script, "Hal Brody")
     assert _speaker_of(script, "Shut the door") == "my sister"
+
+
+def test_a_he_said_is_never_the_first_person_narrators_even_with_no_one_else_in_view() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "I opened the door. A tall stranger stood on the step, dripping.",
+            "\u201cIs this the mill?\u201d he asked.",
+            "\u201cIt is,\u201d I said.",
+        ]
+    )
+    script = _parse(text)
+    assert _lines(script)[0] == (None, "Is this the mill?")  # the fallback voice, not the narrator's
+    assert _lines(script)[1] == ("I", "It is,")

@@ -617,8 +617,8 @@ def _rule_beat(ch: _Chapter, p: int, qis: list[int]) -> None:
         who, _ = _beat(ch.paragraphs[p - 1].text, last=True, ch=ch, para=p, pos=0, quote=first.text)
         rule = "beat:previous"
     said = next((ch.pronoun_tags[qi] for qi in qis if qi in ch.pronoun_tags), "")
-    if said and ch.index.gender(who) not in (said, "unknown"):
-        return  # '"But it is," returned she': not the man the sentence before names
+    if said and (who == NARRATOR or ch.index.gender(who) not in (said, "unknown")):
+        return  # '"But it is," returned she': not the man the sentence before names, nor "I"
     ch.decide(qis[0], who, rule)
 
 
@@ -731,6 +731,8 @@ def _rule_conversation(ch: _Chapter) -> None:
         for p, turn, (who, margin) in zip(run, turns, decode_with_margins(turns, before, _gender_of(ch.index))):
             if who is None or not turn.free:
                 continue
+            if who == NARRATOR and turn.gender:  # "…," he said: someone the book has not named, never "I"
+                who, margin = None, 0.0
             for qi in ch.by_para[p]:
                 d = ch.decisions[qi]
                 if d.rule in CHAIN_RULES | SOFT or (d.rule == "paragraph" and turn.anchor_rule in SOFT):
@@ -778,7 +780,7 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     anchor = ch.decisions[last].speaker if last is not None else None
     rule = ch.decisions[last].rule if last is not None else ""
     gender = ch.pronoun_tags.get(last, "") if last is not None and rule == "tag:pronoun" else ""
-    if last is None:  # "coolly replied he" with no man in view: still a man's line
+    if not gender:  # "coolly replied he" with no man in view: still a man's line
         gender = next((ch.pronoun_tags[qi] for qi in qis if qi in ch.pronoun_tags), "")
     addresses = {who for who in ch.addressed_in(qis) if who}
     free = last is None or rule in SOFT
