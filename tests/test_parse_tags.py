@@ -29,7 +29,9 @@
   what the narrator calls them ("Gran"), and are the character the narration names as that
   relative ("My sister, Mrs. Hal Brody");
 - a "he said" is never a first-person narrator's, even when no man is in view: the line is left to
-  the fallback voice.
+  the fallback voice;
+- a narrator who gives their name ("My name is Ishmael", "I called myself Pip") is called by it, and
+  is the cast's character of that name if there is one.
 """
 
 from __future__ import annotations
@@ -533,3 +535,18 @@ def test_a_he_said_is_never_the_first_person_narrators_even_with_no_one_else_in_
     script = _parse(text)
     assert _lines(script)[0] == (None, "Is this the mill?")  # the fallback voice, not the narrator's
     assert _lines(script)[1] == ("I", "It is,")
+
+
+def test_a_narrator_who_gives_their_name_is_called_by_it() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "My name is Ishmael, and I kept the lighthouse at Gull Rock.",
+            "Someone knocked at the door after dark.",
+            "\u201cWho is there?\u201d I called.",
+            "\u201cOnly me,\u201d said Margaret Quayle.",
+        ]
+    )
+    script = _parse(text)
+    assert _lines(script)[0] == ("Ishmael", "Who is there?")
+    assert "I" in _cast_of(script, "Ishmael")  # the narrator: read in the narrator's voice

@@ -107,6 +107,24 @@ def parse_book(book: Book) -> Script:
     )
 
 
+# "I called myself Pip", "my name is Ishmael", "came to be called Pip".
+_SELF_NAMED = re.compile(
+    r"\b(?:I called myself|[Mm]y name (?:is|was)|I am called|I was called|came to be called)\s+([A-Z][a-z]+)\b"
+)
+
+
+def _self_named(chapters: list[Chapter], index: CharacterIndex) -> str | None:
+    """The name a first-person narration gives its teller, the one it gives most often."""
+    said = Counter(
+        index.resolve(m.group(1)) or m.group(1)
+        for ch in chapters
+        for s in ch.segments
+        if s.kind == "narration"
+        for m in _SELF_NAMED.finditer(s.text)
+    )
+    return said.most_common(1)[0][0] if said else None
+
+
 def _described_named(chapters: list[Chapter], index: CharacterIndex) -> dict[str, str]:
     """Descriptions that speak ("said the painter") and the one named character each stands for: of the
     description's gender, named in the narration shortly before most of its tagged lines, and not
@@ -193,8 +211,9 @@ def _name_narrator(chapters: list[Chapter], index: CharacterIndex) -> tuple[list
         ),
         None,
     )
-    name = best or "I"
-    extra = [] if name in index.characters else [Character(name=name, aliases=("I",) if name != "I" else ())]
+    name = _self_named(chapters, index) or best or "I"
+    # A narrator who is also in the cast ("Pip") keeps that character's name and takes the alias "I".
+    extra = [Character(name=name, aliases=("I",))] if name != "I" else [Character(name="I")]
     return [_renamed(ch, {NARRATOR: name}) for ch in chapters], extra
 
 
@@ -216,11 +235,14 @@ def _characters(
     also: defaultdict[str, list[str]] = defaultdict(list)
     for desc, who in links.items():
         also[who] += [desc, *index.characters[desc].aliases]
+    told = {c.name: c for c in extra}
     out = []
-    for c in [*index.characters.values(), *extra]:
+    for c in [*index.characters.values(), *(c for c in extra if c.name not in index.characters)]:
         name = c.name
         if name in links:
             continue
+        if name in told and c is not told[name]:  # the narrator is this character: "I" is theirs too
+            c = replace(c, aliases=tuple(sorted({*c.aliases, *told[name].aliases}, key=lambda a: (-len(a), a))))
         if also[name]:
             c = replace(c, aliases=tuple(sorted({*c.aliases, *also[name]}, key=lambda a: (-len(a), a))))
         # A child calls out "Mommy!" often; a grown daughter of an old novel says "Mama" now and then.
