@@ -31,7 +31,9 @@
 - a "he said" is never a first-person narrator's, even when no man is in view: the line is left to
   the fallback voice;
 - a narrator who gives their name ("My name is Ishmael", "I called myself Pip") is called by it, and
-  is the cast's character of that name if there is one.
+  is the cast's character of that name if there is one;
+- in a first-person story, a name the narration uses once and the speeches call someone by ("So have
+  you, Davy.") is a person, and speaks.
 """
 
 from __future__ import annotations
@@ -550,3 +552,20 @@ def test_a_narrator_who_gives_their_name_is_called_by_it() -> None:
     script = _parse(text)
     assert _lines(script)[0] == ("Ishmael", "Who is there?")
     assert "I" in _cast_of(script, "Ishmael")  # the narrator: read in the narrator's voice
+
+
+def test_in_a_first_person_story_a_name_the_speeches_call_someone_by_is_a_person() -> None:
+    text = "\n\n".join(
+        [
+            "# Chapter One",
+            "I hadn\u2019t seen my brother in ten years when he knocked at the door.",
+            "\u2018You\u2019ve got old, Nell,\u2019 he said.",
+            "\u2018So have you, Davy.\u2019",
+            "He laughed and stepped inside. \u2018Where\u2019s Mother?\u2019",
+            "\u2018Asleep. She sleeps all afternoon now.\u2019",
+            "\u2018And the farm?\u2019",
+            "\u2018Sold,\u2019 I said. \u2018Didn\u2019t you get my letters?\u2019",
+            "Davy shook his head. \u2018I\u2019ve been moving about.\u2019",
+        ]
+    )
+    assert [who for who, _ in _lines(_parse(text))] == ["Davy", "I", "Davy", "I", "Davy", "I", "I", "Davy"]

@@ -335,6 +335,7 @@ def find_characters(narration: list[str], speech: list[str]) -> CharacterIndex:
     """Find the people in a book from its narration (paragraph texts with quotes blanked out)."""
     lower_words = _lower_words([*narration, *speech])
     forms, occurrences = _scan(narration, lower_words)
+    _weigh_vocatives(forms, narration, speech, lower_words)
     _vote_genders(occurrences)
     _share_evidence(forms, lower_words)
     people = [f for f in forms.values() if _is_person(f, lower_words)]
@@ -530,6 +531,31 @@ def _gender_votes(text: str, after: int, stops: frozenset[str] = frozenset()) ->
         if lw in FEMALE_PRONOUNS:
             return 0, 1
     return 0, 0
+
+
+# A name a speech calls someone by: "So have you, Davy." / "Davy, come here."
+_CALLED = re.compile(r"(?:,\s+|^)([A-Z][a-z]+)(?=\s*(?:[.!?,;]|[\u2014-]{1,2}|$))")
+
+
+_I = re.compile(r"\bI\b")
+
+
+def _weigh_vocatives(forms: dict[str, _Form], narration: list[str], speech: list[str], lower_words: set[str]) -> None:
+    """In a first-person narration, which names the people the teller talks with less often, a single
+    name the narration uses that the speeches also call someone by ("So have you, Davy.") is likelier
+    a person; not a first name of a full name the narration gives, which joins that name."""
+    words = sum(len(text.split()) for text in narration)
+    if sum(len(_I.findall(text)) for text in narration) < CHARACTER_LIMITS["first_person_share"] * words:
+        return  # a third-person narration names its people itself
+    called: Counter[str] = Counter()
+    for quote in speech:
+        called.update(m.group(1) for m in _CALLED.finditer(quote))
+    firsts = {f.tokens[0] for f in forms.values() if len(f.tokens) > 1}
+    for f in forms.values():
+        tok = f.tokens[0]
+        if len(f.tokens) == 1 and not f.title and called[tok] and tok not in firsts:
+            if tok.lower() not in lower_words and tok.lower() not in NOT_NAMES:
+                f.person += PERSON_EVIDENCE["vocative"] * min(called[tok], 2)
 
 
 def _share_evidence(forms: dict[str, _Form], lower_words: set[str]) -> None:

@@ -58,6 +58,7 @@ PERSON_EVIDENCE = {
     "speech_tag": 3,  # "Pell said", "said Pell."
     "apposition": 2,  # "Pell, the village doctor", "her son Pip"
     "pronoun": 1,  # a he/she follows it as the subject of its sentence
+    "vocative": 1,  # a speech calls someone by it ("So have you, Davy."), counted twice at most
     "sure": 3,  # a total that makes a person of a form on its own
 }
 # Evidence that it is not: a place or a thing.
@@ -88,6 +89,9 @@ CHARACTER_LIMITS = {
     # An age ("little Pip", "old Isaac", "her son") wants at least this many uses saying it, and one in 200 of all.
     "age_votes": 2,
     "age_share": 0.005,
+    # A narration is in the first person when "I" is at least this share of its words (a vocative then counts
+    # as evidence of a person: the teller's companions are named less in the narration).
+    "first_person_share": 0.01,
     # A speaker is a child when at least this share of their lines open with "Mommy!", "Papa", ...
     "child_call_share": 0.1,
 }
