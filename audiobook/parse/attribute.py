@@ -416,6 +416,7 @@ class _Chapter:
     kin_of: dict[int, str] = field(default_factory=dict)  # quote -> whose relative says it ("said her aunt")
     # The paragraphs that hold speech, and the speaker heard last in each (for turn-taking).
     para_speaker: dict[int, str | None] = field(default_factory=dict)
+    addressed: dict[int, set[str | None]] = field(default_factory=dict)  # quote -> whom it addresses, once read
 
     @classmethod
     def of(cls, paragraphs: tuple[Paragraph, ...], quotes: list[Quote], index: CharacterIndex) -> _Chapter:
@@ -462,8 +463,11 @@ class _Chapter:
             self.decisions[qi] = Decision(who, rule, CONFIDENCE[rule])
 
     def addressed_in(self, qis: list[int]) -> set[str | None]:
-        """Who these quotes address by name."""
-        return {self.index.resolve(v) for qi in qis for v in vocatives(self.quotes[qi].text)}
+        """Who these quotes address by name (each quote read once: several rules ask about it)."""
+        for qi in qis:
+            if qi not in self.addressed:
+                self.addressed[qi] = {self.index.resolve(v) for v in vocatives(self.quotes[qi].text)}
+        return set().union(*(self.addressed[qi] for qi in qis))
 
 
 def _last_at_most(ascending: list[int], limit: int, default: int) -> int:

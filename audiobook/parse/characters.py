@@ -278,6 +278,7 @@ class CharacterIndex:
             """,
             re.VERBOSE,
         )
+        self._mentions_in: dict[str, list[tuple[int, int, str]]] = {}
 
     def _add_carried_titles(self, clusters: list[_Cluster]) -> None:
         """A title spelled out that only one character carries stands for them ("said Mademoiselle")."""
@@ -308,16 +309,17 @@ class CharacterIndex:
         )
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, canonical name) of each character named or described in `text`."""
-        out = []
-        for m in self._mention.finditer(text):
-            who = (
-                self._by_form[_dotted(m.group("name"))]
-                if m.group("name")
-                else self.descriptors[m.group("noun").lower()]
-            )
-            out.append((m.start(), m.end(), who))
-        return out
+        """(start, end, canonical name) of each character named or described in `text`. Remembered per
+        text: the rules ask again and again about the same quote (tags, beats, the decoder's turns)."""
+        found = self._mentions_in.get(text)
+        if found is None:
+            found = []
+            for m in self._mention.finditer(text):
+                name = m.group("name")
+                who = self._by_form[_dotted(name)] if name else self.descriptors[m.group("noun").lower()]
+                found.append((m.start(), m.end(), who))
+            self._mentions_in[text] = found
+        return list(found)  # a copy: the one remembered stays as found
 
     def gender(self, name: str | None) -> Gender:
         """The gender of a character, 'unknown' when unsure or not a character."""
@@ -702,7 +704,8 @@ def _kin_speakers(narration: list[str], clusters: list[_Cluster]) -> list[_Clust
     outside quotes."""
     said: Counter[str] = Counter()
     for text in narration:
-        said.update(m.group("after") or m.group("before") for m in _MY_KIN.finditer(text))
+        if "my" in text or "My" in text:  # (most paragraphs of most books have none: no need to search them)
+            said.update(m.group("after") or m.group("before") for m in _MY_KIN.finditer(text))
     out = []
     for noun, n in said.items():
         f = _Form(f"my {noun}", None, ("my", noun), count=n, person=PERSON_EVIDENCE["sure"])
