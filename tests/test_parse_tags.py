@@ -33,7 +33,8 @@
 - a narrator who gives their name ("My name is Ishmael", "I called myself Pip") is called by it, and
   is the cast's character of that name if there is one;
 - in a first-person story, a name the narration uses once and the speeches call someone by ("So have
-  you, Davy.") is a person, and speaks.
+  you, Davy.") is a person, and speaks;
+- "said the girl" is whichever young woman is in view, not the one little girl of the book.
 """
 
 from __future__ import annotations
@@ -569,3 +570,17 @@ def test_in_a_first_person_story_a_name_the_speeches_call_someone_by_is_a_person
         ]
     )
     assert [who for who, _ in _lines(_parse(text))] == ["Davy", "I", "Davy", "I", "Davy", "I", "I", "Davy"]
+
+
+def test_the_girl_is_the_woman_in_view_not_the_one_little_girl() -> None:
+    text = "\n\n".join(
+        [
+            "# One",
+            "Margaret Quayle came into the garden, where little Rosie was feeding the hens. Rosie was six; "
+            "she loved the hens, and little Rosie named them all.",
+            "Thomas Marsh stood at the gate. Margaret smiled; she went down the path to meet him.",
+            "\u201cYou are early,\u201d said Thomas.",
+            "\u201cThe train was early,\u201d said the girl, and she laughed at him.",
+        ]
+    )
+    assert _speaker_of(_parse(text), "train was early") == "Margaret Quayle"

@@ -995,10 +995,11 @@ def _descriptors(clusters: list[_Cluster]) -> dict[str, str]:
             t = _bare_title(f)
             if t in TITLE_DESCRIPTIONS:
                 claims[TITLE_DESCRIPTIONS[t]].add(name)
-        # "the boy" is the only boy the text ever calls little, even once ("little Pip")
+        # "the boy" is the only boy the text ever calls little, even once ("little Pip"); but "the girl"
+        # is as often a young woman (Lucy Honeychurch) as the one little girl, so it stays whoever is in view
         gender, age = cl.gender(), cl.age(votes_wanted=False)
-        if age == "child" and gender != "unknown":
-            claims["boy" if gender == "male" else "girl"].add(name)
+        if age == "child" and gender == "male":
+            claims["boy"].add(name)
         if age == "elderly" and gender != "unknown":
             claims["old man" if gender == "male" else "old woman"].add(name)
     return {noun: next(iter(names)) for noun, names in claims.items() if len(names) == 1 and noun not in KIN_NOUNS}
