@@ -20,7 +20,7 @@ TABLE: list[tuple[str, re.Pattern[str], str, int | str, list[tuple[str, str | No
         "sentence end",
         lexicon._SENTENCE_END,
         "search",
-        0,
+        "gap",
         [
             ("It rained. Then it stopped.", " "),
             ('"Go!" She went.', '" '),  # the closing mark stays with its sentence

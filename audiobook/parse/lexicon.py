@@ -392,13 +392,16 @@ ABBREVIATIONS = (
     *("St.", "Jr.", "Sr.", "Mt.", "No.", "vs.", "etc."),
 )
 
-# Where one sentence ends and the next begins: the space after a full stop, "!", "?" or "…" (and any
-# closing quotes or brackets), before a capital or a digit (behind any opening quotes or brackets).
+# Where one sentence ends and the next begins: a full stop, "!", "?" or "…", then the space after it (the
+# `gap`, with any closing quotes or brackets), before a capital or a digit (behind any opening quotes or
+# brackets). Matched from the punctuation, not from a lookbehind for it: the search jumps to each mark.
 _SENTENCE_END = re.compile(
     r"""
-    (?<=[.!?\u2026])               # just after the sentence's final punctuation
-    ["\u201d\u2019')\]]*         # closing quotes and brackets stay with it
-    \s+                          # the gap between the sentences
+    [.!?\u2026]                  # the sentence's final punctuation
+    (?P<gap>
+      ["\u201d\u2019')\]]*         # closing quotes and brackets stay with it
+      \s+                        # the gap between the sentences
+    )
     (?=["\u201c\u2018'(\[]*[A-Z0-9])  # the next one starts with a capital or a digit
     """,
     re.VERBOSE,
@@ -412,7 +415,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        end = m.start()
+        end = m.start("gap")  # just after the punctuation
         # An abbreviation or an initial ("J.") just before: read the last few characters, not the whole sentence.
         if text.endswith(ABBREVIATIONS, start, end) or _INITIAL.search(text[max(start, end - 3) : end]):
             continue
