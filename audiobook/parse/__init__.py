@@ -242,12 +242,17 @@ def _characters(
         if name in links:
             continue
         if name in told and c is not told[name]:  # the narrator is this character: "I" is theirs too
-            c = replace(c, aliases=tuple(sorted({*c.aliases, *told[name].aliases}, key=lambda a: (-len(a), a))))
+            c = _with_aliases(c, told[name].aliases)
         if also[name]:
-            c = replace(c, aliases=tuple(sorted({*c.aliases, *also[name]}, key=lambda a: (-len(a), a))))
+            c = _with_aliases(c, also[name])
         # A child calls out "Mommy!" often; a grown daughter of an old novel says "Mama" now and then.
         calls = child_voice[name] and child_voice[name] >= CHARACTER_LIMITS["child_call_share"] * lines.get(name, 0)
         age = c.age if c.age != "unknown" or not calls else "child"
         out.append(replace(c, age=age, lines=lines.get(name, 0), words=words.get(name, 0)))
     out.sort(key=lambda c: (-c.lines, -c.words, c.name))
     return tuple(out)
+
+
+def _with_aliases(c: Character, more: tuple[str, ...] | list[str]) -> Character:
+    """The character with more aliases, longest first, as CharacterIndex lists them."""
+    return replace(c, aliases=tuple(sorted({*c.aliases, *more}, key=lambda a: (-len(a), a))))

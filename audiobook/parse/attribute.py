@@ -783,9 +783,9 @@ def _turn(ch: _Chapter, p: int, named: set[str]) -> Turn:
     last = anchored[-1] if anchored else None
     anchor = ch.decisions[last].speaker if last is not None else None
     rule = ch.decisions[last].rule if last is not None else ""
-    gender = ch.pronoun_tags.get(last, "") if last is not None and rule == "tag:pronoun" else ""
-    if not gender:  # "coolly replied he" with no man in view: still a man's line
-        gender = next((ch.pronoun_tags[qi] for qi in qis if qi in ch.pronoun_tags), "")
+    # The anchor's he/she, else any the paragraph's tags say ("coolly replied he" with no man in view).
+    tagged = [last] if last is not None and rule == "tag:pronoun" else []
+    gender = next((ch.pronoun_tags[qi] for qi in [*tagged, *qis] if qi in ch.pronoun_tags), "")
     addresses = {who for who in ch.addressed_in(qis) if who}
     free = last is None or rule in SOFT
     chained = [ch.decisions[qi].speaker for qi in qis if ch.decisions[qi].rule in ("turn", "turn:other")]
