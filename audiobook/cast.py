@@ -6,10 +6,10 @@ timbres, male on male, children higher and quicker, the elderly slower, the narr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import CharacterEntry, VoiceEntry, VoicesConfig
-from .engines.base import Palette, VoiceInfo
+from .engines.base import CastVoice, Palette, VoiceInfo
 from .model import OPENING_TITLE, CastChapter, CastLine, CastScript, Chapter, Character, Script, Segment, VoiceSpec
 
 
@@ -25,6 +25,9 @@ class Casting:
     def voice_of(self, name: str) -> VoiceSpec:
         """The voice a character's lines are spoken in: their own, else the fallback."""
         return self.characters.get(name, self.fallback)
+
+
+PITCH_APART = 8  # two characters on one timbre are at least this far apart in pitch (0-100)
 
 
 def _age_key(c: Character) -> tuple[str, str]:
@@ -43,6 +46,23 @@ def _by_kind(palette: Palette) -> dict[tuple[str, str], list[tuple[str, int, int
     return kinds
 
 
+def in_narrators_accent(palette: Palette, narrator: VoiceSpec, engine: str) -> Palette:
+    """The palette with the timbres it lays on its narrator's voice (`base+variant`: espeak-ng's variants,
+    Piper's derived timbres) laid on `narrator`'s instead, when voices.yaml gives the narrator another
+    voice of the same engine: characters speak with the accent of the voice that tells the story. A
+    palette of whole voices (the system's, on Windows or macOS) is kept as it is."""
+    own = palette.narrator.voice_id.split("+")[0]
+    told = narrator.voice_id.split("+")[0]
+    if told == own or narrator.engine != engine:
+        return palette
+
+    def moved(v: CastVoice) -> CastVoice:
+        base, plus, timbre = v.voice_id.partition("+")
+        return replace(v, voice_id=f"{told}+{timbre}") if plus and base == own else v
+
+    return replace(palette, fallback=moved(palette.fallback), voices=tuple(moved(v) for v in palette.voices))
+
+
 def auto_cast(
     characters: tuple[Character, ...] | list[Character],
     engine: str,
@@ -50,14 +70,17 @@ def auto_cast(
     taken: set[str] | None = None,
 ) -> tuple[VoiceSpec, VoiceSpec, dict[str, VoiceSpec]]:
     """(narrator, fallback, {character: voice}) from the voices `palette` offers: no two characters share a
-    timbre while one is free, and none takes a voice id in `taken` (cast by hand already)."""
+    timbre while one of their kind is free, and none takes a voice id in `taken` (cast by hand already).
+    A timbre given again (to a character of another kind, or when every one of the kind is taken) is
+    pitched apart from each character who has it."""
     narrator = VoiceSpec(engine, palette.narrator.voice_id, palette.narrator.rate, palette.narrator.pitch)
     fallback = VoiceSpec(engine, palette.fallback.voice_id, palette.fallback.rate, palette.fallback.pitch)
     kinds = _by_kind(palette)
     # A kind the engine offers nothing for takes the voices for anyone; an engine with none, its fallback.
     anyone = kinds.get(("unknown", "adult")) or [(fallback.voice_id, fallback.rate, fallback.pitch)]
-    used: dict[tuple[str, str], int] = {}
     busy = set(taken or ()) | {narrator.voice_id}
+    used: dict[tuple[str, str], int] = {}
+    pitches: dict[str, list[int]] = {}  # voice id -> the pitch of each character given it so far
     cast: dict[str, VoiceSpec] = {}
     # Most lines first: the prominent characters get the clearest voices.
     for c in sorted(characters, key=lambda c: (-c.lines, -c.words, c.name)):
@@ -65,14 +88,28 @@ def auto_cast(
         offered = kinds.get(key) or anyone
         options = [o for o in offered if o[0] not in busy] or offered
         i = used.get(key, 0)
-        choice = options[i % len(options)]
-        if i >= len(options):
+        unheard = [o for o in options if o[0] not in pitches]  # a timbre no one has yet, the clearest first
+        voice_id, rate, pitch = unheard[0] if unheard else options[i % len(options)]
+        if not unheard and i >= len(options):
             # Every timbre of this kind is taken: the same timbre again, pitched apart.
             shift = 8 * (i // len(options))
-            choice = (choice[0], choice[1], max(0, min(100, choice[2] + (shift if i % 2 else -shift))))
+            pitch = max(0, min(100, pitch + (shift if i % 2 else -shift)))
         used[key] = i + 1
-        cast[c.name] = VoiceSpec(engine, *choice)
+        given = pitches.setdefault(voice_id, [])
+        cast[c.name] = VoiceSpec(engine, voice_id, rate, _pitched_apart(pitch, given))
+        given.append(cast[c.name].pitch)
     return narrator, fallback, cast
+
+
+def _pitched_apart(pitch: int, given: list[int]) -> int:
+    """`pitch`, else the first of pitch+8, pitch-8, pitch+16, pitch-16 (within 0-100) at least PITCH_APART
+    from every pitch in `given` (the timbre's other characters), else `pitch`: too many on one timbre."""
+    for step in range(5):
+        shift = PITCH_APART * ((step + 1) // 2) * (1 if step % 2 else -1)
+        candidate = max(0, min(100, pitch + shift))
+        if all(abs(candidate - p) >= PITCH_APART for p in given):
+            return candidate
+    return pitch
 
 
 def language_mismatch(language: str, voice_id: str, voices: list[VoiceInfo]) -> str | None:
@@ -114,8 +151,9 @@ def make_casting(script: Script, config: VoicesConfig, engine: str, palette: Pal
     )
     told = first_person(script)
     uncast = [c for c in script.characters if c.name not in entries and c.name not in told]
-    narrator_auto, fallback_auto, auto = auto_cast(uncast, engine, palette, hand_cast)
-    narrator = config.narrator.spec(engine, narrator_auto)
+    offered = palette.narrator
+    narrator = config.narrator.spec(engine, VoiceSpec(engine, offered.voice_id, offered.rate, offered.pitch))
+    _, fallback_auto, auto = auto_cast(uncast, engine, in_narrators_accent(palette, narrator, engine), hand_cast)
     fallback = (config.fallback or VoiceEntry()).spec(engine, fallback_auto)
     characters: dict[str, VoiceSpec] = {}
     roles: dict[str, str] = {}

@@ -56,7 +56,7 @@ def test_cast_write_goes_beside_the_story_and_generate_reads_it(tale):
     assert f"Wrote {beside}: added Wren Talbot, Osric Hale." in r.stderr
     # A voice no auto-cast would choose: `generate` (no -c) must read it from beside the story.
     beside.write_text(
-        beside.read_text(encoding="utf-8").replace("gmw/en-us+m1", "gmw/en-gb-scotland+m3"), encoding="utf-8"
+        beside.read_text(encoding="utf-8").replace("gmw/en-gb-x-rp+m1", "gmw/en-gb-scotland+m3"), encoding="utf-8"
     )
     r = run("generate", str(tale), "-o", "out", "-q", "-j", "1")
     assert r.exit_code == 0, r.output

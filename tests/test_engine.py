@@ -9,9 +9,11 @@ import sys
 import pytest
 from audio_tools import median_f0, pcm_to_array
 
-from audiobook.cast import auto_cast
+from audiobook.cast import PITCH_APART, auto_cast, make_casting
+from audiobook.config import CharacterEntry, VoiceEntry, VoicesConfig
 from audiobook.engines import ENGINE_NAMES, VoiceInfo, create_engine, palette_from_voices, register_engine
-from audiobook.model import Character, VoiceSpec
+from audiobook.engines.piper_timbres import palette as piper_palette
+from audiobook.model import Character, Script, VoiceSpec
 
 pytestmark = pytest.mark.integration
 
@@ -175,31 +177,31 @@ def _cast() -> list[Character]:
     return [Character(n, (), g, a, lines=(k * 7) % 11, words=(k * 13) % 17) for k, (n, g, a) in enumerate(names, 1)]
 
 
-TAKEN = {"gmw/en-us+f1", "gmw/en-us+Reed"}  # cast by hand: auto-cast leaves them alone while it can
+TAKEN = {"gmw/en-gb-x-rp+f1", "gmw/en-gb-x-rp+Reed"}  # cast by hand: auto-cast leaves them alone while it can
 
-ESPEAK_CAST = {  # voice (after "gmw/en-us"), rate, pitch
+ESPEAK_CAST = {  # voice (after the narrator's "gmw/en-gb-x-rp"), rate, pitch
     "fa0": ("+f3", 165, 40), "fa1": ("+f5", 170, 37), "fa2": ("+f2", 170, 50), "fa3": ("+f4", 170, 55),
     "fa4": ("+steph", 175, 58), "fa5": ("+f5", 170, 45), "fa6": ("+f2", 170, 58), "fa7": ("+f3", 165, 32),
-    "fa8": ("+steph", 175, 50), "fc0": ("+Andrea", 185, 65), "fc1": ("+anika", 185, 54),
-    "fc2": ("+anika", 185, 62), "fe0": ("+f4", 145, 43), "fe1": ("+f4", 145, 19), "fe2": ("+f4", 145, 35),
-    "ma0": ("+mike2", 170, 50), "ma1": ("+m7", 170, 58), "ma2": ("+m7", 170, 50), "ma3": ("+klatt4", 170, 50),
-    "ma4": ("+m1", 170, 45), "ma5": ("+Denis", 165, 50), "ma6": ("+m1", 170, 53), "ma7": ("+Gene", 170, 50),
-    "ma8": ("+victor", 170, 50), "ma9": ("+Gene", 170, 42), "mc0": ("+ed", 185, 80), "mc1": ("+Nguyen", 185, 64),
-    "mc2": ("+ed", 185, 88), "me0": ("+croak", 145, 45), "me1": ("+croak", 145, 53), "me2": ("+grandpa", 145, 40),
-    "uc0": ("+Nguyen", 185, 72), "ue0": ("+grandpa", 145, 32), "uu0": ("-nyc+f5", 170, 50),
-    "uu1": ("-nyc+f5", 170, 58), "uu2": ("-nyc+m7", 170, 55), "uu3": ("-nyc+m7", 170, 47),
+    "fa8": ("+steph", 175, 50), "fc0": ("+Andrea", 185, 65), "fc1": ("+anika", 185, 54), "fc2": ("+anika", 185, 62),
+    "fe0": ("+f4", 145, 43), "fe1": ("+f4", 145, 19), "fe2": ("+f4", 145, 35), "ma0": ("+mike2", 170, 50),
+    "ma1": ("+m7", 170, 74), "ma2": ("+m7", 170, 50), "ma3": ("+klatt4", 170, 50), "ma4": ("+m1", 170, 45),
+    "ma5": ("+Denis", 165, 50), "ma6": ("+m1", 170, 53), "ma7": ("+Gene", 170, 50), "ma8": ("+victor", 170, 50),
+    "ma9": ("+Gene", 170, 42), "mc0": ("+ed", 185, 80), "mc1": ("+Nguyen", 185, 64), "mc2": ("+ed", 185, 88),
+    "me0": ("+croak", 145, 45), "me1": ("+croak", 145, 53), "me2": ("+grandpa", 145, 40),
+    "uc0": ("+Nguyen", 185, 72), "ue0": ("+grandpa", 145, 32), "uu0": ("+f5", 170, 58), "uu1": ("+f5", 170, 66),
+    "uu2": ("+m7", 170, 63), "uu3": ("+m7", 170, 39),
 }  # fmt: skip
 
 GENERIC_CAST = {  # voice, rate, pitch ("v/b" is cast by hand)
-    "fa0": ("v/a", 170, 58), "fa1": ("v/a", 170, 34), "fa2": ("v/a", 170, 50), "fa3": ("v/a", 170, 32),
+    "fa0": ("v/a", 170, 58), "fa1": ("v/a", 170, 34), "fa2": ("v/a", 170, 50), "fa3": ("v/a", 170, 16),
     "fa4": ("v/a", 170, 56), "fa5": ("v/a", 170, 40), "fa6": ("v/a", 170, 68), "fa7": ("v/a", 170, 44),
     "fa8": ("v/a", 170, 60), "fc0": ("v/a", 185, 83), "fc1": ("v/a", 185, 59), "fc2": ("v/a", 185, 75),
-    "fe0": ("v/a", 145, 43), "fe1": ("v/a", 145, 19), "fe2": ("v/a", 145, 35), "ma0": ("v/c", 170, 68),
+    "fe0": ("v/a", 145, 43), "fe1": ("v/a", 145, 3), "fe2": ("v/a", 145, 27), "ma0": ("v/c", 170, 68),
     "ma1": ("v/c", 170, 74), "ma2": ("v/c", 170, 60), "ma3": ("v/c", 170, 34), "ma4": ("v/c", 170, 50),
-    "ma5": ("v/c", 170, 58), "ma6": ("v/c", 170, 56), "ma7": ("v/c", 170, 40), "ma8": ("v/c", 170, 32),
+    "ma5": ("v/c", 170, 58), "ma6": ("v/c", 170, 56), "ma7": ("v/c", 170, 24), "ma8": ("v/c", 170, 32),
     "ma9": ("v/c", 170, 44), "mc0": ("v/c", 185, 83), "mc1": ("v/c", 185, 59), "mc2": ("v/c", 185, 99),
     "me0": ("v/c", 145, 43), "me1": ("v/c", 145, 59), "me2": ("v/c", 145, 35), "uc0": ("v/c", 185, 75),
-    "ue0": ("v/c", 145, 19), "uu0": ("v/c", 170, 63), "uu1": ("v/c", 170, 79), "uu2": ("v/c", 170, 55),
+    "ue0": ("v/c", 145, 11), "uu0": ("v/c", 170, 63), "uu1": ("v/c", 170, 79), "uu2": ("v/c", 170, 55),
     "uu3": ("v/c", 170, 39),
 }  # fmt: skip
 
@@ -209,10 +211,57 @@ def test_espeak_auto_cast_is_pinned(espeak):
     clearest to the characters with most lines, a taken timbre skipped, a reused one pitched apart."""
     narrator, fallback, cast = auto_cast(_cast(), "espeak", espeak.palette(), TAKEN)
     assert narrator == VoiceSpec("espeak", "gmw/en-gb-x-rp", 165, 42)
-    assert fallback == VoiceSpec("espeak", "gmw/en-us", 170, 55)
-    assert cast == {n: VoiceSpec("espeak", f"gmw/en-us{v}", r, p) for n, (v, r, p) in ESPEAK_CAST.items()}
+    assert fallback == VoiceSpec("espeak", "gmw/en-gb-x-rp+m8", 170, 60)
+    assert cast == {n: VoiceSpec("espeak", f"gmw/en-gb-x-rp{v}", r, p) for n, (v, r, p) in ESPEAK_CAST.items()}
     offered = espeak.palette()
     assert all(espeak.has_voice(v.voice_id) for v in (offered.narrator, offered.fallback, *offered.voices))
+    # Every voice in the narrator's accent; two characters on one timbre always pitched apart.
+    assert {v.voice_id.split("+")[0] for v in (fallback, *cast.values())} == {"gmw/en-gb-x-rp"}
+    given = sorted((v.voice_id, v.pitch) for v in cast.values())
+    assert all(a[0] != b[0] or b[1] - a[1] >= PITCH_APART for a, b in zip(given, given[1:]))
+
+
+def _casting(palette, engine: str, narrator: str | None, cast_by_hand: dict[str, str]):
+    crowd = tuple(_cast())
+    config = VoicesConfig(
+        narrator=VoiceEntry(voice=narrator),
+        characters=tuple(CharacterEntry(n, voice=VoiceEntry(voice=v)) for n, v in cast_by_hand.items()),
+    )
+    return make_casting(Script("t", "a", (), crowd), config, engine, palette, auto_all=True)
+
+
+def test_characters_speak_with_the_accent_of_the_narrator_voices_yaml_names(espeak):
+    """voices.yaml gives the narrator an American voice: the characters it does not cast are auto-cast on
+    that voice (the same timbres, laid on it), the one it casts keeps the voice it was told, and the
+    fallback follows the narrator too."""
+    casting = _casting(espeak.palette(), "espeak", "gmw/en-us+m3", {"fa0": "gmw/en-gb-scotland+f1"})
+    assert casting.narrator.voice_id == "gmw/en-us+m3"
+    assert casting.characters["fa0"] == VoiceSpec("espeak", "gmw/en-gb-scotland+f1", 170, 60)
+    others = {n: v for n, v in casting.characters.items() if n != "fa0"}
+    assert {v.voice_id.split("+")[0] for v in (casting.fallback, *others.values())} == {"gmw/en-us"}
+    assert all(espeak.has_voice(v.voice_id) for v in others.values())
+    # Told nothing about the narrator, everyone keeps the palette's British reader's accent.
+    default = _casting(espeak.palette(), "espeak", None, {"fa0": "gmw/en-gb-scotland+f1"})
+    assert {v.voice_id.split("+")[0] for n, v in default.characters.items() if n != "fa0"} == {"gmw/en-gb-x-rp"}
+    # The same timbres in either accent: only the base voice moved.
+    assert {n: v.voice_id.split("+")[1] for n, v in others.items()} == {
+        n: v.voice_id.split("+")[1] for n, v in default.characters.items() if n in others
+    }
+
+
+def test_accent_follows_a_piper_narrator_but_not_whole_system_voices_or_another_engine():
+    """Piper's derived timbres move onto the narrator's model; a palette of whole voices (the system's)
+    and a narrator of another engine leave the auto-cast as the palette offers it."""
+    piper = _casting(piper_palette("en_GB-alan-low", "en-gb"), "piper", "en_US-joe-medium", {})
+    timbred = [v.voice_id for v in piper.characters.values() if "+" in v.voice_id]
+    assert timbred and all(v.startswith("en_US-joe-medium+") for v in timbred)
+    voices = [VoiceInfo("v/a", "a", "female", ("en",)), VoiceInfo("v/c", "c", "male", ("en",))]
+    whole = _casting(palette_from_voices(voices), "other", "v/c", {})
+    assert {v.voice_id for v in whole.characters.values()} == {"v/a", "v/c"}
+    other_engine = _casting(piper_palette("en_GB-alan-low", "en-gb"), "piper", "espeak:gmw/en-us", {})
+    assert other_engine.narrator == VoiceSpec("espeak", "gmw/en-us", 165, 50)
+    timbred = [v.voice_id for v in other_engine.characters.values() if "+" in v.voice_id]
+    assert timbred and all(v.startswith("en_GB-alan-low+") for v in timbred)
 
 
 def test_an_engine_that_names_only_genders_gets_the_generic_palette():

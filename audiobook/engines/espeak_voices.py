@@ -62,17 +62,24 @@ def suggest(voices: list[VoiceInfo], voice_id: str, n: int = 3) -> list[str]:
     return [f"{b}+{v}" for b in base_ok[:1] for v in var_ok] or base_ok
 
 
-def _offer(gender: str, age: str, *timbres: tuple[str, int, int], base: str = "gmw/en-us") -> tuple[CastVoice, ...]:
-    """(variant, rate, pitch) on `base`, for characters of this gender and age, in the order given."""
-    language = base.split("/")[-1]
-    return tuple(CastVoice(f"{base}+{v}", gender, age, rate, pitch, language) for v, rate, pitch in timbres)
+# The narrator's voice, and the accent every character speaks with: a British reader's. The characters
+# differ from the narrator, and from each other, by timbre (a +variant), not by accent.
+NARRATOR_BASE = "gmw/en-gb-x-rp"
+
+
+def _offer(gender: str, age: str, *timbres: tuple[str, int, int]) -> tuple[CastVoice, ...]:
+    """(variant, rate, pitch) on the narrator's base voice, for characters of this gender and age, in the
+    order given."""
+    language = NARRATOR_BASE.split("/")[-1]
+    return tuple(CastVoice(f"{NARRATOR_BASE}+{v}", gender, age, rate, pitch, language) for v, rate, pitch in timbres)
 
 
 # Timbres by role, clearest first (median F0 and intelligibility measured in NOTES.md). The same timbre
 # may serve two roles at different settings (+f4 for women and, slower and lower, for old women).
 PALETTE = Palette(
-    narrator=CastVoice("gmw/en-gb-x-rp", "unknown", "adult", 165, 42, "en-gb-x-rp"),
-    fallback=CastVoice("gmw/en-us", "unknown", "adult", 170, 55, "en-us"),
+    narrator=CastVoice(NARRATOR_BASE, "unknown", "adult", 165, 42, "en-gb-x-rp"),
+    # Lines by no one known: a timbre no character is offered, so it is never taken for one of them.
+    fallback=_offer("unknown", "adult", ("m8", 170, 60))[0],
     voices=(
         *_offer(
             "female",
@@ -100,8 +107,8 @@ PALETTE = Palette(
         *_offer("female", "child", ("anika", 185, 62), ("Andrea", 185, 65)),
         *_offer("male", "elderly", ("grandpa", 145, 40), ("croak", 145, 45)),
         *_offer("female", "elderly", ("f4", 145, 35), ("f1", 145, 30)),
-        # Characters the text gives no gender: on the New York base, unlike everyone else's.
-        *_offer("unknown", "adult", ("m7", 170, 55), ("f5", 170, 50), base="gmw/en-us-nyc"),
+        # Characters the text gives no gender.
+        *_offer("unknown", "adult", ("m7", 170, 55), ("f5", 170, 50)),
     ),
 )
 
