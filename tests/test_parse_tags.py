@@ -34,7 +34,8 @@
   is the cast's character of that name if there is one;
 - in a first-person story, a name the narration uses once and the speeches call someone by ("So have
   you, Davy.") is a person, and speaks;
-- "said the girl" is whichever young woman is in view, not the one little girl of the book.
+- "said the girl" is whichever young woman is in view, not the one little girl of the book;
+- "He made no answer." is neither the tag nor the beat of the line after it.
 """
 
 from __future__ import annotations
@@ -584,3 +585,23 @@ def test_the_girl_is_the_woman_in_view_not_the_one_little_girl() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "train was early") == "Margaret Quayle"
+
+
+def test_one_who_makes_no_answer_does_not_speak_the_next_line() -> None:
+    """ "Ingrid made no answer." then a line: not hers (it is no tag, and no beat), but the one who
+    spoke to her going on."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle was writing a letter, and Walter Thorne sat by the fire with the newspaper.",
+            "\u201cHow pleased your brother will be with such a long letter!\u201d said Walter.",
+            "Ingrid made no answer.",
+            "\u201cYou write uncommonly fast.\u201d",
+            "\u201cYou are mistaken. I write rather slowly.\u201d",
+            "\u201cAnd you never blot a line, I suppose.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "uncommonly fast") == "Walter Thorne"
+    assert _speaker_of(script, "write rather slowly") == "Ingrid Quayle"
+    assert _speaker_of(script, "never blot a line") == "Walter Thorne"

@@ -86,6 +86,17 @@ _LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\W*$")  # (tried from a word's
 _ENDS_AS_TAG = re.compile(r"[,:\u2014]$")  # "Leo said," / "said the boy:" / "she began—"
 _WORD = re.compile(r"[A-Za-z]+")
 
+# Someone who does not speak: "He made no answer." / "She did not reply." / "Mr. Dale was silent." Not a
+# tag or a beat of the next line: that line is most likely the other person's, said to the silent one.
+_SILENCE = re.compile(
+    r"""
+    \b(?:made|gave|returned|was|there\s+was)\s+no\s+(?:answer|reply|response|rejoinder|remark)\b
+    | \b(?:did|could|would|does|do)(?:\s+not|\s*n[\u2019']?\s?t)\s+(?:answer|reply|respond|speak)\b
+    | \b(?:was|remained|sat|stood|kept)\s+silent\b
+    | \bsaid\s+nothing\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 _REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry|question|remark|comment|voice)"
 # After a quote: "…," was Mr. Emerson's reply.  /  "…" came her answer.
 _POSSESSIVE_AFTER = re.compile(
@@ -325,6 +336,8 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         return None
     s, e = spans[-1]
     sentence = text[s:e]
+    if _SILENCE.search(sentence):
+        return None  # "He made no answer." / "She did not reply, but…,"
     verb = next((w for w in reversed(list(_WORD.finditer(sentence))) if w.group().lower() in SPEECH_VERBS), None)
     if verb is None or len(sentence) - verb.end() > LIMITS["tag_verb_tail_chars"]:
         return None
@@ -634,6 +647,8 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         return None, ""
     s, e = spans[-1] if last else spans[0]
     sentence = text[s:e]
+    if _SILENCE.search(sentence):
+        return None, ""  # "He made no answer.": he is the one who does not speak
     # Not whom the quote addresses, nor whom it speaks of ("If I had not persuaded Harriet…" is not Harriet's).
     spoken_of = {who for _, _, who in ch.index.mentions(quote)}
     mentions = [
