@@ -35,7 +35,8 @@
 - in a first-person story, a name the narration uses once and the speeches call someone by ("So have
   you, Davy.") is a person, and speaks;
 - "said the girl" is whichever young woman is in view, not the one little girl of the book;
-- "He made no answer." is neither the tag nor the beat of the line after it.
+- "He made no answer." is neither the tag nor the beat of the line after it;
+- "the road went on", again and again, is no one: a noun not a person's must tag a quote to speak.
 """
 
 from __future__ import annotations
@@ -605,3 +606,15 @@ def test_one_who_makes_no_answer_does_not_speak_the_next_line() -> None:
     assert _speaker_of(script, "uncommonly fast") == "Walter Thorne"
     assert _speaker_of(script, "write rather slowly") == "Ingrid Quayle"
     assert _speaker_of(script, "never blot a line") == "Walter Thorne"
+
+
+def test_a_thing_that_goes_on_is_not_a_person() -> None:
+    """ "the road went on", again and again, is no one: a noun that is not a person's speaks only when
+    it tags a quote ("said the sexton" beside one still makes the sexton a character)."""
+    paragraphs = ["# One"]
+    for place, way in (("the mill", "up a hill"), ("the church", "along the ridge"), ("the ford", "on ahead")):
+        paragraphs.append(f"We drove past {place}. The road went {way}, white and straight, between the hedges.")
+        paragraphs.append("\u201cIs it much farther?\u201d asked Ingrid Quayle.")
+        paragraphs.append("\u201cA mile or two,\u201d said the sexton.")
+    names = {c.name for c in _parse("\n\n".join(paragraphs)).characters}
+    assert "the road" not in names and "the sexton" in names

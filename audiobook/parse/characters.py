@@ -627,7 +627,8 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
     descriptor of that character instead."""
     known = {f.text for cl in clusters for f in cl.forms} | {t for cl in clusters for f in cl.forms for t in f.tokens}
     out: list[_Cluster] = []
-    for phrase, n in _descriptions(narration).most_common():
+    found, beside_speech = _descriptions(narration)
+    for phrase, n in found.most_common():
         words = phrase.split()
         noun = words[-1].lower()
         # "said the voice" is no one in particular; "said the Voice", again and again, is someone.
@@ -652,7 +653,9 @@ def _described(narration: list[str], clusters: list[_Cluster], descriptors: dict
             descriptors[noun] = titled[0].name()
             continue
         capital = words[-1][0].isupper()
-        if capital or noun in OCCUPATIONS or n >= uses:
+        # Any other noun is someone when it tags speech again and again, once at least beside a quote
+        # ("the road went on, very white" is no one).
+        if capital or noun in OCCUPATIONS or (n >= uses and beside_speech[phrase]):
             out.append(_Cluster([_described_form(phrase, words, n)]))
     _vote_described_genders(narration, [cl.forms[0] for cl in out])
     return out
@@ -742,10 +745,11 @@ def _named_as(narration: list[str], clusters: list[_Cluster], noun: str) -> _Clu
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _descriptions(narration: list[str]) -> Counter[str]:
-    """How often each description tags speech, reduced to its capitals and noun: "the burly barman" is
-    "the barman"; "the March Hare" keeps its capitals."""
+def _descriptions(narration: list[str]) -> tuple[Counter[str], Counter[str]]:
+    """How often each description tags speech, reduced to its capitals and noun ("the burly barman" is
+    "the barman"; "the March Hare" keeps its capitals); and how often it does so beside a quote."""
     found: Counter[str] = Counter()
+    beside: Counter[str] = Counter()
     for text in narration:
         for rx in (_DESCRIBED_AFTER, _DESCRIBED_BEFORE):
             for m in rx.finditer(text):
@@ -754,7 +758,19 @@ def _descriptions(narration: list[str]) -> Counter[str]:
                     continue  # "replied the other with…" (but "said the Voice" may be someone)
                 words = ["the"] + [w for w in said[1:-1] if w[0].isupper()] + [said[-1]]
                 found[" ".join(words)] += 1
-    return found
+                near = (
+                    _QUOTE_BEFORE.search(text, 0, m.start())
+                    if rx is _DESCRIBED_AFTER
+                    else _QUOTE_AFTER.match(text, m.end())
+                )
+                beside[" ".join(words)] += near is not None
+    return found, beside
+
+
+# Where the narration had a quote (blanked to "." and spaces): just before "said the boy", or a few
+# words after "the boy said".
+_QUOTE_BEFORE = re.compile(r"\.\s{3,}$")
+_QUOTE_AFTER = re.compile(r"[^.!?]{0,60}?\.\s{3,}")
 
 
 def _ranked(clusters: list[_Cluster], words: list[str], noun: str) -> list[_Cluster]:
