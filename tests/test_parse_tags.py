@@ -36,7 +36,8 @@
   you, Davy.") is a person, and speaks;
 - "said the girl" is whichever young woman is in view, not the one little girl of the book;
 - "He made no answer." is neither the tag nor the beat of the line after it;
-- "the road went on", again and again, is no one: a noun not a person's must tag a quote to speak.
+- "the road went on", again and again, is no one: a noun not a person's must tag a quote to speak;
+- "the Thornes", the plural of a surname the book gives, are a family, never one voice.
 """
 
 from __future__ import annotations
@@ -618,3 +619,28 @@ def test_a_thing_that_goes_on_is_not_a_person() -> None:
         paragraphs.append("\u201cA mile or two,\u201d said the sexton.")
     names = {c.name for c in _parse("\n\n".join(paragraphs)).characters}
     assert "the road" not in names and "the sexton" in names
+
+
+def test_a_family_is_never_one_voice() -> None:
+    """ "The Thornes", the plural of a surname the book gives (Walter Thorne, Mrs. Thorne), are a family:
+    they say what a tag gives them all ("said the Thornes"), but are never the speaker a beat or a
+    conversation picks."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne lived at the mill with his mother, Mrs. Thorne. Ingrid Quayle lived at the inn.",
+            "Everyone knew the Thornes. The Thornes kept bees, the Thornes kept geese, and on Sundays the "
+            "Thornes walked to church behind the Quayles. The vicar liked the Thornes; the Thornes liked "
+            "the vicar. The Thornes were never late, and the Thornes never missed a sermon.",
+            "\u201cGood night, vicar,\u201d said the Thornes.",
+            "\u201cYou are up early,\u201d said Walter, when Ingrid passed the mill.",
+            "\u201cI always am,\u201d said Ingrid.",
+            "The Thornes were at breakfast the next day when Ingrid came in with the letters.",
+            "\u201cThere is one for your mother, and none for you.\u201d",
+            "\u201cThere never is.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "Good night, vicar") == "the Thornes"
+    assert _speaker_of(script, "one for your mother") == "Ingrid Quayle"
+    assert _speaker_of(script, "There never is") == "Walter Thorne"

@@ -524,7 +524,8 @@ def _note_mentions(ch: _Chapter, p: int, here: list[Quote]) -> None:
         for s, e in sentence_spans(chunk):
             sentence = (p, piece_start + s)
             for ms, _, who in ch.index.mentions(chunk[s:e]):
-                ch.history.add(p, piece_start + s + ms, sentence, who)
+                if who not in ch.index.groups:  # "the Emersons" are no "he" or "she", nor one speaker
+                    ch.history.add(p, piece_start + s + ms, sentence, who)
             for pm in _GENDERED.finditer(chunk, s, e):
                 ch.history.add(p, piece_start + pm.start(), sentence, "", pronoun_gender(pm.group(1)))
 

@@ -225,6 +225,31 @@ class _Cluster:
         return best.text
 
 
+def _families(clusters: list[_Cluster]) -> set[str]:
+    """The characters named as a family: the plural of another character's surname ("the Emersons",
+    "Miss Bartletts", "the Miss Dashwoods", "the Wilcoxes": Mr. Emerson, Miss Bartlett, ...) or a title
+    in the plural ("the Misses Dashwood", "Messrs. Shoolbred")."""
+    bearers: defaultdict[str, set[int]] = defaultdict(set)  # surname -> the clusters with a form ending in it
+    singular: set[str] = set()  # names one person bears: "Mr. Braddocks", "Henry Braddocks", "De Griers"
+    for cl in clusters:
+        for f in cl.forms:
+            if len(f.tokens) > 1 or f.title:
+                bearers[f.tokens[-1]].add(id(cl))
+            if (f.title and f.title != "Miss") or (len(f.tokens) > 1 and f.tokens[0] not in ("the", "Miss", "Misses")):
+                singular.add(f.tokens[-1])
+    out = set()
+    for cl in clusters:
+        words = cl.name().split()
+        last = words[-1]
+        if {"Misses", "Messrs.", "Messrs"} & set(words):
+            out.add(cl.name())
+        elif len(last) > 3 and last[0].isupper() and last.endswith("s") and last not in singular:
+            one = {last[:-1], last[:-2] if last.endswith("es") else ""}
+            if any(bearers.get(n, set()) - {id(cl)} for n in one):
+                out.add(cl.name())
+    return out
+
+
 class CharacterIndex:
     """The characters of a book and a fast way to find their mentions in narration."""
 
@@ -235,10 +260,13 @@ class CharacterIndex:
         # Who may be heard in a conversation unnamed by a tag: someone the book tags as speaking (a
         # description that speaks is one), gives a full name, or whose sex it tells; not "York" nor
         # "Chelsea", places that passed for people.
+        # Families ("the Emersons", "the Miss Dashwoods"): people, but never one voice in a conversation.
+        self.groups = _families(clusters)
         self.speakers = {
             cl.name()
             for cl in clusters
-            if cl.gender() != "unknown" or any(f.tagged or len(f.tokens) > 1 for f in cl.forms)
+            if (cl.gender() != "unknown" or any(f.tagged or len(f.tokens) > 1 for f in cl.forms))
+            and cl.name() not in self.groups
         }
         for cl in sorted(clusters, key=lambda c: -c.count):
             name = cl.name()
