@@ -37,7 +37,8 @@
 - "said the girl" is whichever young woman is in view, not the one little girl of the book;
 - "He made no answer." is neither the tag nor the beat of the line after it;
 - "the road went on", again and again, is no one: a noun not a person's must tag a quote to speak;
-- "the Thornes", the plural of a surname the book gives, are a family, never one voice.
+- "the Thornes", the plural of a surname the book gives, are a family, never one voice;
+- "Walter Thorne, the miller," makes "said the miller" Walter's in that chapter, not in another.
 """
 
 from __future__ import annotations
@@ -644,3 +645,28 @@ def test_a_family_is_never_one_voice() -> None:
     assert _speaker_of(script, "Good night, vicar") == "the Thornes"
     assert _speaker_of(script, "one for your mother") == "Ingrid Quayle"
     assert _speaker_of(script, "There never is") == "Walter Thorne"
+
+
+def test_a_description_set_beside_a_name_is_that_person_in_that_chapter() -> None:
+    """ "Walter Thorne, the miller, …" then "said the miller": Walter, in that chapter; the miller of
+    another chapter, set beside no name, is still "the miller" (a book may have two)."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne had kept the mill since his father died. Walter Thorne was a silent man.",
+            "Ingrid Quayle took the corn to Walter Thorne, the miller, on a wet Monday.",
+            "\u201cYou are late,\u201d said the miller.",
+            "\u201cThe road was flooded,\u201d said Ingrid.",
+            "\u201cIt always is,\u201d said the miller.",
+            "# Two",
+            "Years later Ingrid rode to a mill in the next valley.",
+            "\u201cWho are you?\u201d said the miller.",
+            "\u201cA friend of Walter Thorne,\u201d said Ingrid.",
+            "\u201cNever heard of him,\u201d said the miller.",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "You are late") == "Walter Thorne"
+    assert _speaker_of(script, "It always is") == "Walter Thorne"
+    assert _speaker_of(script, "Who are you") == "the miller"
+    assert _speaker_of(script, "Never heard of him") == "the miller"

@@ -94,6 +94,7 @@ def parse_book(book: Book) -> Script:
         chapters.append(Chapter(ch.index, ch.title, tuple(segments), breaks))
     links = _described_named(chapters, index)
     chapters = [_renamed(ch, links) for ch in chapters]
+    chapters = [_renamed(ch, _apposed(ch, index)) for ch in chapters]
     chapters, extra = _name_narrator(chapters, index)
     return Script(
         book.title,
@@ -161,6 +162,36 @@ def _described_named(chapters: list[Chapter], index: CharacterIndex) -> dict[str
         best, who = fits[-1]
         runner_up = fits[-2][0] if len(fits) > 1 else 0
         if best >= DESCRIPTION_LINK["named_share"] * count and best >= DESCRIPTION_LINK["runner_up_ratio"] * runner_up:
+            links[desc] = who
+    return links
+
+
+# "Mr. Wells, the lawyer," / "the lawyer, Mr. Wells,": a name and a description set side by side.
+_APPOSED_AFTER = re.compile(r",\s+(?:the|a|an)\s+(?:[a-z]+\s+){0,2}?([A-Za-z]+)\s*[,.;:]")
+_APPOSED_BEFORE = re.compile(r"\b[Tt]he\s+(?:[a-z]+\s+){0,2}?([A-Za-z]+),\s+$")
+
+
+def _apposed(chapter: Chapter, index: CharacterIndex) -> dict[str, str]:
+    """Descriptions that speak in a chapter ("said the lawyer") and the one named character the chapter
+    sets each beside ("Mr. Wells, the lawyer,"), when it sets no one else there and their sexes agree.
+    Only in that chapter: a book may have more than one lawyer."""
+    by_noun = {name.split()[-1].lower(): name for name in index.characters if name.startswith("the ")}
+    beside: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for seg in chapter.segments if by_noun else ():
+        for start, end, who in index.mentions(seg.text):
+            if who.startswith("the ") or who in index.groups:
+                continue
+            after = _APPOSED_AFTER.match(seg.text, end)
+            before = _APPOSED_BEFORE.search(seg.text, max(0, start - 40), start)
+            for m in (after, before):
+                if m and m.group(1).lower() in by_noun:
+                    beside[by_noun[m.group(1).lower()]][who] += 1
+    links = {}
+    for desc, named in beside.items():
+        who = next(iter(named))
+        if len(named) == 1 and (
+            "unknown" in (index.gender(desc), index.gender(who)) or index.gender(desc) == index.gender(who)
+        ):
             links[desc] = who
     return links
 
