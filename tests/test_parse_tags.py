@@ -38,7 +38,8 @@
 - "He made no answer." is neither the tag nor the beat of the line after it;
 - "the road went on", again and again, is no one: a noun not a person's must tag a quote to speak;
 - "the Thornes", the plural of a surname the book gives, are a family, never one voice;
-- "Walter Thorne, the miller," makes "said the miller" Walter's in that chapter, not in another.
+- "Walter Thorne, the miller," makes "said the miller" Walter's in that chapter, not in another;
+- "and said to herself" just before a quote, with no comma, is a tag.
 """
 
 from __future__ import annotations
@@ -670,3 +671,23 @@ def test_a_description_set_beside_a_name_is_that_person_in_that_chapter() -> Non
     assert _speaker_of(script, "It always is") == "Walter Thorne"
     assert _speaker_of(script, "Who are you") == "the miller"
     assert _speaker_of(script, "Never heard of him") == "the miller"
+
+
+def test_said_to_herself_with_no_comma_is_a_tag() -> None:
+    """ "…and said to herself \u201c…\u201d" (no comma before the quote) is her tag, and "said to the
+    Knave" the speaker's, not the Knave's."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle and Walter Thorne waited in the hall for the Knave.",
+            "\u201cHe is late,\u201d said Walter.",
+            "\u201cHe always is,\u201d said Ingrid.",
+            "Walter went out to look for the carriage, and Ingrid sat down on the stairs and said to herself "
+            "\u201cI shall count to a hundred, and then I shall go home.\u201d",
+            "At last the Knave came in, and Walter turned to him and said to the Knave "
+            "\u201cYou have kept a lady waiting.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "count to a hundred") == "Ingrid Quayle"
+    assert _speaker_of(script, "kept a lady waiting") == "Walter Thorne"

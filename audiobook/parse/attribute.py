@@ -84,6 +84,10 @@ _SPEECH_AT = re.compile(
 )
 _LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\W*$")  # (tried from a word's start only: the same match)
 _ENDS_AS_TAG = re.compile(r"[,:\u2014]$")  # "Leo said," / "said the boy:" / "she began—"
+# "…and said to herself" / "said to the Knave" with no comma before the quote.
+_SAID_TO = re.compile(
+    r"\b([a-z]+)\s+to\s+(?:(?:him|her|them|my|your|it)sel(?:f|ves)|him|her|them|me|us|the\s+[A-Za-z]+|[A-Z][a-z]+)$"
+)
 _WORD = re.compile(r"[A-Za-z]+")
 
 # Someone who does not speak: "He made no answer." / "She did not reply." / "Mr. Dale was silent." Not a
@@ -329,7 +333,9 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         if names:
             return "name", names[-1][2]
     last = _LAST_WORD.search(tail)
-    if not last or not (_ENDS_AS_TAG.search(tail) or last.group(1).lower() in SPEECH_VERBS):
+    said_to = _SAID_TO.search(tail)
+    ends_as_tag = _ENDS_AS_TAG.search(tail) or (said_to and said_to.group(1) in SPEECH_VERBS)
+    if not last or not (ends_as_tag or last.group(1).lower() in SPEECH_VERBS):
         return None
     spans = sentence_spans(text)
     if not spans:
