@@ -39,7 +39,8 @@
 - "the road went on", again and again, is no one: a noun not a person's must tag a quote to speak;
 - "the Thornes", the plural of a surname the book gives, are a family, never one voice;
 - "Walter Thorne, the miller," makes "said the miller" Walter's in that chapter, not in another;
-- "and said to herself" just before a quote, with no comma, is a tag.
+- "and said to herself" just before a quote, with no comma, is a tag;
+- "Chelsea Embankment" is a place, never a voice, even where "Chelsea" is given a person's verbs.
 """
 
 from __future__ import annotations
@@ -691,3 +692,26 @@ def test_said_to_herself_with_no_comma_is_a_tag() -> None:
     script = _parse(text)
     assert _speaker_of(script, "count to a hundred") == "Ingrid Quayle"
     assert _speaker_of(script, "kept a lady waiting") == "Walter Thorne"
+
+
+def test_a_place_named_in_two_words_is_no_speaker() -> None:
+    """ "Chelsea Embankment" (a place word last) is a place however often the book names it, even when
+    the book gives "Chelsea" a person's verbs: never the other speaker of a conversation begun after it
+    is named, nor anyone's voice."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle walked home along Chelsea Embankment. Chelsea Embankment was empty; the tide was "
+            "high, and the lamps of Chelsea Embankment were lit.",
+            "\u201cMiss Quayle!\u201d called Walter Thorne from the steps. He came down to Ingrid.",
+            "Chelsea would have sighed at them. Chelsea Embankment was empty still, and the river was loud.",
+            "Chelsea frowned on such meetings, and Chelsea talked of them for a week.",
+            "\u201cYou walk alone here at night?\u201d",
+            "\u201cI always have.\u201d",
+            "\u201cThen I shall walk with you.\u201d",
+        ]
+    )
+    script = _parse(text)
+    assert not any("Chelsea" in c.name for c in script.characters if c.lines)
+    assert _speaker_of(script, "You walk alone") == "Walter Thorne"
+    assert _speaker_of(script, "I always have") == "Ingrid Quayle"

@@ -236,9 +236,12 @@ class _History:
         return first.name if first and first.name else None
 
     def resolve_other(self, speaker: str | None, para: int, pos: int, index: CharacterIndex) -> str | None:
-        """The latest-named character other than `speaker`, within a few paragraphs."""
+        """The latest-named character other than `speaker`, within a few paragraphs: someone who may be
+        heard (not "Chelsea", a place that passed for a name)."""
         for ev in reversed(self.events):
             if (ev.para, ev.pos) >= (para, pos) or ev.name == speaker or not ev.name:
+                continue
+            if ev.name not in index.speakers and ev.name != NARRATOR:
                 continue
             return ev.name if para - ev.para <= LIMITS["other_paragraphs"] else None
         return None

@@ -275,8 +275,9 @@ PERSON_NOUNS.update(
 # The last word of a place's name and seldom of a person's: "Windy Corner", "Barton Cottage", "Hanover
 # Square" (not Park, Lane or Castle, which are surnames too: Lena Park, Lois Lane).
 PLACE_WORDS = frozenset(
-    """Abbey Avenue Cottage Corner Crescent Gardens Lodge Manor Palace Parsonage Rectory Road Square Station
-    Street Terrace Vicarage""".split()
+    """Abbey Avenue Barracks Bridge Buildings Cathedral Cottage Corner Crescent Embankment Gardens Gallery
+    Harbour Hospital Hotel Lodge Manor Mansions Museum Palace Parsonage Quay Rectory Road Square Station
+    Street Terrace Theatre Vicarage Wharf Workhouse""".split()
 )
 
 # Common English given names that say a sex, for a character whose pronouns the text never shows
