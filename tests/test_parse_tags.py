@@ -40,7 +40,9 @@
 - "the Thornes", the plural of a surname the book gives, are a family, never one voice;
 - "Walter Thorne, the miller," makes "said the miller" Walter's in that chapter, not in another;
 - "and said to herself" just before a quote, with no comma, is a tag;
-- "Chelsea Embankment" is a place, never a voice, even where "Chelsea" is given a person's verbs.
+- "Chelsea Embankment" is a place, never a voice, even where "Chelsea" is given a person's verbs;
+- a lead-in ending in "--" (a plain-text dash) is a tag, as one ending in "," or a dash is;
+- "till Ingrid looked up and Walter thus began:--": the name before a short adverb and the verb speaks.
 """
 
 from __future__ import annotations
@@ -715,3 +717,36 @@ def test_a_place_named_in_two_words_is_no_speaker() -> None:
     assert not any("Chelsea" in c.name for c in script.characters if c.lines)
     assert _speaker_of(script, "You walk alone") == "Walter Thorne"
     assert _speaker_of(script, "I always have") == "Ingrid Quayle"
+
+
+def test_a_lead_in_ending_in_two_hyphens_is_a_tag() -> None:
+    """Plain-text books write the dash as "--": '"It is," said Walter; then, after a long look at her,
+    he began--' and a paragraph of speech is Walter's, as it is after "began," or "began\u2014"."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle and Walter Thorne stood at the gate of the mill.",
+            "\u201cIt is late,\u201d said Ingrid.",
+            "\u201cIt is,\u201d said Walter. Neither moved; then, after a long look at her, he began--",
+            "\u201cI have something to tell you before you go.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "something to tell you") == "Walter Thorne"
+
+
+def test_the_name_before_thus_began_speaks() -> None:
+    """ "Walter Thorne stood by her a long while, till Ingrid looked up and Walter Thorne thus began:--" then
+    a speech: Walter's, not Ingrid's (a short adverb may stand between the name and its verb, as an
+    "-ly" one may)."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne called on Ingrid Quayle at seven.",
+            "\u201cGood evening,\u201d said Walter.",
+            "\u201cGood evening,\u201d said Ingrid.",
+            "Ingrid Quayle sat at the window with her sewing. Walter Thorne stood by her a long while, till "
+            "Ingrid looked up and Walter Thorne thus began:--",
+            "\u201cWhat a fine evening this is for sewing!\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "fine evening") == "Walter Thorne"

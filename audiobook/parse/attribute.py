@@ -83,7 +83,7 @@ _SPEECH_AT = re.compile(
     re.VERBOSE,
 )
 _LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\W*$")  # (tried from a word's start only: the same match)
-_ENDS_AS_TAG = re.compile(r"[,:\u2014]$")  # "Leo said," / "said the boy:" / "she began—"
+_ENDS_AS_TAG = re.compile(r"(?:[,:\u2014]|--)$")  # "Leo said," / "said the boy:" / "she began—" (or "--")
 # "…and said to herself" / "said to the Knave" with no comma before the quote.
 _SAID_TO = re.compile(
     r"\b([a-z]+)\s+to\s+(?:(?:him|her|them|my|your|it)sel(?:f|ves)|him|her|them|me|us|the\s+[A-Za-z]+|[A-Z][a-z]+)$"
@@ -130,7 +130,9 @@ _SPEECH_VERB_ALT = "|".join(sorted(SPEECH_VERBS))
 _IRREGULAR_PAST_ALT = "|".join(IRREGULAR_PAST)
 _RELATIVE = re.compile(r",\s+(?:who|whose)\b")  # "…her faithful Isabella, who in great spirits exclaimed,"
 # Between a subject and its verb: "Emma exclaimed", "Emma quickly exclaimed", "James, as the door closed, said".
-_JUST_BEFORE = re.compile(r"(?:\s*,[^,;:.!?\"\u201c\u201d]{1,60},)?\s+(?:[a-z]+ly\s+)?")
+_JUST_BEFORE = re.compile(
+    r"(?:\s*,[^,;:.!?\"\u201c\u201d]{1,60},)?\s+(?:(?:[a-z]+ly|thus|then|now|again|also|at\s+last)\s+)?"
+)
 # What a sentence's subject does next: "Denham made no comment, but said", "Leo, turning, said".
 _PAST_VERB = re.compile(
     rf"""
