@@ -42,7 +42,9 @@
 - "and said to herself" just before a quote, with no comma, is a tag;
 - "Chelsea Embankment" is a place, never a voice, even where "Chelsea" is given a person's verbs;
 - a lead-in ending in "--" (a plain-text dash) is a tag, as one ending in "," or a dash is;
-- "till Ingrid looked up and Walter thus began:--": the name before a short adverb and the verb speaks.
+- "till Ingrid looked up and Walter thus began:--": the name before a short adverb and the verb speaks;
+- "He was silent for a minute, but at last he said:" is his tag all the same;
+- after a paragraph "Walter made no answer.", an untagged line is said to Walter, not by him.
 """
 
 from __future__ import annotations
@@ -750,3 +752,34 @@ def test_the_name_before_thus_began_speaks() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "fine evening") == "Walter Thorne"
+
+
+def test_silent_for_a_while_then_speaking_is_a_tag() -> None:
+    """ "He was silent for a minute, but at last he said:" is still his tag: the silence ends in speech."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle and Walter Thorne walked down to the river.",
+            "\u201cWhy did you ask about the boat?\u201d said Ingrid.",
+            "He was silent for a minute or two as they walked along, but at last he said:",
+            "\u201cBecause it was not where the boatman left it.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "not where the boatman") == "Walter Thorne"
+
+
+def test_the_line_after_a_silence_is_said_to_the_silent_one() -> None:
+    """ "Walter made no answer." as a paragraph of its own, then a line with no tag: it is said to
+    Walter, so it is Ingrid's, who spoke before, not the turn Walter would otherwise take."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle waited at the gate while Walter Thorne mended the net.",
+            "\u201cAre you coming to the fair?\u201d said Ingrid.",
+            "\u201cPerhaps,\u201d said Walter.",
+            "\u201cPerhaps is no answer at all,\u201d said Ingrid.",
+            "Walter made no answer.",
+            "\u201cThen I shall go without you.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "go without you") == "Ingrid Quayle"

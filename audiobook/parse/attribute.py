@@ -101,6 +101,17 @@ _SILENCE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def _silence_in(sentence: str) -> re.Match[str] | None:
+    """Where a sentence says someone does not speak, unless they speak after all ("He was silent for a
+    minute, but finally he said:")."""
+    m = _SILENCE.search(sentence)
+    if m and any(w.group().lower() in SPEECH_VERBS for w in _WORD.finditer(sentence, m.end())):
+        return None
+    return m
+
+
 _REPLY_NOUNS = r"(?:reply|answer|response|retort|rejoinder|words|exclamation|cry|question|remark|comment|voice)"
 # After a quote: "…," was Mr. Emerson's reply.  /  "…" came her answer.
 _POSSESSIVE_AFTER = re.compile(
@@ -347,8 +358,8 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
         return None
     s, e = spans[-1]
     sentence = text[s:e]
-    if _SILENCE.search(sentence):
-        return None  # "He made no answer." / "She did not reply, but…,"
+    if _silence_in(sentence):
+        return None  # "He made no answer."
     verb = next((w for w in reversed(list(_WORD.finditer(sentence))) if w.group().lower() in SPEECH_VERBS), None)
     if verb is None or len(sentence) - verb.end() > LIMITS["tag_verb_tail_chars"]:
         return None
@@ -517,6 +528,7 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote], in
             continue
         _rule_tag(ch, p, qis)
         if not ch.decided(qis):
+            _note_silent(ch, p, qis)
             _rule_beat(ch, p, qis)
         _rule_paragraph(ch, qis)
         if not ch.decided(qis) and (p - 1) in ch.para_speaker:
@@ -525,6 +537,26 @@ def attribute_chapter(paragraphs: tuple[Paragraph, ...], quotes: list[Quote], in
     _rule_turn_backwards(ch)
     _rule_conversation(ch)
     return ch.decisions
+
+
+def _note_silent(ch: _Chapter, p: int, qis: list[int]) -> None:
+    """A paragraph of narration that ends "Ingrid made no answer." and then untagged speech: the speech
+    is said to her (whoever the rules pick, it is not hers)."""
+    if ch.before(ch.quotes[qis[0]]).strip() or p == 0 or ch.by_para.get(p - 1) or (p - 1) in ch.para_speaker:
+        return
+    spans = sentence_spans(ch.paragraphs[p - 1].text)
+    sentence = ch.paragraphs[p - 1].text[spans[-1][0] : spans[-1][1]] if spans else ""
+    silence = _silence_in(sentence)
+    named = [who for st, _, who in ch.index.mentions(sentence) if silence and st < silence.start()]
+    subject = _SENTENCE_SUBJECT.match(sentence)
+    if named and named[0] in ch.index.speakers:
+        who: str | None = named[0]
+    elif silence and subject and subject.group(1) != "I" and subject.end() <= silence.start():
+        who = ch.history.resolve(SUBJECT_PRONOUNS[subject.group(1).lower()], p, 0, ch.index)
+    else:
+        return
+    ch.addressed_in(qis[:1])
+    ch.addressed[qis[0]].add(who)
 
 
 def _note_mentions(ch: _Chapter, p: int, here: list[Quote]) -> None:
@@ -659,7 +691,7 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         return None, ""
     s, e = spans[-1] if last else spans[0]
     sentence = text[s:e]
-    if _SILENCE.search(sentence):
+    if _silence_in(sentence):
         return None, ""  # "He made no answer.": he is the one who does not speak
     # Not whom the quote addresses, nor whom it speaks of ("If I had not persuaded Harriet…" is not Harriet's).
     spoken_of = {who for _, _, who in ch.index.mentions(quote)}
