@@ -44,7 +44,8 @@
 - a lead-in ending in "--" (a plain-text dash) is a tag, as one ending in "," or a dash is;
 - "till Ingrid looked up and Walter thus began:--": the name before a short adverb and the verb speaks;
 - "He was silent for a minute, but at last he said:" is his tag all the same;
-- after a paragraph "Walter made no answer.", an untagged line is said to Walter, not by him.
+- after a paragraph "Walter made no answer.", an untagged line is said to Walter, not by him;
+- "said the hostess wearily": the hostess, not "wearily"; a woman in view where no one is known by it.
 """
 
 from __future__ import annotations
@@ -783,3 +784,23 @@ def test_the_line_after_a_silence_is_said_to_the_silent_one() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "go without you") == "Ingrid Quayle"
+
+
+def test_said_the_hostess_wearily_is_the_woman_in_view() -> None:
+    """ "said the hostess wearily": the noun is "hostess", not the adverb after it; and where the book
+    knows no one as "the hostess", a woman's noun stands for the woman in view, as "said the young
+    lady" does (Mrs. Dale, who met them, not Ingrid, whose turn it would be)."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "\u201cWe walked from the station,\u201d said Ingrid Quayle.",
+            "\u201cIn this rain!\u201d said Walter Thorne.",
+            "Mrs. Dale met them at the door and took their coats.",
+            "\u201cIt is Friday,\u201d said Walter.",
+            "\u201cThen we must have the fish after all,\u201d said the hostess wearily.",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "fish after all") == "Mrs. Dale"
+    fish = [s for ch in script.chapters for s in ch.segments if "fish after all" in s.text]
+    assert [s.rule for s in fish] == ["tag:pronoun"]  # read from its tag, not left to the turn

@@ -57,8 +57,8 @@ _THE_OTHER = re.compile(r"[Tt]he other\b")
 _DESCRIBED = re.compile(
     r"""
     [Tt]he \s+
-    (?:[a-z]+\s+)?                       # one word before the noun: "first", "motionless"
-    (?P<noun>
+    (?:[a-z]+\s+(?![a-z]+ly\b))?         # one word before the noun: "first", "motionless" (not the
+    (?P<noun>                            # noun before an adverb: "said the hostess wearily")
         [A-Z][a-z]+(?:\s[A-Z][a-z]+)?    # a capitalised name of one or two words: "Syme", "March Hare"
       | [a-z]+                           # or a plain noun: "policeman"
     )\b
@@ -299,8 +299,9 @@ def _described_subject(
     who = index.resolve("the " + d.group("noun")) or index.resolve(d.group("noun"))
     if who:
         return "name", who, d.end()
-    gender = GENERIC_PEOPLE.get(d.group("noun"))
-    if gender and gender != "unknown":
+    # "the young man", or "said the hostess" where no one is known by it: whoever of that sex is in view.
+    gender = GENERIC_PEOPLE.get(d.group("noun")) or PERSON_NOUNS.get(d.group("noun"), ("unknown",))[0]
+    if gender != "unknown":
         return "pronoun", gender, d.end()
     return None
 
