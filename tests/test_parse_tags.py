@@ -45,7 +45,8 @@
 - "till Ingrid looked up and Walter thus began:--": the name before a short adverb and the verb speaks;
 - "He was silent for a minute, but at last he said:" is his tag all the same;
 - after a paragraph "Walter made no answer.", an untagged line is said to Walter, not by him;
-- "said the hostess wearily": the hostess, not "wearily"; a woman in view where no one is known by it.
+- "said the hostess wearily": the hostess, not "wearily"; a woman in view where no one is known by it;
+- "said Forde" is Colonel Forde, called so often, not Mr. Lacey whose first name the book gives once.
 """
 
 from __future__ import annotations
@@ -804,3 +805,22 @@ def test_said_the_hostess_wearily_is_the_woman_in_view() -> None:
     assert _speaker_of(script, "fish after all") == "Mrs. Dale"
     fish = [s for ch in script.chapters for s in ch.segments if "fish after all" in s.text]
     assert [s.rule for s in fish] == ["tag:pronoun"]  # read from its tag, not left to the turn
+
+
+def test_a_bare_name_is_the_colonels_surname_before_anothers_first_name() -> None:
+    """ "said Forde": Colonel Forde, whom the book calls so again and again, not Mr. Lacey, whose
+    first name Forde it gives once ("Mr. Forde Lacey")."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Mr. Forde Lacey came down to Rosings with his cousin, Colonel Forde. Colonel Forde was the "
+            "younger son of an earl; Mr. Lacey was the master of a great house.",
+            "Colonel Forde talked pleasantly at dinner. Mr. Lacey said little; Colonel Forde said a great deal.",
+            "\u201cMy cousin is a poor traveller,\u201d said Forde.",
+            "\u201cI travel well enough,\u201d said Mr. Lacey.",
+            "\u201cYou sulk in every inn,\u201d said Forde, laughing.",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "poor traveller") == "Colonel Forde"
+    assert _speaker_of(script, "sulk in every inn") == "Colonel Forde"

@@ -1000,6 +1000,12 @@ def _bare_target(state: _Clustering, tok: str) -> _Cluster | None:
     firsts = state.by_first(tok) or [
         c for c in state.titled_single[tok] if _bare_title(c.forms[0]) in FIRST_NAME_TITLES
     ]
+    # "Fitzwilliam": Colonel Fitzwilliam, called so far more than Mr. Darcy is called "Fitzwilliam Darcy".
+    titled = [c for c in state.titled_single[tok] if _bare_title(c.forms[0]) not in FIRST_NAME_TITLES]
+    if firsts and len(titled) == 1 and titled[0] not in firsts:
+        as_first = sum(f.count for c in firsts for f in c.forms if len(f.tokens) > 1 and f.tokens[0] == tok)
+        if sum(f.count for f in titled[0].forms if f.title) > as_first:
+            return titled[0]
     if firsts:
         return firsts[0] if len(firsts) == 1 else _most_called(firsts, tok)
     lasts = state.by_last(tok)
