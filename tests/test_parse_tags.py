@@ -46,7 +46,9 @@
 - "He was silent for a minute, but at last he said:" is his tag all the same;
 - after a paragraph "Walter made no answer.", an untagged line is said to Walter, not by him;
 - "said the hostess wearily": the hostess, not "wearily"; a woman in view where no one is known by it;
-- "said Forde" is Colonel Forde, called so often, not Mr. Lacey whose first name the book gives once.
+- "said Forde" is Colonel Forde, called so often, not Mr. Lacey whose first name the book gives once;
+- "but suddenly she broke out:" is a tag;
+- "Walter watched her": an object "her" or "him" says nothing of the sex of the one who does it.
 """
 
 from __future__ import annotations
@@ -824,3 +826,34 @@ def test_a_bare_name_is_the_colonels_surname_before_anothers_first_name() -> Non
     script = _parse(text)
     assert _speaker_of(script, "poor traveller") == "Colonel Forde"
     assert _speaker_of(script, "sulk in every inn") == "Colonel Forde"
+
+
+def test_she_broke_out_is_a_tag() -> None:
+    """ "Walter wondered if she was tired; but suddenly she broke out:" then a speech: hers (a tag read
+    from "broke out"), not Walter's, whom the sentence names first."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle sat very still by the window. Walter Thorne watched her. He had watched her all "
+            "evening. Ingrid had not looked at him once; she had not spoken.",
+            "Walter wondered if she was tired; but suddenly she broke out:",
+            "\u201cI will not go back to that house, whatever they say.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "will not go back") == "Ingrid Quayle"
+
+
+def test_a_him_or_her_done_to_says_nothing_of_the_doers_sex() -> None:
+    """ "Walter Thorne watched her." votes for nobody's sex: "her" there is an object (his own would be
+    "herself"); "Ingrid lost her glove" still says Ingrid is a woman."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Ingrid Quayle came into the shop. Walter Thorne watched her. Walter Thorne helped her to a "
+            "chair. Ingrid Quayle thanked him. Ingrid Quayle lost her glove, and Walter Thorne found it.",
+            "\u201cYour glove,\u201d said Walter Thorne.",
+            "\u201cThank you,\u201d said Ingrid Quayle.",
+        ]
+    )
+    genders = {c.name: c.gender for c in _parse(text).characters}
+    assert genders["Walter Thorne"] != "female" and genders["Ingrid Quayle"] == "female"

@@ -84,6 +84,8 @@ _SPEECH_AT = re.compile(
 )
 _LAST_WORD = re.compile(r"(?<![A-Za-z])([A-Za-z]+)\W*$")  # (tried from a word's start only: the same match)
 _ENDS_AS_TAG = re.compile(r"(?:[,:\u2014]|--)$")  # "Leo said," / "said the boy:" / "she began—" (or "--")
+# Speech that bursts out: "she broke out:", "he burst out with,", "broke in:".
+_BURST_OUT = re.compile(r"\b(?:broke|burst)\s+(?:out|in|forth)(?:\s+with)?\b")
 # "…and said to herself" / "said to the Knave" with no comma before the quote.
 _SAID_TO = re.compile(
     r"\b([a-z]+)\s+to\s+(?:(?:him|her|them|my|your|it)sel(?:f|ves)|him|her|them|me|us|the\s+[A-Za-z]+|[A-Z][a-z]+)$"
@@ -361,7 +363,12 @@ def tag_before(text: str, index: CharacterIndex) -> tuple[str, str] | None:
     sentence = text[s:e]
     if _silence_in(sentence):
         return None  # "He made no answer."
-    verb = next((w for w in reversed(list(_WORD.finditer(sentence))) if w.group().lower() in SPEECH_VERBS), None)
+    verb: re.Match[str] | None = next(
+        (w for w in reversed(list(_WORD.finditer(sentence))) if w.group().lower() in SPEECH_VERBS), None
+    )
+    burst = list(_BURST_OUT.finditer(sentence))  # "…but suddenly she broke out:"
+    if burst and (verb is None or burst[-1].start() > verb.start()):
+        verb = burst[-1]
     if verb is None or len(sentence) - verb.end() > LIMITS["tag_verb_tail_chars"]:
         return None
     mentions = index.mentions(sentence)

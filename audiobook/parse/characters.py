@@ -552,15 +552,23 @@ def _gender_votes(text: str, after: int, stops: frozenset[str] = frozenset()) ->
         if not (_THING_BEFORE.search(head) or _NOT_PERSON_BEFORE.search(head)):
             window = window[: nxt.start()]
             break
-    for w in _WORD.findall(window):
-        lw = w.lower()
+    for m in _WORD.finditer(window):
+        lw = m.group().lower()
         if lw in stops:
             return 0, 0
+        if lw == "him" or (lw == "her" and _OBJECT_AFTER.match(window, m.end())):
+            continue  # "Walter watched her": someone else, done to (it would be "himself")
         if lw in MALE_PRONOUNS:
             return 1, 0
         if lw in FEMALE_PRONOUNS:
             return 0, 1
     return 0, 0
+
+
+# What follows a "her" that is an object, not a possessive: "watched her.", "told her that", "gave her a".
+_OBJECT_AFTER = re.compile(
+    r"\s*(?:[^\w\s]|$|(?:the|a|an|that|to|and|or|but|in|on|at|for|with|from|of|by|as|if|so|up|out|off|away|again|back|down|once|too)\b)"
+)
 
 
 # A name a speech calls someone by: "So have you, Davy." / "Davy, come here."
