@@ -156,7 +156,8 @@ TABLE: list[tuple[str, re.Pattern[str], str, int | str, list[tuple[str, str | No
         [
             ("then Professor de Worms came", "Professor de Worms"),
             ("then Vincent de Paul came", "Vincent de Paul"),
-            ("then Mr. van der Luyden came", "Mr"),  # two particles go only after a first word
+            ("then Mr. van der Luyden came", "Mr. van der Luyden"),  # two particles, as The Age of Innocence has
+            ("the van der Luydens came", "van der Luydens"),
             ("then Mr Pell came", "Mr Pell"),
             ("with Uncle Robert", "Uncle Robert"),
             ("and O'Brien's hat", "O'Brien's"),

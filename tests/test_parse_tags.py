@@ -48,7 +48,8 @@
 - "said the hostess wearily": the hostess, not "wearily"; a woman in view where no one is known by it;
 - "said Forde" is Colonel Forde, called so often, not Mr. Lacey whose first name the book gives once;
 - "but suddenly she broke out:" is a tag;
-- "Walter watched her": an object "her" or "him" says nothing of the sex of the one who does it.
+- "Walter watched her": an object "her" or "him" says nothing of the sex of the one who does it;
+- "Mr. van der Berg": a name after two particles is whole.
 """
 
 from __future__ import annotations
@@ -857,3 +858,20 @@ def test_a_him_or_her_done_to_says_nothing_of_the_doers_sex() -> None:
     )
     genders = {c.name: c.gender for c in _parse(text).characters}
     assert genders["Walter Thorne"] != "female" and genders["Ingrid Quayle"] == "female"
+
+
+def test_a_name_after_two_particles_is_whole() -> None:
+    """ "said Mr. van der Berg" is Mr. van der Berg, not "Mr." and a stray "Berg"; and Mrs. van der Berg
+    is another person."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Mr. van der Berg and Mrs. van der Berg received Ingrid Quayle in the long drawing-room.",
+            "\u201cYou are welcome,\u201d said Mr. van der Berg.",
+            "\u201cMost welcome,\u201d said Mrs. van der Berg.",
+            "\u201cYou are very kind,\u201d said Ingrid.",
+        ]
+    )
+    script = _parse(text)
+    assert _speaker_of(script, "You are welcome") == "Mr. van der Berg"
+    assert _speaker_of(script, "Most welcome") == "Mrs. van der Berg"

@@ -65,14 +65,14 @@ _TITLE = rf"""(?:
 _TOKEN = r"(?:O['\u2019])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)*"  # "O'Brien", "McAdam", "Smith-Jones"
 _PARTICLE = r"(?:van|von|der|den|de|du|da|di|le|la|del|della|ten|ter)"
 # A capitalised name of up to three words, perhaps titled, perhaps possessive: "Professor de Worms",
-# "Vincent de Paul", "Leo's" (but "Mr. van der Luyden" is only "Mr": two particles follow a first word only).
+# "Vincent de Paul", "Mr. van der Luyden", "Leo's".
 _CANDIDATE = re.compile(
     rf"""
     (?<![\w'\u2019-])                    # not inside a word
     (?=[A-Z]|{_PARTICLE}\s)              # a capital or a particle next: elsewhere, fail at once
     (?P<title>{_TITLE})?
     (?P<name>
-        (?:{_PARTICLE}\s)?{_TOKEN}                  # the first word
+        (?:{_PARTICLE}\s){{0,2}}{_TOKEN}            # the first word ("van der Luyden")
         (?:\s(?:{_PARTICLE}\s){{0,2}}{_TOKEN}){{0,2}}  # up to two more
     )
     (?P<poss>['\u2019]s?\b)?             # "Leo's", "James'"
