@@ -49,7 +49,8 @@
 - "said Forde" is Colonel Forde, called so often, not Mr. Lacey whose first name the book gives once;
 - "but suddenly she broke out:" is a tag;
 - "Walter watched her": an object "her" or "him" says nothing of the sex of the one who does it;
-- "Mr. van der Berg": a name after two particles is whole.
+- "Mr. van der Berg": a name after two particles is whole;
+- "said the old lady" is the old woman in view.
 """
 
 from __future__ import annotations
@@ -875,3 +876,20 @@ def test_a_name_after_two_particles_is_whole() -> None:
     script = _parse(text)
     assert _speaker_of(script, "You are welcome") == "Mr. van der Berg"
     assert _speaker_of(script, "Most welcome") == "Mrs. van der Berg"
+
+
+def test_the_old_lady_is_the_old_woman_in_view() -> None:
+    """ "said the old lady" is old Mrs. Dale, not Ingrid, though Ingrid was named last: of the women in
+    view, the one the book calls old."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Old Mrs. Dale lived alone at the mill. Old Mrs. Dale was ninety; old Mrs. Dale had buried three "
+            "husbands, and old Mrs. Dale feared nobody.",
+            "Walter Thorne brought his cousin to see her. Miss Ingrid Quayle curtsied, and the old woman looked "
+            "them over.",
+            "\u201cSo this is the cousin,\u201d said the old lady.",
+            "\u201cI am, ma'am,\u201d said Ingrid.",
+        ]
+    )
+    assert _speaker_of(_parse(text), "this is the cousin") == "Mrs. Dale"

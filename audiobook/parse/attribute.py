@@ -24,6 +24,7 @@ from ..model import Paragraph
 from .characters import CharacterIndex
 from .conversation import CHAIN_RULES, FIRST_PERSON, SOFT, Turn, decode_with_margins
 from .lexicon import (
+    ELDERLY_WORDS,
     GENDERED_PRONOUN,
     GENERIC_PEOPLE,
     IRREGULAR_PAST,
@@ -227,7 +228,7 @@ class _History:
             self.events.append(ev)
 
     def resolve(
-        self, gender: str, para: int, pos: int, index: CharacterIndex, exclude: str | None = None
+        self, gender: str, para: int, pos: int, index: CharacterIndex, exclude: str | None = None, age: str = ""
     ) -> str | None:
         """The character a he/she at (para, pos) most likely means: the first one of that gender in
         the latest sentence that has one (subjects come first), looking back a few paragraphs.
@@ -246,7 +247,7 @@ class _History:
             if ev.pronoun:
                 if ev.pronoun == gender:
                     first = ev
-            elif ev.name != exclude and index.gender(ev.name) == gender:
+            elif ev.name != exclude and index.gender(ev.name) == gender and (not age or index.age(ev.name) == age):
                 first = ev
         return first.name if first and first.name else None
 
@@ -301,8 +302,11 @@ def _described_subject(
     who = index.resolve("the " + d.group("noun")) or index.resolve(d.group("noun"))
     if who:
         return "name", who, d.end()
-    # "the young man", or "said the hostess" where no one is known by it: whoever of that sex is in view.
+    # "the young man", or "said the hostess" where no one is known by it: whoever of that sex is in view;
+    # "the old lady": the old woman in view, if there is one.
     gender = GENERIC_PEOPLE.get(d.group("noun")) or PERSON_NOUNS.get(d.group("noun"), ("unknown",))[0]
+    if gender != "unknown" and d.group("noun") in GENERIC_PEOPLE and d.group(0).split()[1] in ELDERLY_WORDS:
+        return "aged", gender, d.end()
     if gender != "unknown":
         return "pronoun", gender, d.end()
     return None
@@ -615,6 +619,10 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
         who: str | None = value
         if kind == "other":  # "replied the other": not the one who spoke last
             who = ch.history.resolve_other(ch.para_speaker.get(p - 1), *where, ch.index)
+        elif kind == "aged":  # "said the old lady": the old woman in view, else any woman
+            who = ch.history.resolve(value, *where, ch.index, age="elderly")
+            who = who or ch.history.resolve(value, *where, ch.index)
+            ch.pronoun_tags[qi] = value
         elif kind == "pronoun":
             answers = qi == qis[0] and not ch.before(q).strip()  # a reply opening its paragraph
             who = (_addressed_before(ch, p, value) if answers else None) or ch.history.resolve(value, *where, ch.index)
@@ -630,7 +638,7 @@ def _rule_tag(ch: _Chapter, p: int, qis: list[int]) -> None:
             if who is None:
                 who = ch.history.resolve(gender, *where, ch.index, exclude=whose if owner == gender else None)
             ch.pronoun_tags[qi] = gender
-        ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")  # a kin tag is read as a he/she
+        ch.decide(qi, who, "tag" if kind == "name" else "tag:pronoun")  # a kin or aged tag is read as a he/she
 
 
 def _addressed_before(ch: _Chapter, p: int, gender: str) -> str | None:

@@ -354,6 +354,11 @@ class CharacterIndex:
         c = self.characters.get(name or "")
         return c.gender if c else "unknown"
 
+    def age(self, name: str | None) -> str:
+        """The age of a character ("child", "adult", "elderly"), 'unknown' when unsure or not a character."""
+        c = self.characters.get(name or "")
+        return c.age if c else "unknown"
+
 
 # --- Scanning the narration for names ---------------------------------------------------------
 
