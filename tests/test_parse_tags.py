@@ -50,7 +50,8 @@
 - "but suddenly she broke out:" is a tag;
 - "Walter watched her": an object "her" or "him" says nothing of the sex of the one who does it;
 - "Mr. van der Berg": a name after two particles is whole;
-- "said the old lady" is the old woman in view.
+- "said the old lady" is the old woman in view;
+- "He turned to Ingrid." then a line: his, not hers.
 """
 
 from __future__ import annotations
@@ -893,3 +894,17 @@ def test_the_old_lady_is_the_old_woman_in_view() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "this is the cousin") == "Mrs. Dale"
+
+
+def test_the_one_turned_to_is_not_the_speaker() -> None:
+    """ "He turned to Ingrid. \u201c…\u201d": the line is his, said to her (a beat never picks the one a
+    sentence turns to, looks at or appeals to)."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne and Miss Ingrid Quayle stood at the gate with old Mr. Dale.",
+            "\u201cThe fair is tomorrow,\u201d said Mr. Dale.",
+            "Walter nodded. He turned to Ingrid. \u201cYou will come with me?\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "come with me") == "Walter Thorne"

@@ -716,7 +716,10 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         for m in ch.index.mentions(sentence)
         if m[2] in ch.index.speakers and m[2] not in spoken_of and not _is_vocative(m[2], quote, ch.index)
     ]
-    # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named.
+    # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named; never someone
+    # the sentence turns to, looks at or speaks to ("He turned to Mr. Wilcox.").
+    turned_to = {m[2] for m in mentions if _TURNED_TO.search(sentence, 0, m[0])}
+    mentions = [m for m in mentions if m[2] not in turned_to]
     acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
     if acting or mentions:
         return (acting or mentions)[0][2], "beat"
@@ -724,10 +727,15 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
     if m and m.group(1) == "I":
         return NARRATOR, "beat"
     if m:
-        who = ch.history.resolve(SUBJECT_PRONOUNS[m.group(1).lower()], para, pos, ch.index)
+        gender = SUBJECT_PRONOUNS[m.group(1).lower()]
+        who = ch.history.resolve(gender, para, pos, ch.index, exclude=next(iter(turned_to), None))
         if who and who not in spoken_of and not _is_vocative(who, quote, ch.index):
             return who, "beat:pronoun"
     return None, ""
+
+
+# Whom a sentence's subject addresses: "He turned to Mr. Wilcox", "She looked at Emma", "appealed to Lucy".
+_TURNED_TO = re.compile(r"\b(?:to|at|towards|toward|upon)\s+$")
 
 
 def _rule_paragraph(ch: _Chapter, qis: list[int]) -> None:
