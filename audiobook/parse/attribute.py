@@ -717,7 +717,7 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         if m[2] in ch.index.speakers and m[2] not in spoken_of and not _is_vocative(m[2], quote, ch.index)
     ]
     # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named; never someone
-    # the sentence turns to, looks at or speaks to ("He turned to Mr. Wilcox.").
+    # the sentence turns to, looks at or is with ("He turned to Mr. Wilcox.", "She walked on with Emma.").
     turned_to = {m[2] for m in mentions if _TURNED_TO.search(sentence, 0, m[0])}
     mentions = [m for m in mentions if m[2] not in turned_to]
     acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
@@ -734,8 +734,9 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
     return None, ""
 
 
-# Whom a sentence's subject addresses: "He turned to Mr. Wilcox", "She looked at Emma", "appealed to Lucy".
-_TURNED_TO = re.compile(r"\b(?:to|at|towards|toward|upon)\s+$")
+# A name after a preposition is not the sentence's subject: whom it turns to ("He turned to Mr. Wilcox",
+# "She looked at Emma", "appealed to Lucy"), goes with or waits for ("walked on with Emma").
+_TURNED_TO = re.compile(r"\b(?:to|at|towards|toward|upon|with|for|from|by|beside|behind)\s+$")
 
 
 def _rule_paragraph(ch: _Chapter, qis: list[int]) -> None:
