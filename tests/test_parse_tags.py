@@ -51,7 +51,7 @@
 - "Walter watched her": an object "her" or "him" says nothing of the sex of the one who does it;
 - "Mr. van der Berg": a name after two particles is whole;
 - "said the old lady" is the old woman in view;
-- "He turned to Ingrid." then a line: his, not hers.
+- "He turned to Ingrid." then a line: his, not hers; "She walked on with Walter.": hers, not his.
 """
 
 from __future__ import annotations
@@ -908,3 +908,18 @@ def test_the_one_turned_to_is_not_the_speaker() -> None:
         ]
     )
     assert _speaker_of(_parse(text), "come with me") == "Walter Thorne"
+
+
+def test_the_one_walked_with_is_not_the_speaker() -> None:
+    """ "Ingrid walked on with Walter." names Ingrid first and acting; "She walked on with Walter." names
+    only Walter, who is not the subject: the line is hers."""
+    text = "\n\n".join(
+        [
+            "# One",
+            "Walter Thorne and Miss Ingrid Quayle left the mill together.",
+            "\u201cIt will rain,\u201d said Walter.",
+            "\u201cLet it,\u201d said Ingrid.",
+            "She walked on with Walter. \u201cI like the rain.\u201d",
+        ]
+    )
+    assert _speaker_of(_parse(text), "like the rain") == "Miss Ingrid Quayle"
