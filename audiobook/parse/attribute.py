@@ -718,7 +718,7 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
     ]
     # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named; never someone
     # the sentence turns to, looks at or is with ("He turned to Mr. Wilcox.", "She walked on with Emma.").
-    turned_to = {m[2] for m in mentions if _TURNED_TO.search(sentence, 0, m[0])}
+    turned_to = {m[2] for m in mentions if _TURNED_TO.search(sentence, max(0, m[0] - 12), m[0])}
     mentions = [m for m in mentions if m[2] not in turned_to]
     acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
     if acting or mentions:
