@@ -92,7 +92,7 @@ def auto_cast(
         voice_id, rate, pitch = unheard[0] if unheard else options[i % len(options)]
         if not unheard and i >= len(options):
             # Every timbre of this kind is taken: the same timbre again, pitched apart.
-            shift = 8 * (i // len(options))
+            shift = PITCH_APART * (i // len(options))
             pitch = max(0, min(100, pitch + (shift if i % 2 else -shift)))
         used[key] = i + 1
         given = pitches.setdefault(voice_id, [])

@@ -65,19 +65,19 @@ def suggest(voices: list[VoiceInfo], voice_id: str, n: int = 3) -> list[str]:
 # The narrator's voice, and the accent every character speaks with: a British reader's. The characters
 # differ from the narrator, and from each other, by timbre (a +variant), not by accent.
 NARRATOR_BASE = "gmw/en-gb-x-rp"
+_ACCENT = NARRATOR_BASE.split("/")[-1]  # the language code its voices are listed under
 
 
 def _offer(gender: str, age: str, *timbres: tuple[str, int, int]) -> tuple[CastVoice, ...]:
     """(variant, rate, pitch) on the narrator's base voice, for characters of this gender and age, in the
     order given."""
-    language = NARRATOR_BASE.split("/")[-1]
-    return tuple(CastVoice(f"{NARRATOR_BASE}+{v}", gender, age, rate, pitch, language) for v, rate, pitch in timbres)
+    return tuple(CastVoice(f"{NARRATOR_BASE}+{v}", gender, age, rate, pitch, _ACCENT) for v, rate, pitch in timbres)
 
 
 # Timbres by role, clearest first (median F0 and intelligibility measured in NOTES.md). The same timbre
 # may serve two roles at different settings (+f4 for women and, slower and lower, for old women).
 PALETTE = Palette(
-    narrator=CastVoice(NARRATOR_BASE, "unknown", "adult", 165, 42, "en-gb-x-rp"),
+    narrator=CastVoice(NARRATOR_BASE, "unknown", "adult", 165, 42, _ACCENT),
     # Lines by no one known: a timbre no character is offered, so it is never taken for one of them.
     fallback=_offer("unknown", "adult", ("m8", 170, 60))[0],
     voices=(

@@ -327,7 +327,7 @@ def _skip_space(text: str, at: int) -> int:
 
 
 def tag_after(text: str, index: CharacterIndex) -> tuple[str, str] | None:
-    """A speech tag opening the narration that follows a quote: ("name"|"pronoun"|"kin"|"other", value)."""
+    """A speech tag opening the narration that follows a quote: ("name"|"pronoun"|"aged"|"kin"|"other", value)."""
     at = _LEAD.match(text).end()  # type: ignore[union-attr]
     mentions = index.mentions(text[: at + LIMITS["tag_after_chars"]])
     subj = _subject_at(text, at, index, mentions)
@@ -718,7 +718,7 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
     ]
     # The one who acts ("Turning to Harriet, Emma laughed": Emma), else the first named; never someone
     # the sentence turns to, looks at or is with ("He turned to Mr. Wilcox.", "She walked on with Emma.").
-    turned_to = {m[2] for m in mentions if _TURNED_TO.search(sentence, max(0, m[0] - 12), m[0])}
+    turned_to = [m[2] for m in mentions if _TURNED_TO.search(sentence, max(0, m[0] - 12), m[0])]
     mentions = [m for m in mentions if m[2] not in turned_to]
     acting = [m for m in mentions if _PAST_VERB.match(sentence, m[1])]
     if acting or mentions:
@@ -728,7 +728,7 @@ def _beat(text: str, *, last: bool, ch: _Chapter, para: int, pos: int, quote: st
         return NARRATOR, "beat"
     if m:
         gender = SUBJECT_PRONOUNS[m.group(1).lower()]
-        who = ch.history.resolve(gender, para, pos, ch.index, exclude=next(iter(turned_to), None))
+        who = ch.history.resolve(gender, para, pos, ch.index, exclude=turned_to[0] if turned_to else None)
         if who and who not in spoken_of and not _is_vocative(who, quote, ch.index):
             return who, "beat:pronoun"
     return None, ""
